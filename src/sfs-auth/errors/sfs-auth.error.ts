@@ -1,0 +1,92 @@
+/** Every failure the module reports on purpose has one of these codes. */
+export type SfsAuthErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INVALID_INPUT'
+  | 'SFS_CREDENTIALS_REJECTED'
+  | 'SFS_TOKEN_REJECTED'
+  | 'SFS_REQUEST_REJECTED'
+  | 'SFS_RATE_LIMITED'
+  | 'SFS_UNAVAILABLE'
+  | 'SFS_TIMEOUT'
+  | 'SFS_NETWORK'
+  | 'SFS_BAD_RESPONSE'
+  | 'TOKEN_NOT_FOUND'
+  | 'ENCRYPTION_KEY_MISSING'
+  | 'DECRYPTION_FAILED'
+  | 'SHUTTING_DOWN';
+
+/** Identifiers that help find the failing work; never secrets or token material. */
+export interface SfsAuthErrorContext {
+  tenantId?: string;
+  clientKey?: string;
+  subjectId?: string;
+  tokenId?: string;
+  /** HTTP status SFS answered with, when the failure came from SFS. */
+  status?: number;
+  /** For retryable SFS failures: how long SFS asked us to wait (`Retry-After`). */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * Base of every expected failure. `retryable` tells callers and workers whether the same call may
+ * succeed later; messages are built from identifiers only, so they are safe to log.
+ */
+export class SfsAuthError extends Error {
+  readonly tenantId?: string;
+  readonly clientKey?: string;
+  readonly subjectId?: string;
+  readonly tokenId?: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    readonly code: SfsAuthErrorCode,
+    message: string,
+    readonly retryable: boolean,
+    context: SfsAuthErrorContext = {},
+  ) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.name = new.target.name;
+    this.tenantId = context.tenantId;
+    this.clientKey = context.clientKey;
+    this.subjectId = context.subjectId;
+    this.tokenId = context.tokenId;
+    this.status = context.status;
+    this.retryAfterMs = context.retryAfterMs;
+  }
+}
+
+/** Invalid module options: every problem found, reported at once at boot. */
+export class SfsAuthConfigError extends SfsAuthError {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      'CONFIG_INVALID',
+      `Invalid SfsAuthModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      false,
+    );
+  }
+}
+
+/** A caller passed an invalid identifier or argument; `field` names it. */
+export class SfsInvalidInputError extends SfsAuthError {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super('INVALID_INPUT', `${field} ${problem}`, false);
+  }
+}
+
+/** SFS (or the path to it) failed; `code` says how, `retryable` whether to try again. */
+export class SfsApiError extends SfsAuthError {}
+
+/** A token record that does not exist (or belongs to another tenant). */
+export class SfsTokenNotFoundError extends SfsAuthError {
+  constructor(tenantId: string, tokenId: string) {
+    super('TOKEN_NOT_FOUND', `token ${tokenId} not found in tenant ${tenantId}`, false, {
+      tenantId,
+      tokenId,
+    });
+  }
+}

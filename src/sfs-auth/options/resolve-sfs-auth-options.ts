@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { parseEncryptionKeys } from '../crypto/encryption-keys';
+import type { SfsAuthModuleOptions, SfsAuthResolvedOptions } from './sfs-auth-options.interface';
+
+/** Defaults applied once, here. */
+export const SFS_AUTH_DEFAULTS = {
+  baseUrl: 'https://api.sendforsign.com',
+  authMode: 'token',
+  refreshLeadSeconds: 300,
+  sweepIntervalMs: 5000,
+  requestTimeoutMs: 10000,
+  retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+  shutdownTimeoutMs: 3000,
+} as const;
+
+type Problems = string[];
+
+function integer(
+  problems: Problems,
+  name: string,
+  value: number | string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = typeof value === 'number' ? value : Number(value.trim());
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(
+      `${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
+    return fallback;
+  }
+  return parsed;
+}
+
+function baseUrl(problems: Problems, value: string | undefined): string {
+  const raw = (value ?? SFS_AUTH_DEFAULTS.baseUrl).trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`baseUrl (SFS_BASE_URL) is not a valid URL (got ${JSON.stringify(raw)})`);
+    return raw;
+  }
+  if (url.protocol !== 'https:') {
+    problems.push(
+      `baseUrl (SFS_BASE_URL) must use https:// — SFS does not support HTTP (got ${url.protocol}//)`,
+    );
+  }
+  if (url.username || url.password)
+    problems.push('baseUrl (SFS_BASE_URL) must not contain credentials');
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function caPem(problems: Problems, options: SfsAuthModuleOptions): string | undefined {
+  if (options.caPem) return options.caPem;
+  if (!options.caFile) return undefined;
+  try {
+    const pem = readFileSync(options.caFile, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      problems.push(`caFile (SFS_CA_FILE) ${options.caFile} holds no PEM certificate`);
+    }
+    return pem;
+  } catch {
+    problems.push(`caFile (SFS_CA_FILE) ${options.caFile} cannot be read`);
+    return undefined;
+  }
+}
+
+function credentials(problems: Problems, options: SfsAuthModuleOptions, mode: string): void {
+  if (options.credentialsResolver) return;
+  if (!options.apiKey?.trim()) problems.push('apiKey (SFS_API_KEY) is required');
+  if (mode === 'token' && !options.secret?.trim())
+    problems.push('secret (SFS_SECRET) is required in token mode');
+}
+
+function authMode(problems: Problems, options: SfsAuthModuleOptions): 'token' | 'api-key' {
+  const mode = options.authMode ?? SFS_AUTH_DEFAULTS.authMode;
+  if (mode !== 'token' && mode !== 'api-key') {
+    problems.push(
+      `authMode (SFS_AUTH_MODE) must be 'token' or 'api-key' (got ${JSON.stringify(mode)})`,
+    );
+    return 'token';
+  }
+  if (mode === 'api-key' && options.environment === 'production') {
+    problems.push("authMode 'api-key' is for testing only and is refused when NODE_ENV=production");
+  }
+  return mode;
+}
+
+/**
+ * Applies defaults and validates every option, throwing one {@link SfsAuthConfigError} that lists
+ * every problem found. Messages name options and environment variables, never secret values.
+ */
+export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthResolvedOptions {
+  const problems: Problems = [];
+  const mode = authMode(problems, options);
+  credentials(problems, options, mode);
+  const keys = parseEncryptionKeys(options.encryptionKeys);
+  problems.push(...keys.problems);
+  const d = SFS_AUTH_DEFAULTS;
+  const retry = options.retry ?? {};
+  const resolved: SfsAuthResolvedOptions = {
+    baseUrl: baseUrl(problems, options.baseUrl),
+    apiKey: options.apiKey?.trim(),
+    secret: options.secret,
+    credentialsResolver: options.credentialsResolver,
+    authMode: mode,
+    caPem: caPem(problems, options),
+    dispatcher: options.dispatcher,
+    encryptionKeys: keys.keys,
+    refreshLeadSeconds: integer(
+      problems,
+      'refreshLeadSeconds (SFS_REFRESH_LEAD_SECONDS)',
+      options.refreshLeadSeconds,
+      d.refreshLeadSeconds,
+      0,
+      86400,
+    ),
+    sweepIntervalMs: integer(
+      problems,
+      'sweepIntervalMs (SFS_SWEEP_INTERVAL_MS)',
+      options.sweepIntervalMs,
+      d.sweepIntervalMs,
+      10,
+      3600000,
+    ),
+    requestTimeoutMs: integer(
+      problems,
+      'requestTimeoutMs',
+      options.requestTimeoutMs,
+      d.requestTimeoutMs,
+      1,
+      300000,
+    ),
+    retry: {
+      maxAttempts: integer(
+        problems,
+        'retry.maxAttempts',
+        retry.maxAttempts,
+        d.retry.maxAttempts,
+        1,
+        20,
+      ),
+      baseDelayMs: integer(
+        problems,
+        'retry.baseDelayMs',
+        retry.baseDelayMs,
+        d.retry.baseDelayMs,
+        0,
+        60000,
+      ),
+      maxDelayMs: integer(
+        problems,
+        'retry.maxDelayMs',
+        retry.maxDelayMs,
+        d.retry.maxDelayMs,
+        0,
+        600000,
+      ),
+    },
+    shutdownTimeoutMs: integer(
+      problems,
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs,
+      d.shutdownTimeoutMs,
+      0,
+      60000,
+    ),
+  };
+  if (problems.length > 0) throw new SfsAuthConfigError(problems);
+  return resolved;
+}

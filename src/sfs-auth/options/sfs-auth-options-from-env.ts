@@ -1,0 +1,36 @@
+import type { SfsAuthMode, SfsAuthModuleOptions } from './sfs-auth-options.interface';
+
+/** Anything that reads configuration by name: `@nestjs/config`'s `ConfigService`, or a plain record. */
+export type SfsEnvSource =
+  { get(key: string): unknown } | Readonly<Record<string, string | undefined>>;
+
+function reader(source: SfsEnvSource): (key: string) => string | undefined {
+  const get =
+    typeof (source as { get?: unknown }).get === 'function'
+      ? (key: string) => (source as { get(key: string): unknown }).get(key)
+      : (key: string) => (source as Record<string, string | undefined>)[key];
+  return (key) => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value);
+  };
+}
+
+/**
+ * Maps the environment variables of the README's configuration table to module options. Values are
+ * passed through as strings; `resolveSfsAuthOptions` validates them at boot.
+ */
+export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOptions {
+  const env = reader(source);
+  return {
+    baseUrl: env('SFS_BASE_URL'),
+    apiKey: env('SFS_API_KEY'),
+    secret: env('SFS_SECRET'),
+    authMode: env('SFS_AUTH_MODE') as SfsAuthMode | undefined,
+    environment: env('NODE_ENV'),
+    caFile: env('SFS_CA_FILE'),
+    encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
+    refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
+    sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
+  };
+}

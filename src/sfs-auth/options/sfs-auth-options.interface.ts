@@ -1,0 +1,77 @@
+import type { Dispatcher } from 'undici';
+import type { SfsCredentialsResolver } from '../sfs/credentials-resolver';
+
+/** How the module authenticates calls to SFS. */
+export type SfsAuthMode = 'token' | 'api-key';
+
+/** One AES-256 key of the key ring. */
+export interface SfsEncryptionKeyInput {
+  /** Short identifier stored next to each ciphertext (1–32 chars of `[A-Za-z0-9_-]`). */
+  id: string;
+  /** 32 bytes, base64 encoded. */
+  key: string;
+}
+
+/** Retry policy for transient SFS failures (5xx, timeouts, resets, 429). */
+export interface SfsRetryOptions {
+  /** Attempts per call including the first. @default 4 */
+  maxAttempts?: number | string;
+  /** First backoff ceiling; each retry doubles it (full jitter). @default 200 */
+  baseDelayMs?: number | string;
+  /** Backoff cap, also the longest `Retry-After` honoured inside one call. @default 5000 */
+  maxDelayMs?: number | string;
+}
+
+/**
+ * Options of {@link SfsAuthModule}. Numbers may be given as strings (as they come from the
+ * environment); `resolveSfsAuthOptions` parses and validates everything at boot.
+ */
+export interface SfsAuthModuleOptions {
+  /** SFS API origin; must be `https://`. @default 'https://api.sendforsign.com' */
+  baseUrl?: string;
+  /** Platform API key (required unless `credentialsResolver` is given). */
+  apiKey?: string;
+  /** Platform API secret (required in `token` mode unless `credentialsResolver` is given). */
+  secret?: string;
+  /** Per-tenant SFS credentials; defaults to `apiKey`/`secret` for every tenant. */
+  credentialsResolver?: SfsCredentialsResolver;
+  /** `token`, or `api-key` (testing only, refused when `environment` is `production`). @default 'token' */
+  authMode?: SfsAuthMode;
+  /** The host's `NODE_ENV`; `production` refuses the api-key mode. @default undefined */
+  environment?: string;
+  /** Extra PEM CA trusted for SFS TLS, in addition to the system roots. @default undefined */
+  caPem?: string;
+  /** Path of a PEM file read at boot, same meaning as `caPem` (`SFS_CA_FILE`). @default undefined */
+  caFile?: string;
+  /** Full control of the HTTP connection pool (an undici `Agent`); overrides `caPem`. */
+  dispatcher?: Dispatcher;
+  /** Key ring: `id:base64key,...` or a list; the first encrypts, all decrypt. Required. */
+  encryptionKeys?: string | SfsEncryptionKeyInput[];
+  /** Refresh this long before expiry (capped at half the lifetime). @default 300 */
+  refreshLeadSeconds?: number | string;
+  /** How often due work is claimed. @default 5000 */
+  sweepIntervalMs?: number | string;
+  /** Timeout of one HTTP request to SFS. @default 10000 */
+  requestTimeoutMs?: number | string;
+  /** Retry policy for transient SFS failures. */
+  retry?: SfsRetryOptions;
+  /** Longest wait for platform-token revocation at shutdown. @default 3000 */
+  shutdownTimeoutMs?: number | string;
+}
+
+/** Options after defaults and validation: what the module's services read. */
+export interface SfsAuthResolvedOptions {
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  readonly credentialsResolver?: SfsCredentialsResolver;
+  readonly authMode: SfsAuthMode;
+  readonly caPem?: string;
+  readonly dispatcher?: Dispatcher;
+  readonly encryptionKeys: ReadonlyArray<{ id: string; key: Buffer }>;
+  readonly refreshLeadSeconds: number;
+  readonly sweepIntervalMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  readonly shutdownTimeoutMs: number;
+}

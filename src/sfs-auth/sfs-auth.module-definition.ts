@@ -1,0 +1,24 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
+
+/** Extras accepted next to the options by `forRoot`/`forRootAsync`. */
+export interface SfsAuthModuleExtras {
+  /** Register the module globally. @default false */
+  isGlobal?: boolean;
+}
+
+export const {
+  ConfigurableModuleClass: SfsAuthConfigurableModule,
+  MODULE_OPTIONS_TOKEN: SFS_AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: SFS_AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: SFS_AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<SfsAuthModuleOptions>({ moduleName: 'SfsAuth' })
+  .setClassMethodName('forRoot')
+  .setExtras<SfsAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
+  .build();
+
+/** Injection token of the validated {@link SfsAuthResolvedOptions}. */
+export const SFS_AUTH_RESOLVED_OPTIONS = Symbol('SFS_AUTH_RESOLVED_OPTIONS');
