@@ -2,6 +2,24 @@
 export interface SfsSandboxAccount {
   apiKey: string;
   secret: string;
+  /**
+   * Client keys of this platform. When given, any other `clientKey` gets `404 Client not found`.
+   * @default any client key is accepted
+   */
+  clientKeys?: string[];
+}
+
+/**
+ * Statuses of the client-token revoke call for cases the SFS docs leave open. Whatever the status,
+ * an answer outside 2xx carries a `{code,message}` body.
+ */
+export interface SfsSandboxRevokeStatuses {
+  /** The token is unknown, not a client token, or belongs to another account. @default 404 */
+  unknown?: number;
+  /** The token was already revoked (the answer is idempotent by default). @default 201 */
+  alreadyRevoked?: number;
+  /** The token has expired but was never revoked (it is marked revoked). @default 201 */
+  expired?: number;
 }
 
 /** How to start a sandbox. */
@@ -16,10 +34,16 @@ export interface SfsSandboxOptions {
   port?: number;
   /** Time source for expiry, ms since epoch. @default Date.now */
   now?: () => number;
+  /** Statuses of the client-token revoke call in undocumented cases. @default see type */
+  revokeStatuses?: SfsSandboxRevokeStatuses;
+  /** Key of the `/__sandbox/` control API (`X-Sandbox-Control` header). @default random */
+  controlKey?: string;
 }
 
 /** One injected failure. */
 export interface SfsSandboxFault {
+  /** Only a call of this kind takes this fault (queued faults only). @default any kind */
+  kind?: SfsSandboxCallKind;
   /** Answer with this status (and a `{code,message}` body). */
   status?: number;
   /** `Retry-After` header value, for 429/503. */
@@ -46,8 +70,11 @@ export interface SfsSandboxFaultProfile {
   hangRate?: number;
   /** Only calls of these kinds are faulted. @default all */
   kinds?: SfsSandboxCallKind[];
+  /** Seed of the pseudo-random rolls, for reproducible runs. @default random */
+  seed?: number;
 }
 
+/** What an SFS call was, judged from its path, method, headers and body (even when malformed). */
 export type SfsSandboxCallKind =
   | 'platform.create'
   | 'platform.revoke'
@@ -58,7 +85,9 @@ export type SfsSandboxCallKind =
 
 /** One call the sandbox received, as logged. */
 export interface SfsSandboxCall {
+  /** Order of arrival, from 1. */
   seq: number;
+  /** Arrival time, from the sandbox's `now`. */
   at: number;
   method: string;
   path: string;
@@ -69,13 +98,62 @@ export interface SfsSandboxCall {
   rawBody: string;
   /** Parsed JSON body, if it parsed (secrets masked unless `reveal`). */
   body: unknown;
+  /** Status answered; `0` while pending, and for a reset or a hang (no answer). */
   status: number;
+  /** The `message` of an error answer, if any. */
+  errorMessage?: string;
   /** The fault injected, if any. */
   fault?: SfsSandboxFault;
   /** Token issued by this call (masked unless `reveal`). */
   issuedToken?: string;
   /** Token the call authenticated with or revoked (masked unless `reveal`). */
   usedToken?: string;
+  /** Token the call asked to revoke (masked unless `reveal`). */
+  revokedToken?: string;
   /** Client key the call concerned, if any. */
   clientKey?: string;
+}
+
+/** Filter and masking of {@link SfsSandboxCall} reads. */
+export interface SfsSandboxCallFilter {
+  /** Only calls of this kind. */
+  kind?: SfsSandboxCallKind;
+  /** Return secrets and tokens as received (and `rawBody` byte for byte). @default false */
+  reveal?: boolean;
+}
+
+/** What a token is for: the platform (credentials call) or one client. */
+export type SfsSandboxTokenKind = 'platform' | 'client';
+
+/** A token the sandbox issued, with its state. Contains the token itself: test use only. */
+export interface SfsSandboxTokenInfo {
+  token: string;
+  kind: SfsSandboxTokenKind;
+  /** Account (platform API key) the token belongs to. */
+  apiKey: string;
+  /** Client of a client token. */
+  clientKey?: string;
+  /** Times in ms since epoch, from the sandbox's `now`. */
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt?: number;
+  /** Neither expired nor revoked at the sandbox's `now`. */
+  active: boolean;
+}
+
+/** Token lifetimes in seconds, as `expires_in` reports them. */
+export interface SfsSandboxLifetimes {
+  platform: number;
+  client: number;
+}
+
+/** Counts of the calls logged since the last reset. */
+export interface SfsSandboxStats {
+  total: number;
+  /** Calls that took an injected fault. */
+  faulted: number;
+  /** Per kind: total and per status (`"0"` = no answer). */
+  byKind: Partial<Record<SfsSandboxCallKind, { total: number; byStatus: Record<string, number> }>>;
+  /** Per status over all kinds. */
+  byStatus: Record<string, number>;
 }

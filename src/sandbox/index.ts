@@ -1,0 +1,20 @@
+/**
+ * `nestjs-sfs-auth/testing`: the SFS sandbox, an HTTPS simulation of the SFS token API for tests.
+ */
+export { SfsSandbox } from './sfs-sandbox';
+export { SFS_SANDBOX_CONTROL_HEADER, SFS_SANDBOX_CONTROL_PREFIX } from './sandbox-control.api';
+export { SFS_SANDBOX_DEFAULT_LIFETIME_SECONDS } from './sandbox-options';
+export type {
+  SfsSandboxAccount,
+  SfsSandboxCall,
+  SfsSandboxCallFilter,
+  SfsSandboxCallKind,
+  SfsSandboxFault,
+  SfsSandboxFaultProfile,
+  SfsSandboxLifetimes,
+  SfsSandboxOptions,
+  SfsSandboxRevokeStatuses,
+  SfsSandboxStats,
+  SfsSandboxTokenInfo,
+  SfsSandboxTokenKind,
+} from './sfs-sandbox.types';
