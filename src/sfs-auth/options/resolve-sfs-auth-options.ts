@@ -12,6 +12,16 @@ export const SFS_AUTH_DEFAULTS = {
   requestTimeoutMs: 10000,
   retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
   shutdownTimeoutMs: 3000,
+  cache: { maxEntries: 10000, ttlMs: 300000, degradedTtlMs: 1000 },
+  workers: {
+    batchSize: 100,
+    concurrency: 8,
+    leaseMs: 60000,
+    revocationGiveUpSeconds: 86400,
+    maxBackoffMs: 600000,
+  },
+  idleServiceTokenSeconds: 3600,
+  maxSessionAgeSeconds: 86400,
 } as const;
 
 type Problems = string[];
@@ -102,6 +112,15 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
   problems.push(...keys.problems);
   const d = SFS_AUTH_DEFAULTS;
   const retry = options.retry ?? {};
+  const cache = options.cache ?? {};
+  const workers = options.workers ?? {};
+  const int = (
+    name: string,
+    value: number | string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ) => integer(problems, name, value, fallback, min, max);
   const resolved: SfsAuthResolvedOptions = {
     baseUrl: baseUrl(problems, options.baseUrl),
     apiKey: options.apiKey?.trim(),
@@ -111,63 +130,83 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     caPem: caPem(problems, options),
     dispatcher: options.dispatcher,
     encryptionKeys: keys.keys,
-    refreshLeadSeconds: integer(
-      problems,
+    refreshLeadSeconds: int(
       'refreshLeadSeconds (SFS_REFRESH_LEAD_SECONDS)',
       options.refreshLeadSeconds,
       d.refreshLeadSeconds,
       0,
       86400,
     ),
-    sweepIntervalMs: integer(
-      problems,
+    sweepIntervalMs: int(
       'sweepIntervalMs (SFS_SWEEP_INTERVAL_MS)',
       options.sweepIntervalMs,
       d.sweepIntervalMs,
       10,
-      3600000,
+      3_600_000,
     ),
-    requestTimeoutMs: integer(
-      problems,
+    requestTimeoutMs: int(
       'requestTimeoutMs',
       options.requestTimeoutMs,
       d.requestTimeoutMs,
       1,
-      300000,
+      300_000,
     ),
     retry: {
-      maxAttempts: integer(
-        problems,
-        'retry.maxAttempts',
-        retry.maxAttempts,
-        d.retry.maxAttempts,
-        1,
-        20,
-      ),
-      baseDelayMs: integer(
-        problems,
-        'retry.baseDelayMs',
-        retry.baseDelayMs,
-        d.retry.baseDelayMs,
-        0,
-        60000,
-      ),
-      maxDelayMs: integer(
-        problems,
-        'retry.maxDelayMs',
-        retry.maxDelayMs,
-        d.retry.maxDelayMs,
-        0,
-        600000,
-      ),
+      maxAttempts: int('retry.maxAttempts', retry.maxAttempts, d.retry.maxAttempts, 1, 20),
+      baseDelayMs: int('retry.baseDelayMs', retry.baseDelayMs, d.retry.baseDelayMs, 0, 60_000),
+      maxDelayMs: int('retry.maxDelayMs', retry.maxDelayMs, d.retry.maxDelayMs, 0, 600_000),
     },
-    shutdownTimeoutMs: integer(
-      problems,
+    shutdownTimeoutMs: int(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs,
       d.shutdownTimeoutMs,
       0,
-      60000,
+      60_000,
+    ),
+    cache: {
+      maxEntries: int('cache.maxEntries', cache.maxEntries, d.cache.maxEntries, 0, 10_000_000),
+      ttlMs: int('cache.ttlMs', cache.ttlMs, d.cache.ttlMs, 0, 86_400_000),
+      degradedTtlMs: int(
+        'cache.degradedTtlMs',
+        cache.degradedTtlMs,
+        d.cache.degradedTtlMs,
+        0,
+        86_400_000,
+      ),
+    },
+    workers: {
+      enabled: workers.enabled ?? true,
+      batchSize: int('workers.batchSize', workers.batchSize, d.workers.batchSize, 1, 10_000),
+      concurrency: int('workers.concurrency', workers.concurrency, d.workers.concurrency, 1, 1000),
+      leaseMs: int('workers.leaseMs', workers.leaseMs, d.workers.leaseMs, 1000, 3_600_000),
+      revocationGiveUpSeconds: int(
+        'workers.revocationGiveUpSeconds',
+        workers.revocationGiveUpSeconds,
+        d.workers.revocationGiveUpSeconds,
+        1,
+        30 * 86400,
+      ),
+      maxBackoffMs: int(
+        'workers.maxBackoffMs',
+        workers.maxBackoffMs,
+        d.workers.maxBackoffMs,
+        1,
+        86_400_000,
+      ),
+    },
+    idleServiceTokenSeconds: int(
+      'idleServiceTokenSeconds',
+      options.idleServiceTokenSeconds,
+      d.idleServiceTokenSeconds,
+      1,
+      30 * 86400,
+    ),
+    maxSessionAgeSeconds: int(
+      'maxSessionAgeSeconds',
+      options.maxSessionAgeSeconds,
+      d.maxSessionAgeSeconds,
+      1,
+      365 * 86400,
     ),
   };
   if (problems.length > 0) throw new SfsAuthConfigError(problems);

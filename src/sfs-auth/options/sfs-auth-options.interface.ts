@@ -57,6 +57,40 @@ export interface SfsAuthModuleOptions {
   retry?: SfsRetryOptions;
   /** Longest wait for platform-token revocation at shutdown. @default 3000 */
   shutdownTimeoutMs?: number | string;
+  /** In-memory token cache. */
+  cache?: SfsCacheOptions;
+  /** Refresh and revocation workers. */
+  workers?: SfsWorkerOptions;
+  /** A service token (no subject) unused this long is not refreshed, only left to expire. @default 3600 */
+  idleServiceTokenSeconds?: number | string;
+  /** A subject's tokens are refreshed at most this long after its first token. @default 86400 */
+  maxSessionAgeSeconds?: number | string;
+}
+
+/** In-memory cache of decrypted tokens (per instance). */
+export interface SfsCacheOptions {
+  /** Most tokens kept; 0 disables the cache. @default 10000 */
+  maxEntries?: number | string;
+  /** How long an entry may be served without a database check while invalidation works. @default 300000 */
+  ttlMs?: number | string;
+  /** The same while the invalidation feed (LISTEN/NOTIFY) is down. @default 1000 */
+  degradedTtlMs?: number | string;
+}
+
+/** Background workers (one of each per instance; instances share work through the database). */
+export interface SfsWorkerOptions {
+  /** Run the refresh and revocation workers on a timer. Off: call their `runOnce()`. @default true */
+  enabled?: boolean;
+  /** Rows claimed per tick. @default 100 */
+  batchSize?: number | string;
+  /** SFS calls in flight per tick. @default 8 */
+  concurrency?: number | string;
+  /** How long a claim is held before another instance may take the row over. @default 60000 */
+  leaseMs?: number | string;
+  /** A revocation SFS has not confirmed for this long is given up (`failed`, retryable). @default 86400 */
+  revocationGiveUpSeconds?: number | string;
+  /** Longest backoff between two attempts at the same row. @default 600000 */
+  maxBackoffMs?: number | string;
 }
 
 /** Options after defaults and validation: what the module's services read. */
@@ -74,4 +108,15 @@ export interface SfsAuthResolvedOptions {
   readonly requestTimeoutMs: number;
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly shutdownTimeoutMs: number;
+  readonly cache: { maxEntries: number; ttlMs: number; degradedTtlMs: number };
+  readonly workers: {
+    enabled: boolean;
+    batchSize: number;
+    concurrency: number;
+    leaseMs: number;
+    revocationGiveUpSeconds: number;
+    maxBackoffMs: number;
+  };
+  readonly idleServiceTokenSeconds: number;
+  readonly maxSessionAgeSeconds: number;
 }

@@ -87,3 +87,20 @@ export function parseErrorMessage(body: unknown): string | undefined {
   if (typeof message !== 'string') return undefined;
   return message.slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
 }
+
+/** What the testing-only api-key mode puts on a call: a header, and `clientKey` inside `data`. */
+export interface SfsApiKeyAuth {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/**
+ * Auth of the testing-only api-key mode ("never with your real clients"): the platform API key in
+ * the `X-Sendforsign-Key` header and the client's key in `data`, no token at all.
+ */
+export function apiKeyAuth(apiKey: string, clientKey: string): SfsApiKeyAuth {
+  return {
+    headers: { [SFS_WIRE.apiKeyHeader]: apiKey },
+    data: { [SFS_WIRE.fields.clientKey]: clientKey },
+  };
+}

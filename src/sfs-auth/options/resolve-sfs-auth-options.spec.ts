@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { resolveSfsAuthOptions } from './resolve-sfs-auth-options';
+import { sfsAuthOptionsFromEnv } from './sfs-auth-options-from-env';
+
+const key = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
+const valid = { apiKey: 'api-key', secret: 'top-secret-value', encryptionKeys: key() };
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SfsAuthConfigError);
+    return [...(error as SfsAuthConfigError).problems];
+  }
+  throw new Error('expected an SfsAuthConfigError');
+}
+
+describe('resolveSfsAuthOptions', () => {
+  it('applies the documented defaults', () => {
+    const resolved = resolveSfsAuthOptions(valid);
+    expect(resolved).toMatchObject({
+      baseUrl: 'https://api.sendforsign.com',
+      authMode: 'token',
+      refreshLeadSeconds: 300,
+      sweepIntervalMs: 5000,
+      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+    });
+    expect(resolved.encryptionKeys).toHaveLength(1);
+    expect(resolved.encryptionKeys[0].key).toHaveLength(32);
+  });
+
+  it('reports every problem at once, naming the option and its variable', () => {
+    const found = problems(() =>
+      resolveSfsAuthOptions({
+        baseUrl: 'http://api.example.com',
+        authMode: 'magic' as 'token',
+        refreshLeadSeconds: 'soon',
+        sweepIntervalMs: -1,
+        encryptionKeys: 'k1:c2hvcnQ=',
+      }),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/authMode \(SFS_AUTH_MODE\)/),
+        expect.stringMatching(/apiKey \(SFS_API_KEY\) is required/),
+        expect.stringMatching(/baseUrl \(SFS_BASE_URL\) must use https/),
+        expect.stringMatching(/refreshLeadSeconds \(SFS_REFRESH_LEAD_SECONDS\)/),
+        expect.stringMatching(/sweepIntervalMs \(SFS_SWEEP_INTERVAL_MS\)/),
+        expect.stringMatching(/32 bytes .*got 5 bytes/),
+      ]),
+    );
+    expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses the api-key mode in production', () => {
+    expect(
+      problems(() =>
+        resolveSfsAuthOptions({ ...valid, authMode: 'api-key', environment: 'production' }),
+      ),
+    ).toEqual([expect.stringMatching(/testing only/)]);
+    expect(
+      resolveSfsAuthOptions({ ...valid, authMode: 'api-key', environment: 'test' }).authMode,
+    ).toBe('api-key');
+  });
+
+  it('never puts a secret or key material in its messages', () => {
+    const secretKey = randomBytes(31).toString('base64');
+    const error = (() => {
+      try {
+        resolveSfsAuthOptions({
+          apiKey: 'k',
+          secret: 'sup3r-s3cret',
+          baseUrl: 'http://x',
+          encryptionKeys: `a:${secretKey}`,
+        });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toBeDefined();
+    expect(error?.message).not.toContain('sup3r-s3cret');
+    expect(error?.message).not.toContain(secretKey);
+  });
+
+  it.each([
+    ['k1', /id must be/],
+    [
+      'k1:' + randomBytes(32).toString('base64') + ',k1:' + randomBytes(32).toString('base64'),
+      /used twice/,
+    ],
+    ['bad id!:' + randomBytes(32).toString('base64'), /id must be/],
+    ['k1:not base64 at all', /32 bytes/],
+    ['', /required/],
+  ])('rejects the key ring %j', (keys, message) => {
+    expect(problems(() => resolveSfsAuthOptions({ ...valid, encryptionKeys: keys }))).toEqual([
+      expect.stringMatching(message),
+    ]);
+  });
+
+  it('accepts a credentials resolver instead of apiKey/secret', () => {
+    const resolver = { resolve: () => ({ apiKey: 'a', secret: 'b' }) };
+    expect(
+      resolveSfsAuthOptions({ credentialsResolver: resolver, encryptionKeys: key() })
+        .credentialsResolver,
+    ).toBe(resolver);
+  });
+
+  it('reports an unreadable CA file', () => {
+    expect(
+      problems(() => resolveSfsAuthOptions({ ...valid, caFile: '/nonexistent/ca.pem' })),
+    ).toEqual([expect.stringMatching(/SFS_CA_FILE.*cannot be read/)]);
+  });
+});
+
+describe('sfsAuthOptionsFromEnv', () => {
+  it('maps the environment variables of the README table', () => {
+    const env = {
+      SFS_BASE_URL: 'https://sfs.example.com',
+      SFS_API_KEY: 'key',
+      SFS_SECRET: 'secret',
+      SFS_AUTH_MODE: 'api-key',
+      NODE_ENV: 'test',
+      SFS_ENCRYPTION_KEYS: key(),
+      SFS_REFRESH_LEAD_SECONDS: '120',
+      SFS_SWEEP_INTERVAL_MS: '250',
+    };
+    const resolved = resolveSfsAuthOptions(sfsAuthOptionsFromEnv(env));
+    expect(resolved).toMatchObject({
+      baseUrl: 'https://sfs.example.com',
+      apiKey: 'key',
+      authMode: 'api-key',
+      refreshLeadSeconds: 120,
+      sweepIntervalMs: 250,
+    });
+  });
+
+  it('reads through anything with a get() (ConfigService) and treats empty values as unset', () => {
+    const config = {
+      get: (k: string) => ({ SFS_API_KEY: 'k', SFS_SECRET: 's', SFS_BASE_URL: '' })[k],
+    };
+    const options = sfsAuthOptionsFromEnv(config);
+    expect(options.apiKey).toBe('k');
+    expect(options.baseUrl).toBeUndefined();
+  });
+});

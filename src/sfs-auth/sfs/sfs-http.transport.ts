@@ -1,0 +1,169 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { rootCertificates } from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
+import { SfsAuthConfigError, SfsAuthError } from '../errors/sfs-auth.error';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
+import {
+  cleanSfsMessage,
+  sfsErrorForFetchFailure,
+  sfsErrorForStatus,
+  type SfsFailedCall,
+} from './sfs-error.mapping';
+
+/** Port: waits `ms` milliseconds. Replaced in tests so that retries do not sleep. */
+export interface SfsSleep {
+  (ms: number): Promise<void>;
+}
+/** Injection token of the {@link SfsSleep} port (optional; defaults to {@link sfsTimerSleep}). */
+export const SfsSleep = Symbol('SfsSleep');
+/** The default {@link SfsSleep}: a timer. */
+export const sfsTimerSleep: SfsSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Per-call options of {@link SfsHttpTransport.post}. */
+export interface SfsPostOptions {
+  /** Sent as `Authorization: Bearer <bearer>`. */
+  readonly bearer?: string;
+  /** Extra headers (e.g. the api-key mode header). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Identifiers for errors and logs. */
+  readonly tenantId?: string;
+  readonly clientKey?: string;
+  /** The call authenticates with platform credentials: 401/403 become credentials errors. */
+  readonly credentials?: boolean;
+  /** Aborts the call and its retries; an {@link SfsAuthError} reason is rethrown as is. */
+  readonly signal?: AbortSignal;
+}
+
+/** A 2xx answer: its status and its JSON body (`undefined` when empty or not JSON). */
+export interface SfsHttpResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * The one place that talks HTTP to SFS: built-in `fetch` over HTTPS only, a per-request timeout,
+ * status → typed error mapping, and retries of transient failures (5xx, 408, 429, timeouts,
+ * resets) with capped exponential backoff and full jitter, honouring `Retry-After`. A `Retry-After`
+ * longer than `retry.maxDelayMs` ends the call with the retryable error carrying `retryAfterMs`,
+ * for a worker to schedule. Logs method, path, status, attempt and duration; never bodies or tokens.
+ */
+@Injectable()
+export class SfsHttpTransport {
+  private readonly logger = new Logger(SfsHttpTransport.name);
+  private readonly dispatcher?: Dispatcher;
+  private readonly sleep: SfsSleep;
+
+  constructor(
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Optional() @Inject(SfsSleep) sleep?: SfsSleep,
+  ) {
+    this.sleep = sleep ?? sfsTimerSleep;
+    this.dispatcher =
+      options.dispatcher ??
+      (options.caPem
+        ? new Agent({ connect: { ca: [...rootCertificates, options.caPem] } })
+        : undefined);
+  }
+
+  /** POSTs `body` as JSON to `baseUrl + path`; resolves with any 2xx, throws typed errors. */
+  async post(path: string, body: unknown, options: SfsPostOptions = {}): Promise<SfsHttpResponse> {
+    const url = this.urlFor(path);
+    const call: SfsFailedCall = {
+      method: 'POST',
+      path,
+      tenantId: options.tenantId,
+      clientKey: options.clientKey,
+      credentials: options.credentials,
+    };
+    const { maxAttempts } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      const where = `${call.method} ${path}${options.tenantId === undefined ? '' : ` (tenant ${options.tenantId})`}`;
+      try {
+        const response = await this.once(url, body, options, call);
+        this.logger.debug(
+          `${where} → ${response.status} in ${Date.now() - started} ms (attempt ${attempt}/${maxAttempts})`,
+        );
+        return response;
+      } catch (error) {
+        const delay = this.retryDelay(error, attempt, options.signal);
+        const what = error instanceof SfsAuthError ? (error.status ?? error.code) : 'error';
+        this.logger.warn(
+          `${where} → ${what} in ${Date.now() - started} ms (attempt ${attempt}/${maxAttempts}); ` +
+            (delay === undefined ? 'giving up' : `retrying in ${delay} ms`),
+        );
+        if (delay === undefined) throw error;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private urlFor(path: string): URL {
+    const url = new URL(`${this.options.baseUrl}${path}`);
+    if (url.protocol !== 'https:' || !path.startsWith('/')) {
+      throw new SfsAuthConfigError([
+        `SFS calls must use https:// (refusing ${url.protocol}// for ${path})`,
+      ]);
+    }
+    return url;
+  }
+
+  private retryDelay(error: unknown, attempt: number, signal?: AbortSignal): number | undefined {
+    const { maxAttempts, maxDelayMs } = this.options.retry;
+    if (!isRetryable(error) || attempt >= maxAttempts || signal?.aborted) return undefined;
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    if (retryAfterMs === undefined) return backoffDelayMs(attempt, this.options.retry);
+    return retryAfterMs > maxDelayMs ? undefined : retryAfterMs;
+  }
+
+  private async once(
+    url: URL,
+    body: unknown,
+    options: SfsPostOptions,
+    call: SfsFailedCall,
+  ): Promise<SfsHttpResponse> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...options.headers,
+    };
+    if (options.bearer !== undefined) headers.Authorization = `Bearer ${options.bearer}`;
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const init = {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      dispatcher: this.dispatcher,
+    };
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const response = await fetch(url, init as RequestInit);
+      status = response.status;
+      retryAfter = response.headers.get('retry-after');
+      text = await response.text();
+    } catch (error) {
+      throw sfsErrorForFetchFailure(error, call, options.signal);
+    }
+    const parsed = parseJson(text);
+    if (status >= 200 && status <= 299) return { status, body: parsed };
+    throw sfsErrorForStatus(status, call, {
+      retryAfterMs: parseRetryAfter(retryAfter, Date.now()),
+      sfsMessage: cleanSfsMessage(parsed, [body, options.headers, options.bearer]),
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

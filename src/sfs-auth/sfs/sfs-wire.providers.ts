@@ -1,0 +1,28 @@
+import type { Provider } from '@nestjs/common';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsCredentialsResolver, SfsStaticCredentialsResolver } from './credentials-resolver';
+import { SfsPlatformTokenProvider } from './platform-token.provider';
+import { SfsHttpTransport } from './sfs-http.transport';
+import { SfsHttpTokenApi, SfsTokenApi } from './sfs-token.api';
+
+/**
+ * The SFS side of the module: HTTP transport, token API, credentials resolver and platform-token
+ * provider. Needs `SFS_AUTH_RESOLVED_OPTIONS` and `SfsClock` from the module (or a test), and
+ * takes an optional `SfsSleep`.
+ */
+export const SFS_WIRE_PROVIDERS: Provider[] = [
+  SfsHttpTransport,
+  { provide: SfsTokenApi, useClass: SfsHttpTokenApi },
+  {
+    provide: SfsCredentialsResolver,
+    inject: [SFS_AUTH_RESOLVED_OPTIONS],
+    useFactory: (options: SfsAuthResolvedOptions): SfsCredentialsResolver =>
+      options.credentialsResolver ??
+      new SfsStaticCredentialsResolver({
+        apiKey: options.apiKey ?? '',
+        secret: options.secret ?? '',
+      }),
+  },
+  SfsPlatformTokenProvider,
+];
