@@ -1,0 +1,6 @@
+import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
+
+export { CreateSfsAuthTables1764300000000 };
+
+/** Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`. */
+export const SFS_AUTH_MIGRATIONS = [CreateSfsAuthTables1764300000000];

@@ -1,0 +1,12 @@
+import { SfsClientTokenEntity } from './client-token.entity';
+import { SfsTokenEventEntity } from './token-event.entity';
+import { SfsTokenRevocationEntity } from './token-revocation.entity';
+
+export { SfsClientTokenEntity, SfsTokenEventEntity, SfsTokenRevocationEntity };
+
+/** The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`. */
+export const SFS_AUTH_ENTITIES = [
+  SfsClientTokenEntity,
+  SfsTokenRevocationEntity,
+  SfsTokenEventEntity,
+];

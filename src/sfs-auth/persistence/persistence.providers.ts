@@ -1,0 +1,24 @@
+import type { Provider } from '@nestjs/common';
+import { SfsKeyRing } from '../crypto/key-ring';
+import { SfsTokenCipher } from '../crypto/token-cipher';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
+import { SfsTokenChangeFeed, SfsTokenStore } from './token.store';
+import { TypeOrmSfsTokenStore } from './typeorm-token.store';
+
+/**
+ * Persistence and crypto providers of the module. Needs the host's TypeORM `DataSource` (from
+ * `TypeOrmModule.forRoot`) and `SFS_AUTH_RESOLVED_OPTIONS`.
+ */
+export const SFS_PERSISTENCE_PROVIDERS: Provider[] = [
+  { provide: SfsTokenStore, useClass: TypeOrmSfsTokenStore },
+  PgSfsTokenChangeFeed,
+  { provide: SfsTokenChangeFeed, useExisting: PgSfsTokenChangeFeed },
+  {
+    provide: SfsKeyRing,
+    inject: [SFS_AUTH_RESOLVED_OPTIONS],
+    useFactory: (options: SfsAuthResolvedOptions) => new SfsKeyRing(options.encryptionKeys),
+  },
+  SfsTokenCipher,
+];

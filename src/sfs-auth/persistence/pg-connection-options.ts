@@ -1,0 +1,26 @@
+import type { ClientConfig } from 'pg';
+import type { DataSourceOptions } from 'typeorm';
+
+/**
+ * node-postgres client settings equivalent to the host DataSource's own pool (the master of a
+ * replicated setup), built the way TypeORM's postgres driver builds them, `extra` included.
+ */
+export function sfsPgClientConfig(options: DataSourceOptions): ClientConfig {
+  if (options.type !== 'postgres') {
+    throw new Error(`nestjs-sfs-auth needs a postgres DataSource (got '${options.type}')`);
+  }
+  const credentials = options.replication?.master ?? options;
+  return {
+    connectionString: credentials.url,
+    host: credentials.host,
+    port: credentials.port,
+    user: credentials.username,
+    password: credentials.password,
+    database: credentials.database,
+    // TypeORM types `ssl` with node's TlsOptions; pg wants ConnectionOptions: same object at runtime.
+    ssl: credentials.ssl as ClientConfig['ssl'],
+    connectionTimeoutMillis: options.connectTimeoutMS,
+    application_name: options.applicationName ?? credentials.applicationName,
+    ...((options.extra as Record<string, unknown> | undefined) ?? {}),
+  };
+}

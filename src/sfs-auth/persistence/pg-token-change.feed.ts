@@ -1,0 +1,147 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, type ClientConfig, type Notification } from 'pg';
+import { DataSource } from 'typeorm';
+import { SFS_TOKEN_CHANGE_CHANNEL } from './event.queries';
+import { sfsPgClientConfig } from './pg-connection-options';
+import type { SfsTokenChange, SfsTokenChangeFeed } from './token.store';
+
+/** Reconnect backoff: doubles from `baseMs` up to `maxMs`; each wait is jittered in [½, 1] of it. */
+export interface SfsChangeFeedBackoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * {@link SfsTokenChangeFeed} over PostgreSQL `LISTEN sfs_auth_token` on a dedicated connection
+ * (same server and credentials as the host's DataSource). When the connection drops, `connected`
+ * turns false and it reconnects with capped backoff until stopped.
+ */
+@Injectable()
+export class PgSfsTokenChangeFeed
+  implements SfsTokenChangeFeed, OnModuleInit, OnModuleDestroy, OnApplicationShutdown
+{
+  /** Reconnect pacing; tests may shorten it before `start()`. */
+  backoff: SfsChangeFeedBackoff = { baseMs: 100, maxMs: 5000 };
+  private readonly logger = new Logger('SfsAuth');
+  private readonly listeners = new Set<(change: SfsTokenChange) => void>();
+  private readonly config: ClientConfig;
+  private client: Client | null = null;
+  private isConnected = false;
+  private running = false;
+  private failures = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.config = sfsPgClientConfig(dataSource.options);
+  }
+
+  /** True while the LISTEN connection is up. */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Registers a listener; returns its unsubscribe function. */
+  subscribe(listener: (change: SfsTokenChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts listening (resolves after the first attempt, connected or not). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.connect();
+  }
+
+  /** Stops listening: no reconnect timer survives, the connection is closed. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const client = this.client;
+    this.client = null;
+    this.isConnected = false;
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private async connect(): Promise<void> {
+    this.reconnectTimer = null;
+    const client = new Client(this.config);
+    this.client = client;
+    client.on('notification', (message) => this.dispatch(message));
+    // Attached for the client's whole life (an unhandled 'error' would crash the host); failures
+    // while connecting are handled by the catch below, with their real cause.
+    client.on('error', (error) => this.isConnected && this.lost(client, error));
+    client.on('end', () => this.isConnected && this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SFS_TOKEN_CHANGE_CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.client !== client) return;
+    this.isConnected = true;
+    this.failures = 0;
+  }
+
+  /** One handler for every way a connection dies; events of an abandoned client are ignored. */
+  private lost(client: Client, error?: unknown): void {
+    if (this.client !== client) return;
+    this.client = null;
+    const wasConnected = this.isConnected;
+    this.isConnected = false;
+    client.end().catch(() => undefined);
+    if (!this.running) return;
+    const why = error instanceof Error ? error.message : 'connection ended';
+    const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** this.failures);
+    this.failures = Math.min(this.failures + 1, 20);
+    if (wasConnected || this.failures === 1) {
+      const what = wasConnected ? 'disconnected' : 'cannot connect';
+      this.logger.warn(`token change feed ${what} (${why}); retrying`);
+    }
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay * (0.5 + Math.random() / 2));
+    this.reconnectTimer.unref();
+  }
+
+  private dispatch(message: Notification): void {
+    if (message.channel !== SFS_TOKEN_CHANGE_CHANNEL || !message.payload) return;
+    let change: SfsTokenChange;
+    try {
+      const parsed = JSON.parse(message.payload) as Partial<SfsTokenChange>;
+      if (typeof parsed.tenantId !== 'string' || typeof parsed.tokenId !== 'string') return;
+      change = { tenantId: parsed.tenantId, tokenId: parsed.tokenId };
+    } catch {
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error(
+          `token change listener failed for tenant ${change.tenantId}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+      }
+    }
+  }
+}

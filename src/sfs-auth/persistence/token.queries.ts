@@ -1,0 +1,130 @@
+import type {
+  SfsActor,
+  SfsNewTokenEvent,
+  SfsNewTokenRecord,
+  SfsTokenKey,
+  SfsTokenRecord,
+} from '../tokens/token-record';
+import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
+import type { SfsSqlSession } from './sql-session';
+import { SfsTokenConflictError, sfsIsActiveKeyViolation } from './token-conflict.error';
+import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+
+/** Columns every compare-and-set resets: the lease is released, the version moves on. */
+export const SFS_RELEASE_AND_BUMP =
+  'lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()';
+
+// Matches the expression of ux_sfs_client_token_active_key, so this lookup uses that index.
+const FIND_ACTIVE = `
+  SELECT * FROM sfs_client_token
+  WHERE tenant_id = $1 AND client_key = $2 AND COALESCE(subject_id, '') = COALESCE($3::varchar, '')
+    AND status = 'active'`;
+
+const INSERT_TOKEN = `
+  INSERT INTO sfs_client_token (id, tenant_id, client_key, subject_id, status, token_ciphertext,
+    token_key_id, fingerprint, issued_at, expires_at, refresh_at, session_started_at, revoke_reason)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+// A token born `revoking` (it lost a race) goes straight to the outbox, due at once.
+const INSERT_OUTBOX_FOR_NEW = `
+  INSERT INTO sfs_token_revocation (token_id, tenant_id, next_attempt_at, reason, actor, requested_at)
+  VALUES ($1, $2, $3, $4, $5, $3)`;
+
+// Keeps the material: a replaced token may still be live at SFS until it expires (revocable).
+const RETIRE = `
+  UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
+  WHERE id = $1 AND version = $2 AND status = 'active'
+  RETURNING tenant_id`;
+
+const LINK_REPLACEMENT = `UPDATE sfs_client_token SET replaced_by = $2 WHERE id = $1`;
+
+function actorOf(record: SfsNewTokenRecord, events: ReadonlyArray<SfsNewTokenEvent>): SfsActor {
+  return events.find((e) => e.tokenId === record.id)?.actor ?? 'system';
+}
+
+/** The active row of a key, if any. */
+export async function sfsFindActive(
+  sql: SfsSqlSession,
+  key: SfsTokenKey,
+): Promise<SfsTokenRecord | null> {
+  const rows = await sql.rows<SfsTokenRow>(FIND_ACTIVE, [
+    key.tenantId,
+    key.clientKey,
+    key.subjectId,
+  ]);
+  return rows.length > 0 ? sfsTokenRecordFromRow(rows[0]) : null;
+}
+
+/** Inserts a row (and its outbox entry when born `revoking`); maps the key conflict. */
+export async function sfsInsertRow(
+  sql: SfsSqlSession,
+  record: SfsNewTokenRecord,
+  actor: SfsActor,
+): Promise<void> {
+  try {
+    await sql.run(INSERT_TOKEN, [
+      record.id,
+      record.tenantId,
+      record.clientKey,
+      record.subjectId,
+      record.status,
+      record.sealed.ciphertext,
+      record.sealed.keyId,
+      record.fingerprint,
+      record.issuedAt,
+      record.expiresAt,
+      record.refreshAt,
+      record.sessionStartedAt,
+      sfsClip(record.revokeReason, 200),
+    ]);
+  } catch (error) {
+    if (sfsIsActiveKeyViolation(error)) {
+      throw new SfsTokenConflictError(record, record.id);
+    }
+    throw error;
+  }
+  if (record.status === 'revoking') {
+    await sql.run(INSERT_OUTBOX_FOR_NEW, [
+      record.id,
+      record.tenantId,
+      record.issuedAt,
+      sfsClip(record.revokeReason, 200),
+      sfsClip(actor, 160),
+    ]);
+  }
+}
+
+/**
+ * CAS-retires `old` (active → expired), inserts `next`, links `old.replaced_by`, appends events and
+ * notifies. Returns false, having written nothing, when `old` changed since it was read.
+ */
+export async function sfsRetireAndInsert(
+  sql: SfsSqlSession,
+  old: { id: string; version: number },
+  next: SfsNewTokenRecord,
+  events: ReadonlyArray<SfsNewTokenEvent>,
+): Promise<boolean> {
+  const retired = await sql.run<{ tenant_id: string }>(RETIRE, [old.id, old.version]);
+  if (retired.affected === 0) return false;
+  await sfsInsertRow(sql, next, actorOf(next, events));
+  await sql.run(LINK_REPLACEMENT, [old.id, next.id]);
+  await sfsAppendEvents(sql, events);
+  await sfsNotifyChanged(sql, [{ tenantId: retired.rows[0].tenant_id, tokenId: old.id }]);
+  return true;
+}
+
+/**
+ * Inserts a token, retiring `retire` first when given: `false`, with nothing written, when that
+ * row changed meanwhile. Throws {@link SfsTokenConflictError} if another active row holds the key.
+ */
+export async function sfsInsertToken(
+  sql: SfsSqlSession,
+  record: SfsNewTokenRecord,
+  events: ReadonlyArray<SfsNewTokenEvent>,
+  retire?: { id: string; version: number },
+): Promise<boolean> {
+  if (retire) return sfsRetireAndInsert(sql, retire, record, events);
+  await sfsInsertRow(sql, record, actorOf(record, events));
+  await sfsAppendEvents(sql, events);
+  return true;
+}

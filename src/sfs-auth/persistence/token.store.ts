@@ -1,0 +1,179 @@
+import type {
+  SfsActor,
+  SfsNewTokenEvent,
+  SfsNewTokenRecord,
+  SfsRevocationWork,
+  SfsSealedToken,
+  SfsTokenKey,
+  SfsTokenRecord,
+} from '../tokens/token-record';
+
+/** Which tokens a revocation request covers (all within one tenant). */
+export interface SfsRevocationFilter {
+  readonly tenantId: string;
+  readonly tokenId?: string;
+  readonly clientKey?: string;
+  /** `undefined`: any subject; a string: that subject only. */
+  readonly subjectId?: string;
+}
+
+/** Outcome of a failed attempt, written with a compare-and-set. */
+export interface SfsAttemptFailure {
+  readonly error: string;
+  /** When to try again; ignored when `permanent`. */
+  readonly nextAttemptAt: Date | null;
+  readonly permanent: boolean;
+}
+
+/** The part of the store usable inside {@link SfsTokenStore.withKeyLock}. */
+export interface SfsTokenStoreTx {
+  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null>;
+  /**
+   * Inserts a freshly minted token (a `revoking` one gets its outbox row too). When `retire` is
+   * given, that row (the previous token of the same key) first becomes `expired` with `replaced_by`
+   * set, by compare-and-set on its version and status `active`; if that CAS fails nothing is written
+   * and the result is `false` (a revocation won the race).
+   */
+  insertToken(
+    record: SfsNewTokenRecord,
+    events: SfsNewTokenEvent[],
+    retire?: { id: string; version: number },
+  ): Promise<boolean>;
+}
+
+/**
+ * Port: every query of the module. Time always comes from the caller (the injected clock), never
+ * from the database, so tests move a clock. All state changes of one call are one transaction, and
+ * every change that makes a cached token unusable notifies the other instances (see
+ * {@link SfsTokenChangeFeed}).
+ */
+export interface SfsTokenStore {
+  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null>;
+  findById(tenantId: string, id: string): Promise<SfsTokenRecord | null>;
+  /** Runs `fn` in a transaction that holds a cross-instance lock on `key` (advisory lock). */
+  withKeyLock<T>(key: SfsTokenKey, fn: (tx: SfsTokenStoreTx) => Promise<T>): Promise<T>;
+  /** Inserts a token outside a key lock (e.g. a refresh that lost its race: status `revoking` + outbox row). */
+  insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void>;
+
+  /**
+   * Claims up to `limit` active rows whose `refresh_at` (and `next_attempt_at`) is due and whose
+   * lease is free or expired, with `FOR UPDATE SKIP LOCKED`; stamps `lease_owner`, lease expiry and
+   * bumps `version`. Returns the rows as claimed (with the new version).
+   */
+  claimDueRefreshes(
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<SfsTokenRecord[]>;
+  /**
+   * Compare-and-set on (`oldId`, `expectedVersion`, status `active`): the old row becomes `expired`
+   * with `replaced_by = next.id`, `next` is inserted `active`, events appended. `false`, and nothing
+   * written, when the row changed meanwhile.
+   */
+  replaceToken(
+    oldId: string,
+    expectedVersion: number,
+    next: SfsNewTokenRecord,
+    events: SfsNewTokenEvent[],
+  ): Promise<boolean>;
+  /** CAS: attempts+1, last_error, next_attempt_at, lease released; permanent → status `failed`. */
+  recordRefreshFailure(
+    id: string,
+    expectedVersion: number,
+    failure: SfsAttemptFailure,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean>;
+  /** CAS: moves `refresh_at` (e.g. an idle token left to expire), lease released. */
+  postponeRefresh(
+    id: string,
+    expectedVersion: number,
+    refreshAt: Date,
+    event: SfsNewTokenEvent | null,
+  ): Promise<boolean>;
+  /** CAS: `active` → `expired`, token material wiped. */
+  markExpired(id: string, expectedVersion: number, event: SfsNewTokenEvent): Promise<boolean>;
+
+  /**
+   * In one transaction: every token of the filter that may still be live at SFS (status `active`,
+   * or `expired` with `replaced_by` set and `expires_at > now`) becomes `revoking` with the reason,
+   * gets an outbox row (`pending`, due now) and a `revoke_requested` event. Returns their ids.
+   */
+  requestRevocation(
+    filter: SfsRevocationFilter,
+    reason: string,
+    actor: SfsActor,
+    now: Date,
+  ): Promise<string[]>;
+  /** Claims due `pending` outbox rows (SKIP LOCKED + lease), joined with their token's material. */
+  claimDueRevocations(
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<SfsRevocationWork[]>;
+  /** CAS on the outbox row: delete it; token → `revoked`, `revoked_at`, material wiped; event. */
+  confirmRevocation(
+    revocationId: string,
+    expectedVersion: number,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean>;
+  /** CAS on the outbox row: attempts+1, last_error, next_attempt_at, lease released; permanent → `failed`. */
+  recordRevocationFailure(
+    revocationId: string,
+    expectedVersion: number,
+    failure: SfsAttemptFailure,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean>;
+  /** `failed` outbox rows of a tenant (or one token) back to `pending`, due now. Returns how many. */
+  retryFailedRevocations(
+    tenantId: string,
+    now: Date,
+    actor: SfsActor,
+    tokenId?: string,
+  ): Promise<number>;
+
+  appendEvents(events: SfsNewTokenEvent[]): Promise<void>;
+  /** Batched `last_used_at` update (only ever moves forward). */
+  touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void>;
+
+  /** Rows holding material sealed under another key than `keyId`, by id after `afterId`. */
+  findSealedNotUnder(
+    keyId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<SfsTokenRecord[]>;
+  /** CAS: replaces the sealed material (key rotation). */
+  reseal(
+    id: string,
+    expectedVersion: number,
+    sealed: SfsSealedToken,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean>;
+  /** CAS: a row whose material cannot be decrypted → `failed` with the reason (no crash). */
+  markUndecryptable(
+    id: string,
+    expectedVersion: number,
+    reason: string,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean>;
+}
+/** Injection token of the {@link SfsTokenStore} port. */
+export const SfsTokenStore = Symbol('SfsTokenStore');
+
+/** A change another instance made that may invalidate cached tokens. */
+export interface SfsTokenChange {
+  readonly tenantId: string;
+  readonly tokenId: string;
+}
+
+/**
+ * Port: cross-instance cache invalidation (PostgreSQL LISTEN/NOTIFY in the TypeORM adapter).
+ * `connected` is false while the feed is down; the cache then shortens its lifetimes.
+ */
+export interface SfsTokenChangeFeed {
+  readonly connected: boolean;
+  subscribe(listener: (change: SfsTokenChange) => void): () => void;
+}
+/** Injection token of the {@link SfsTokenChangeFeed} port. */
+export const SfsTokenChangeFeed = Symbol('SfsTokenChangeFeed');

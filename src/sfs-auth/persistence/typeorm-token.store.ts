@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type {
+  SfsActor,
+  SfsNewTokenEvent,
+  SfsNewTokenRecord,
+  SfsRevocationWork,
+  SfsSealedToken,
+  SfsTokenKey,
+  SfsTokenRecord,
+} from '../tokens/token-record';
+import { sfsAppendEvents } from './event.queries';
+import { SfsKeyLockedTx, sfsLockKey } from './key-lock';
+import {
+  sfsClaimDueRevocations,
+  sfsConfirmRevocation,
+  sfsRecordRevocationFailure,
+  sfsRequestRevocation,
+  sfsRetryFailedRevocations,
+} from './revocation.queries';
+import { sfsInTransaction, sfsWithConnection, type SfsSqlSession } from './sql-session';
+import { sfsFindActive, sfsInsertToken, sfsRetireAndInsert } from './token.queries';
+import { sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import type {
+  SfsAttemptFailure,
+  SfsRevocationFilter,
+  SfsTokenStore,
+  SfsTokenStoreTx,
+} from './token.store';
+import {
+  sfsClaimDueRefreshes,
+  sfsFindSealedNotUnder,
+  sfsMarkExpired,
+  sfsMarkUndecryptable,
+  sfsPostponeRefresh,
+  sfsRecordRefreshFailure,
+  sfsReseal,
+  sfsTouchLastUsed,
+} from './token-work.queries';
+
+/**
+ * {@link SfsTokenStore} on PostgreSQL through the host's TypeORM `DataSource`: parameterised SQL
+ * only (the SQL lives in the `*.queries.ts` files next to this one). Every method is one
+ * transaction; claims use `FOR UPDATE SKIP LOCKED` and leases, writes are compare-and-sets on
+ * `version`. `insertToken` throws {@link SfsTokenConflictError} when it cannot insert.
+ */
+@Injectable()
+export class TypeOrmSfsTokenStore implements SfsTokenStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private tx<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
+    return sfsInTransaction(this.dataSource, fn);
+  }
+
+  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
+    return sfsWithConnection(this.dataSource, fn);
+  }
+
+  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null> {
+    return this.single((sql) => sfsFindActive(sql, key));
+  }
+
+  async findById(tenantId: string, id: string): Promise<SfsTokenRecord | null> {
+    if (!sfsIsUuid(id)) return null;
+    const rows = await this.single((sql) =>
+      sql.rows<SfsTokenRow>('SELECT * FROM sfs_client_token WHERE id = $1 AND tenant_id = $2', [
+        id,
+        tenantId,
+      ]),
+    );
+    return rows.length > 0 ? sfsTokenRecordFromRow(rows[0]) : null;
+  }
+
+  withKeyLock<T>(key: SfsTokenKey, fn: (tx: SfsTokenStoreTx) => Promise<T>): Promise<T> {
+    return this.tx(async (sql) => {
+      await sfsLockKey(sql, key);
+      return fn(new SfsKeyLockedTx(sql));
+    });
+  }
+
+  async insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void> {
+    await this.tx((sql) => sfsInsertToken(sql, record, events));
+  }
+
+  claimDueRefreshes(
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<SfsTokenRecord[]> {
+    return this.single((sql) => sfsClaimDueRefreshes(sql, owner, now, leaseMs, limit));
+  }
+
+  replaceToken(
+    oldId: string,
+    expectedVersion: number,
+    next: SfsNewTokenRecord,
+    events: SfsNewTokenEvent[],
+  ): Promise<boolean> {
+    const old = { id: oldId, version: expectedVersion };
+    return this.tx((sql) => sfsRetireAndInsert(sql, old, next, events));
+  }
+
+  recordRefreshFailure(
+    id: string,
+    expectedVersion: number,
+    failure: SfsAttemptFailure,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean> {
+    return this.tx((sql) => sfsRecordRefreshFailure(sql, id, expectedVersion, failure, event));
+  }
+
+  postponeRefresh(
+    id: string,
+    expectedVersion: number,
+    refreshAt: Date,
+    event: SfsNewTokenEvent | null,
+  ): Promise<boolean> {
+    return this.tx((sql) => sfsPostponeRefresh(sql, id, expectedVersion, refreshAt, event));
+  }
+
+  markExpired(id: string, expectedVersion: number, event: SfsNewTokenEvent): Promise<boolean> {
+    return this.tx((sql) => sfsMarkExpired(sql, id, expectedVersion, event));
+  }
+
+  requestRevocation(
+    filter: SfsRevocationFilter,
+    reason: string,
+    actor: SfsActor,
+    now: Date,
+  ): Promise<string[]> {
+    return this.tx((sql) => sfsRequestRevocation(sql, filter, reason, actor, now));
+  }
+
+  claimDueRevocations(
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<SfsRevocationWork[]> {
+    return this.single((sql) => sfsClaimDueRevocations(sql, owner, now, leaseMs, limit));
+  }
+
+  confirmRevocation(
+    revocationId: string,
+    expectedVersion: number,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean> {
+    return this.tx((sql) => sfsConfirmRevocation(sql, revocationId, expectedVersion, event));
+  }
+
+  recordRevocationFailure(
+    revocationId: string,
+    expectedVersion: number,
+    failure: SfsAttemptFailure,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean> {
+    return this.tx((sql) =>
+      sfsRecordRevocationFailure(sql, revocationId, expectedVersion, failure, event),
+    );
+  }
+
+  retryFailedRevocations(
+    tenantId: string,
+    now: Date,
+    actor: SfsActor,
+    tokenId?: string,
+  ): Promise<number> {
+    return this.tx((sql) => sfsRetryFailedRevocations(sql, tenantId, now, actor, tokenId));
+  }
+
+  appendEvents(events: SfsNewTokenEvent[]): Promise<void> {
+    return this.single((sql) => sfsAppendEvents(sql, events));
+  }
+
+  touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void> {
+    return this.single((sql) => sfsTouchLastUsed(sql, entries));
+  }
+
+  findSealedNotUnder(
+    keyId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<SfsTokenRecord[]> {
+    return this.single((sql) => sfsFindSealedNotUnder(sql, keyId, afterId, limit));
+  }
+
+  reseal(
+    id: string,
+    expectedVersion: number,
+    sealed: SfsSealedToken,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean> {
+    return this.tx((sql) => sfsReseal(sql, id, expectedVersion, sealed, event));
+  }
+
+  markUndecryptable(
+    id: string,
+    expectedVersion: number,
+    reason: string,
+    event: SfsNewTokenEvent,
+  ): Promise<boolean> {
+    return this.tx((sql) => sfsMarkUndecryptable(sql, id, expectedVersion, reason, event));
+  }
+}

@@ -1,0 +1,134 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
+import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
+import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
+import { SFS_AUTH_ENTITIES } from '../../../src/sfs-auth/persistence/entities';
+import { TypeOrmSfsTokenStore } from '../../../src/sfs-auth/persistence/typeorm-token.store';
+import type {
+  SfsNewTokenEvent,
+  SfsNewTokenRecord,
+  SfsTokenEventType,
+  SfsTokenKey,
+} from '../../../src/sfs-auth/tokens/token-record';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+
+/** 2026-01-01T00:00:00Z plus `seconds`: every time in these suites is explicit. */
+export const at = (seconds: number): Date => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
+
+/** A DataSource as a host would configure it: entities + migrations, never `synchronize`. */
+export function openDataSource(url: string): Promise<DataSource> {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: SFS_AUTH_ENTITIES,
+    migrations: SFS_AUTH_MIGRATIONS,
+    synchronize: false,
+    installExtensions: false,
+  }).initialize();
+}
+
+/** A suite's own database, migrated, with one DataSource and a store on it. */
+export interface PersistenceHarness {
+  readonly db: TestDatabase;
+  readonly dataSource: DataSource;
+  readonly store: TypeOrmSfsTokenStore;
+  /** Raw SQL for assertions. */
+  sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(label: string): Promise<PersistenceHarness> {
+  const db = await createTestDatabase(label);
+  const dataSource = await openDataSource(db.url);
+  await dataSource.runMigrations();
+  return {
+    db,
+    dataSource,
+    store: new TypeOrmSfsTokenStore(dataSource),
+    sql: (text, params = []) => dataSource.query(text, params),
+    close: async () => {
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+export const cipher = new SfsTokenCipher(new SfsKeyRing([{ id: 'k1', key: randomBytes(32) }]));
+
+/** Plaintext of a test token: recognisable, so the at-rest suite can search for it. */
+export const plaintextOf = (id: string): string => `sfs-plaintext-token-${id}`;
+
+/** A sealed record for `key`, issued at `issued` seconds, living `lifetime` seconds. */
+export function newRecord(
+  key: Partial<SfsTokenKey> & { tenantId: string },
+  options: {
+    issued?: number;
+    lifetime?: number;
+    refreshIn?: number;
+    status?: 'active' | 'revoking';
+    revokeReason?: string;
+  } = {},
+): SfsNewTokenRecord {
+  const id = randomUUID();
+  const issued = options.issued ?? 0;
+  const lifetime = options.lifetime ?? 3600;
+  return {
+    id,
+    tenantId: key.tenantId,
+    clientKey: key.clientKey ?? 'client-a',
+    subjectId: key.subjectId ?? null,
+    status: options.status ?? 'active',
+    sealed: cipher.seal(plaintextOf(id), { tenantId: key.tenantId, tokenId: id }),
+    fingerprint: cipher.fingerprint(plaintextOf(id)),
+    issuedAt: at(issued),
+    expiresAt: at(issued + lifetime),
+    refreshAt: at(issued + (options.refreshIn ?? lifetime - 300)),
+    sessionStartedAt: at(issued),
+    revokeReason: options.revokeReason,
+  };
+}
+
+/** An audit event for a record. */
+export function eventFor(
+  record: { tenantId: string; id: string },
+  type: SfsTokenEventType,
+  seconds = 0,
+  extra: Partial<SfsNewTokenEvent> = {},
+): SfsNewTokenEvent {
+  return {
+    tenantId: record.tenantId,
+    tokenId: record.id,
+    type,
+    actor: 'system',
+    at: at(seconds),
+    ...extra,
+  };
+}
+
+/** Every row of every table of the module, for "nothing changed" assertions. */
+export async function snapshot(h: PersistenceHarness): Promise<unknown[]> {
+  return Promise.all(
+    ['sfs_client_token', 'sfs_token_revocation', 'sfs_token_event'].map((table) =>
+      h.sql(`SELECT * FROM ${table} ORDER BY id`),
+    ),
+  );
+}
+
+/** Empties the module's tables (claims are global, so claim tests start from nothing). */
+export async function truncate(h: PersistenceHarness): Promise<void> {
+  await h.sql('TRUNCATE sfs_token_event, sfs_token_revocation, sfs_client_token');
+}
+
+/** Polls `probe` until it returns true (bounded): for async notifications and lock waits only. */
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
+import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
+import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import {
+  at,
+  cipher,
+  createHarness,
+  eventFor,
+  newRecord,
+  plaintextOf,
+  truncate,
+  type PersistenceHarness,
+} from './persistence-harness';
+
+/** Contract of usage stamps, audit events and key-rotation methods of SfsTokenStore. */
+describe('TypeOrmSfsTokenStore: usage, events, rotation', () => {
+  let h: PersistenceHarness;
+  const t = 'tenant-m';
+  beforeAll(async () => {
+    h = await createHarness('store_maint');
+  });
+  afterAll(() => h.close());
+  beforeEach(() => truncate(h));
+
+  async function seed(subjectId: string | null = null): Promise<SfsTokenRecord> {
+    const record = newRecord({ tenantId: t, subjectId });
+    await h.store.insertToken(record, []);
+    return (await h.store.findById(t, record.id)) as SfsTokenRecord;
+  }
+
+  describe('touchLastUsed', () => {
+    it('only moves last_used_at forward, keeps the latest of duplicates, never bumps version', async () => {
+      const a = await seed('a');
+      const b = await seed('b');
+      await h.store.touchLastUsed([
+        { id: a.id, at: at(50) },
+        { id: a.id, at: at(70) },
+        { id: a.id, at: at(60) },
+        { id: b.id, at: at(10) },
+        { id: 'not-a-uuid', at: at(10) },
+      ]);
+      await h.store.touchLastUsed([
+        { id: a.id, at: at(65) },
+        { id: b.id, at: at(20) },
+      ]);
+      expect(await h.store.findById(t, a.id)).toMatchObject({ lastUsedAt: at(70), version: 0 });
+      expect(await h.store.findById(t, b.id)).toMatchObject({ lastUsedAt: at(20), version: 0 });
+      await h.store.touchLastUsed([]);
+    });
+  });
+
+  describe('appendEvents', () => {
+    it('appends events with reason, detail and tenant-level (null token) entries', async () => {
+      const a = await seed();
+      await h.store.appendEvents([
+        eventFor(a, 'refresh_skipped', 5, {
+          reason: 'idle',
+          detail: { idleSeconds: 900, flag: true },
+        }),
+        {
+          tenantId: t,
+          tokenId: null,
+          type: 'key_rotated',
+          actor: 'admin:ops',
+          at: at(6),
+          reason: 'r'.repeat(300),
+        },
+      ]);
+      const rows = await h.sql<Record<string, unknown>>(
+        `SELECT tenant_id, token_id, type, actor, reason, detail, at FROM sfs_token_event ORDER BY id`,
+      );
+      expect(rows).toEqual([
+        {
+          tenant_id: t,
+          token_id: a.id,
+          type: 'refresh_skipped',
+          actor: 'system',
+          reason: 'idle',
+          detail: { idleSeconds: 900, flag: true },
+          at: at(5),
+        },
+        {
+          tenant_id: t,
+          token_id: null,
+          type: 'key_rotated',
+          actor: 'admin:ops',
+          reason: 'r'.repeat(200),
+          detail: null,
+          at: at(6),
+        },
+      ]);
+    });
+  });
+
+  describe('findSealedNotUnder / reseal', () => {
+    const k2 = { id: 'k2', key: randomBytes(32) };
+    const rotated = new SfsTokenCipher(new SfsKeyRing([k2, { id: 'k1', key: Buffer.alloc(32) }]));
+
+    it('pages through rows sealed under another key, by id, skipping wiped rows', async () => {
+      const rows = await Promise.all(['a', 'b', 'c', 'd'].map((s) => seed(s)));
+      await h.store.markExpired(rows[3].id, 0, eventFor(rows[3], 'expired'));
+      const ids = rows
+        .slice(0, 3)
+        .map((r) => r.id)
+        .sort();
+      const first = await h.store.findSealedNotUnder('k2', null, 2);
+      expect(first.map((r) => r.id)).toEqual(ids.slice(0, 2));
+      const second = await h.store.findSealedNotUnder('k2', first[1].id, 2);
+      expect(second.map((r) => r.id)).toEqual(ids.slice(2));
+      expect(await h.store.findSealedNotUnder('k1', null, 10)).toEqual([]);
+    });
+
+    it('reseals under the new key without bumping the version; the new ring opens it', async () => {
+      const row = await seed();
+      const ctx = { tenantId: t, tokenId: row.id };
+      const sealed = rotated.seal(cipher.open(row.sealed!, ctx), ctx);
+      expect(await h.store.reseal(row.id, row.version, sealed, eventFor(row, 'key_rotated'))).toBe(
+        true,
+      );
+      const after = (await h.store.findById(t, row.id)) as SfsTokenRecord;
+      expect(after).toMatchObject({ version: row.version, sealed: { keyId: 'k2' } });
+      expect(rotated.open(after.sealed!, ctx)).toBe(plaintextOf(row.id));
+      expect(await h.store.findSealedNotUnder('k2', null, 10)).toEqual([]);
+    });
+
+    it('does not reseal a row whose material was wiped meanwhile', async () => {
+      const row = await seed();
+      await h.store.markExpired(row.id, 0, eventFor(row, 'expired'));
+      expect(await h.store.reseal(row.id, 1, row.sealed!, eventFor(row, 'key_rotated'))).toBe(
+        false,
+      );
+      expect((await h.store.findById(t, row.id))?.sealed).toBeNull();
+    });
+  });
+
+  describe('markUndecryptable', () => {
+    it('marks the row failed with the reason, keeps the material, only once', async () => {
+      const row = await seed();
+      const event = eventFor(row, 'key_missing', 0, { reason: 'ENCRYPTION_KEY_MISSING' });
+      expect(await h.store.markUndecryptable(row.id, 0, 'ENCRYPTION_KEY_MISSING', event)).toBe(
+        true,
+      );
+      expect(await h.store.findById(t, row.id)).toMatchObject({
+        status: 'failed',
+        lastError: 'ENCRYPTION_KEY_MISSING',
+        sealed: row.sealed,
+        version: 1,
+      });
+      expect(await h.store.markUndecryptable(row.id, 1, 'ENCRYPTION_KEY_MISSING', event)).toBe(
+        false,
+      );
+    });
+  });
+});

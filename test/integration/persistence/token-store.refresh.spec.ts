@@ -1,0 +1,154 @@
+import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import {
+  at,
+  createHarness,
+  eventFor,
+  newRecord,
+  truncate,
+  type PersistenceHarness,
+} from './persistence-harness';
+
+/** Contract of the refresh worker's methods of SfsTokenStore (claim, then compare-and-set). */
+describe('TypeOrmSfsTokenStore: refresh work', () => {
+  let h: PersistenceHarness;
+  let tenant = 0;
+  let t: string;
+  beforeAll(async () => {
+    h = await createHarness('store_refresh');
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    t = `tenant-${++tenant}`;
+    await truncate(h);
+  });
+
+  async function seed(options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) {
+    const record = newRecord({ tenantId: t, subjectId }, options);
+    await h.store.insertToken(record, [eventFor(record, 'issued')]);
+    return (await h.store.findById(t, record.id)) as SfsTokenRecord;
+  }
+  const eventsOf = (tokenId: string) =>
+    h.sql<{ type: string; actor: string; reason: string | null; detail: unknown }>(
+      `SELECT type, actor, reason, detail FROM sfs_token_event WHERE token_id = $1 ORDER BY id`,
+      [tokenId],
+    );
+
+  describe('claimDueRefreshes', () => {
+    it('claims due, free active rows in refresh order, stamps the lease and bumps the version', async () => {
+      const late = await seed({ refreshIn: 200 });
+      const early = await seed({ refreshIn: 100 }, 'u1');
+      await seed({ refreshIn: 900 }, 'u2');
+      const failedLater = await seed({ refreshIn: 50 }, 'u3');
+      await h.store.recordRefreshFailure(
+        failedLater.id,
+        0,
+        { error: 'x', nextAttemptAt: at(1000), permanent: false },
+        eventFor(failedLater, 'refresh_failed'),
+      );
+      const claimed = await h.store.claimDueRefreshes('worker-1', at(300), 30_000, 10);
+      expect(claimed.map((r) => r.id)).toEqual([early.id, late.id]);
+      expect(claimed[0]).toMatchObject({
+        leaseOwner: 'worker-1',
+        leaseExpiresAt: at(330),
+        version: 1,
+      });
+      expect(await h.store.claimDueRefreshes('worker-2', at(300), 30_000, 10)).toEqual([]);
+    });
+
+    it('respects the limit', async () => {
+      for (let i = 0; i < 5; i++) await seed({ refreshIn: 10 }, `s${i}`);
+      expect(await h.store.claimDueRefreshes('w', at(100), 1000, 3)).toHaveLength(3);
+    });
+  });
+
+  describe('replaceToken', () => {
+    it('retires the old row (material kept until it expires) and inserts the new one', async () => {
+      const old =
+        (await h.store.claimDueRefreshes('w', at(4000), 1000, 1).then(async (c) => c[0])) ?? null;
+      expect(old).toBeNull();
+      const row = await seed({ refreshIn: 10 });
+      const [claimed] = await h.store.claimDueRefreshes('w', at(20), 1000, 10);
+      const next = newRecord({ tenantId: t }, { issued: 20 });
+      expect(
+        await h.store.replaceToken(claimed.id, claimed.version, next, [
+          eventFor(next, 'refreshed', 20),
+        ]),
+      ).toBe(true);
+      expect(await h.store.findById(t, row.id)).toMatchObject({
+        status: 'expired',
+        replacedBy: next.id,
+        sealed: row.sealed,
+        leaseOwner: null,
+        version: 2,
+      });
+      expect(await h.store.findById(t, next.id)).toMatchObject({ status: 'active', version: 0 });
+      expect((await eventsOf(next.id)).map((e) => e.type)).toEqual(['refreshed']);
+    });
+  });
+
+  describe('recordRefreshFailure', () => {
+    it('counts a transient failure, clips the error, releases the lease, stays active', async () => {
+      await seed({ refreshIn: 10 });
+      const [c] = await h.store.claimDueRefreshes('w', at(20), 1000, 10);
+      const failure = { error: 'e'.repeat(900), nextAttemptAt: at(80), permanent: false };
+      expect(
+        await h.store.recordRefreshFailure(
+          c.id,
+          c.version,
+          failure,
+          eventFor(c, 'refresh_failed', 20),
+        ),
+      ).toBe(true);
+      const row = await h.store.findById(t, c.id);
+      expect(row).toMatchObject({
+        status: 'active',
+        attempts: 1,
+        nextAttemptAt: at(80),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        version: 2,
+      });
+      expect(row?.lastError).toHaveLength(500);
+    });
+
+    it('a permanent failure marks the token failed', async () => {
+      const r = await seed();
+      const failure = { error: 'rejected', nextAttemptAt: at(80), permanent: true };
+      expect(
+        await h.store.recordRefreshFailure(r.id, r.version, failure, eventFor(r, 'refresh_failed')),
+      ).toBe(true);
+      expect(await h.store.findById(t, r.id)).toMatchObject({
+        status: 'failed',
+        nextAttemptAt: null,
+        lastError: 'rejected',
+      });
+    });
+  });
+
+  describe('postponeRefresh', () => {
+    it('moves refresh_at and releases the lease; a null event writes none', async () => {
+      await seed({ refreshIn: 10 });
+      const [c] = await h.store.claimDueRefreshes('w', at(20), 1000, 10);
+      expect(await h.store.postponeRefresh(c.id, c.version, at(3000), null)).toBe(true);
+      expect(await h.store.findById(t, c.id)).toMatchObject({
+        refreshAt: at(3000),
+        leaseOwner: null,
+        version: 2,
+      });
+      expect((await eventsOf(c.id)).map((e) => e.type)).toEqual(['issued']);
+    });
+  });
+
+  describe('markExpired', () => {
+    it('expires an active token and wipes its material; not twice', async () => {
+      const r = await seed();
+      expect(await h.store.markExpired(r.id, r.version, eventFor(r, 'expired'))).toBe(true);
+      expect(await h.store.findById(t, r.id)).toMatchObject({
+        status: 'expired',
+        sealed: null,
+        replacedBy: null,
+      });
+      expect(await h.store.markExpired(r.id, r.version + 1, eventFor(r, 'expired'))).toBe(false);
+    });
+  });
+});
