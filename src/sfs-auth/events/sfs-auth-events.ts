@@ -1,0 +1,89 @@
+/** Names of the events the module listens to and emits. Use these constants, never literals. */
+export const SFS_AUTH_EVENTS = {
+  /** Listened to: mint the subject's token eagerly. Payload {@link SfsLoginEvent}. */
+  login: 'sfs-auth.login',
+  /** Listened to: revoke every live token of the subject. Payload {@link SfsLogoutEvent}. */
+  logout: 'sfs-auth.logout',
+  /** Emitted after a token was minted and stored. Payload {@link SfsTokenIssuedEvent}. */
+  tokenIssued: 'sfs-auth.token.issued',
+  /** Emitted after a token was replaced ahead of expiry. Payload {@link SfsTokenRefreshedEvent}. */
+  tokenRefreshed: 'sfs-auth.token.refreshed',
+  /** Emitted after SFS confirmed a revocation. Payload {@link SfsTokenRevokedEvent}. */
+  tokenRevoked: 'sfs-auth.token.revoked',
+  /** Emitted when a mint, refresh or revocation failed. Payload {@link SfsTokenFailedEvent}. */
+  tokenFailed: 'sfs-auth.token.failed',
+} as const;
+
+/** A user of `tenantId` logged in to the host app for client `clientKey`. */
+export class SfsLoginEvent {
+  constructor(
+    readonly tenantId: string,
+    readonly clientKey: string,
+    readonly subjectId: string,
+  ) {}
+}
+
+/** A user (subject) logged out: revoke its tokens (of one client only, when `clientKey` is given). */
+export class SfsLogoutEvent {
+  constructor(
+    readonly tenantId: string,
+    readonly subjectId: string,
+    readonly clientKey?: string,
+    readonly reason?: string,
+  ) {}
+}
+
+/** Identifies a token in outbound events; never carries token material. */
+export class SfsTokenEventBase {
+  constructor(
+    readonly tenantId: string,
+    readonly tokenId: string,
+    readonly clientKey: string,
+    readonly subjectId: string | null,
+  ) {}
+}
+
+/** A token was minted and stored. */
+export class SfsTokenIssuedEvent extends SfsTokenEventBase {
+  constructor(
+    base: SfsTokenEventBase,
+    readonly expiresAt: Date,
+  ) {
+    super(base.tenantId, base.tokenId, base.clientKey, base.subjectId);
+  }
+}
+
+/** A token was replaced by `tokenId` ahead of its expiry. */
+export class SfsTokenRefreshedEvent extends SfsTokenEventBase {
+  constructor(
+    base: SfsTokenEventBase,
+    readonly previousTokenId: string,
+    readonly expiresAt: Date,
+  ) {
+    super(base.tenantId, base.tokenId, base.clientKey, base.subjectId);
+  }
+}
+
+/** SFS confirmed the revocation of a token. */
+export class SfsTokenRevokedEvent extends SfsTokenEventBase {
+  constructor(
+    base: SfsTokenEventBase,
+    readonly reason: string | null,
+  ) {
+    super(base.tenantId, base.tokenId, base.clientKey, base.subjectId);
+  }
+}
+
+/** What failed, for {@link SfsTokenFailedEvent}. */
+export type SfsTokenOperation = 'issue' | 'refresh' | 'revoke' | 'reencrypt';
+
+/** A mint, refresh, revocation or re-encryption failed; `permanent` when it will not be retried. */
+export class SfsTokenFailedEvent {
+  constructor(
+    readonly tenantId: string,
+    readonly tokenId: string | null,
+    readonly operation: SfsTokenOperation,
+    readonly code: string,
+    readonly permanent: boolean,
+  ) {}
+}

@@ -1,0 +1,72 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SfsTokenStore } from '../persistence/token.store';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsTokenRefreshService, type SfsRefreshReport } from '../tokens/token-refresh.service';
+import { SfsTokenServingService } from '../tokens/token-serving.service';
+import { SFS_INSTANCE_ID } from './instance-id';
+import { SfsWorkLoop } from './work-loop';
+
+/**
+ * Runs refresh passes every `sweepIntervalMs` (and flushes `last_used_at`). Started at bootstrap
+ * when workers are enabled; stopped and drained before the application shuts down, so no pass runs
+ * against a closed DataSource.
+ */
+@Injectable()
+export class SfsRefreshWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SfsRefreshWorker.name);
+  private readonly loop: SfsWorkLoop<SfsRefreshReport>;
+
+  constructor(
+    private readonly refresh: SfsTokenRefreshService,
+    private readonly serving: SfsTokenServingService,
+    @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
+    @Inject(SFS_INSTANCE_ID) private readonly owner: string,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    registry: SchedulerRegistry,
+  ) {
+    this.loop = new SfsWorkLoop(
+      `sfs-auth-refresh:${owner}`,
+      registry,
+      options.sweepIntervalMs,
+      () => this.pass(),
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.workers.enabled) this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+    await this.flushLastUsed();
+  }
+
+  /** One refresh pass now (shared with a running one). */
+  runOnce(): Promise<SfsRefreshReport> {
+    return this.loop.runOnce();
+  }
+
+  private async pass(): Promise<SfsRefreshReport> {
+    await this.flushLastUsed();
+    const report = await this.refresh.runPass(this.owner);
+    const failed = report.outcomes.filter((o) => o.outcome === 'failed').length;
+    if (report.claimed > 0) {
+      this.logger.debug(`refresh pass: ${report.claimed} claimed, ${failed} failed`);
+    }
+    return report;
+  }
+
+  private async flushLastUsed(): Promise<void> {
+    const entries = this.serving.lastUsed.drain();
+    if (entries.length > 0) await this.store.touchLastUsed(entries);
+  }
+}

@@ -1,0 +1,66 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SfsApiClient } from './client/sfs-api.client';
+import { SfsClock, SfsSystemClock } from './clock/clock';
+import { SfsAuthEventListener } from './events/sfs-auth.listener';
+import { SfsEventPublisher } from './events/sfs-event.publisher';
+import { resolveSfsAuthOptions } from './options/resolve-sfs-auth-options';
+import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
+import { SFS_AUTH_ENTITIES } from './persistence/entities';
+import { SFS_PERSISTENCE_PROVIDERS } from './persistence/persistence.providers';
+import { createInstanceId, SFS_INSTANCE_ID } from './scheduling/instance-id';
+import { SfsRefreshWorker } from './scheduling/refresh.worker';
+import { SfsRevocationWorker } from './scheduling/revocation.worker';
+import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
+import { SFS_WIRE_PROVIDERS } from './sfs/sfs-wire.providers';
+import {
+  SFS_AUTH_MODULE_OPTIONS,
+  SFS_AUTH_RESOLVED_OPTIONS,
+  SfsAuthConfigurableModule,
+} from './sfs-auth.module-definition';
+import { SfsTokenService } from './tokens/sfs-token.service';
+import { SfsTokenMinter } from './tokens/token-minter';
+import { SfsTokenRefreshService } from './tokens/token-refresh.service';
+import { SfsTokenReencryptionService } from './tokens/token-reencryption.service';
+import { SfsTokenRevocationService } from './tokens/token-revocation.service';
+import { SfsTokenServingService } from './tokens/token-serving.service';
+
+/**
+ * Holds SFS client tokens for a multi-tenant host: `SfsAuthModule.forRoot(options)` or
+ * `forRootAsync({ useFactory })`. The host provides TypeORM (with `SFS_AUTH_ENTITIES` and
+ * `SFS_AUTH_MIGRATIONS`), `ScheduleModule.forRoot()` and `EventEmitterModule.forRoot()`.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([...SFS_AUTH_ENTITIES])],
+  providers: [
+    {
+      provide: SFS_AUTH_RESOLVED_OPTIONS,
+      useFactory: (options: SfsAuthModuleOptions) => resolveSfsAuthOptions(options),
+      inject: [SFS_AUTH_MODULE_OPTIONS],
+    },
+    { provide: SfsClock, useClass: SfsSystemClock },
+    { provide: SFS_INSTANCE_ID, useFactory: createInstanceId },
+    ...SFS_WIRE_PROVIDERS,
+    ...SFS_PERSISTENCE_PROVIDERS,
+    SfsEventPublisher,
+    SfsTokenMinter,
+    SfsTokenServingService,
+    SfsTokenRefreshService,
+    SfsTokenRevocationService,
+    SfsTokenReencryptionService,
+    SfsRefreshWorker,
+    SfsRevocationWorker,
+    SfsTokenService,
+    SfsApiClient,
+    SfsAuthEventListener,
+  ],
+  exports: [
+    SfsTokenService,
+    SfsApiClient,
+    SfsPlatformTokenProvider,
+    SfsRefreshWorker,
+    SfsRevocationWorker,
+    SfsClock,
+  ],
+})
+export class SfsAuthModule extends SfsAuthConfigurableModule {}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SfsRevocationWorker } from '../scheduling/revocation.worker';
+import { SfsCredentialsResolver } from '../sfs/credentials-resolver';
+import { apiKeyAuth } from '../sfs/sfs-wire';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  checkRevokeRequest,
+  toTokenKey,
+  type SfsClientTokenRequest,
+  type SfsRevokeRequest,
+} from './token-inputs';
+import { SfsTokenMinter } from './token-minter';
+import type { SfsActor } from './token-record';
+import { SfsTokenReencryptionService, type SfsReencryptReport } from './token-reencryption.service';
+import { SfsTokenRevocationService } from './token-revocation.service';
+import { SfsTokenServingService } from './token-serving.service';
+
+/** A client token handed to a host service. */
+export interface SfsClientToken {
+  readonly tokenId: string;
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresAt: Date;
+}
+
+/** Headers and `data` fields to put on an SFS call in the configured auth mode. */
+export interface SfsCallAuth {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+  /** The token used (token mode only), so a 401 can replace exactly that one. */
+  readonly tokenId?: string;
+}
+
+/**
+ * What host services call: a valid client token for (tenant, clientKey, subject), revocation, and
+ * the auth to put on SFS calls. Every identifier is validated (`SfsInvalidInputError`).
+ */
+@Injectable()
+export class SfsTokenService {
+  constructor(
+    private readonly serving: SfsTokenServingService,
+    private readonly minter: SfsTokenMinter,
+    private readonly revocation: SfsTokenRevocationService,
+    private readonly revocationWorker: SfsRevocationWorker,
+    private readonly reencryption: SfsTokenReencryptionService,
+    @Inject(SfsCredentialsResolver) private readonly credentials: SfsCredentialsResolver,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+  ) {}
+
+  /**
+   * A token that does not expire within the refresh lead, minted at most once per key however
+   * many callers and instances ask at the same moment.
+   */
+  async getClientToken(
+    request: SfsClientTokenRequest,
+    actor: SfsActor = 'host',
+  ): Promise<SfsClientToken> {
+    const token = await this.serving.get(toTokenKey(request), actor);
+    return {
+      tokenId: token.tokenId,
+      accessToken: token.accessToken,
+      tokenType: 'Bearer',
+      expiresAt: new Date(token.expiresAt),
+    };
+  }
+
+  /**
+   * Revokes every live token matching `request` (one token, a client's, a subject's, or all of a
+   * tenant's): they stop being served at once and SFS is told through the outbox. Returns how many.
+   */
+  async revoke(
+    request: SfsRevokeRequest,
+    reason: string,
+    actor: SfsActor = 'host',
+  ): Promise<number> {
+    const why = checkRevokeRequest(request, reason);
+    const ids = await this.revocation.request(
+      {
+        tenantId: request.tenantId,
+        tokenId: request.tokenId,
+        clientKey: request.clientKey,
+        subjectId: request.subjectId,
+      },
+      why,
+      actor,
+    );
+    ids.forEach((id) => this.serving.forget(id));
+    if (ids.length > 0) this.revocationWorker.nudge();
+    return ids.length;
+  }
+
+  /** Puts `failed` revocations of a tenant (or of one token) back in the queue; returns how many. */
+  async retryFailedRevocations(
+    tenantId: string,
+    tokenId?: string,
+    actor: SfsActor = 'host',
+  ): Promise<number> {
+    checkRevokeRequest({ tenantId, tokenId }, 'retry');
+    const count = await this.revocation.retryFailed(tenantId, tokenId, actor);
+    if (count > 0) this.revocationWorker.nudge();
+    return count;
+  }
+
+  /** The auth of an SFS call: a Bearer client token, or the testing-only api-key header + `clientKey`. */
+  async authFor(request: SfsClientTokenRequest): Promise<SfsCallAuth> {
+    const key = toTokenKey(request);
+    if (this.options.authMode === 'api-key') {
+      const { apiKey } = await this.credentials.resolve(key.tenantId);
+      return apiKeyAuth(apiKey, key.clientKey);
+    }
+    const token = await this.serving.get(key, 'host');
+    return {
+      headers: { Authorization: `Bearer ${token.accessToken}` },
+      data: {},
+      tokenId: token.tokenId,
+    };
+  }
+
+  /**
+   * Key rotation: re-encrypts every stored token under the first key of the ring, in batches.
+   * Resumable; run it until `resealed + failed` is 0. Undecryptable rows are marked `failed`.
+   */
+  reencrypt(batchSize?: number): Promise<SfsReencryptReport> {
+    return this.reencryption.run(batchSize);
+  }
+
+  /** After SFS rejected `tokenId` (401): replaces it with a new token, once, and returns the new auth. */
+  async replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
+    const key = toTokenKey(request);
+    this.serving.forget(tokenId);
+    await this.minter.mintUnderLock(key, 'host', (current, now) =>
+      current && current.id !== tokenId && this.minter.servable(current, now) ? 'reuse' : 'mint',
+    );
+    return this.authFor(request);
+  }
+}

@@ -1,0 +1,55 @@
+import { SfsInvalidInputError } from '../errors/sfs-auth.error';
+import { assertIdentifier, assertOptionalIdentifier } from './identifiers';
+import type { SfsTokenKey } from './token-record';
+
+/** What a host asks a token for. */
+export interface SfsClientTokenRequest {
+  tenantId: string;
+  clientKey: string;
+  /** A user or session; omitted for the tenant's shared service token of that client. */
+  subjectId?: string | null;
+}
+
+/** Which tokens to revoke, within one tenant (all live tokens matching every given field). */
+export interface SfsRevokeRequest {
+  tenantId: string;
+  tokenId?: string;
+  clientKey?: string;
+  subjectId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Validates and normalises a token request into a key. */
+export function toTokenKey(input: SfsClientTokenRequest): SfsTokenKey {
+  if (typeof input !== 'object' || input === null)
+    throw new SfsInvalidInputError('request', 'must be an object');
+  assertIdentifier('tenantId', input.tenantId);
+  assertIdentifier('clientKey', input.clientKey);
+  assertOptionalIdentifier('subjectId', input.subjectId);
+  return {
+    tenantId: input.tenantId,
+    clientKey: input.clientKey,
+    subjectId: input.subjectId ?? null,
+  };
+}
+
+/** Validates a revocation request and its reason. */
+export function checkRevokeRequest(input: SfsRevokeRequest, reason: unknown): string {
+  if (typeof input !== 'object' || input === null)
+    throw new SfsInvalidInputError('request', 'must be an object');
+  assertIdentifier('tenantId', input.tenantId);
+  assertOptionalIdentifier('clientKey', input.clientKey);
+  assertOptionalIdentifier('subjectId', input.subjectId);
+  if (input.tokenId !== undefined) assertTokenId(input.tokenId);
+  if (typeof reason !== 'string' || reason.length < 1 || reason.length > 200) {
+    throw new SfsInvalidInputError('reason', 'must be 1-200 characters');
+  }
+  return reason;
+}
+
+/** Throws unless `value` is a UUID (token ids are). */
+export function assertTokenId(value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new SfsInvalidInputError('tokenId', 'must be a UUID');
+}

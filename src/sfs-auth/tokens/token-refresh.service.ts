@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
+import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SfsTokenStore } from '../persistence/token.store';
+import { workBackoffMs } from '../scheduling/backoff';
+import { mapConcurrent } from '../scheduling/map-concurrent';
+import { describeError } from '../scheduling/work-loop';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsTokenMinter } from './token-minter';
+import type { SfsTokenRecord } from './token-record';
+
+/** What one refresh pass did to one claimed token. */
+export type SfsRefreshOutcome =
+  | { tokenId: string; outcome: 'refreshed'; newTokenId: string }
+  | { tokenId: string; outcome: 'skipped'; reason: string }
+  | { tokenId: string; outcome: 'expired' }
+  | { tokenId: string; outcome: 'left-to-expire'; reason: string }
+  | { tokenId: string; outcome: 'failed'; code: string; permanent: boolean };
+
+/** The report of one pass: every claimed token's outcome. */
+export interface SfsRefreshReport {
+  readonly claimed: number;
+  readonly outcomes: SfsRefreshOutcome[];
+}
+
+/**
+ * Replaces tokens before they expire. Instances share the work through the database: each pass
+ * claims a bounded batch of due rows (SKIP LOCKED + lease), and every mint happens under the key
+ * lock after re-reading the row, so a row is never refreshed twice and a revoked one never comes back.
+ */
+@Injectable()
+export class SfsTokenRefreshService {
+  constructor(
+    private readonly minter: SfsTokenMinter,
+    private readonly publisher: SfsEventPublisher,
+    @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+  ) {}
+
+  /** Claims due tokens as `owner` and refreshes them with bounded concurrency. */
+  async runPass(owner: string): Promise<SfsRefreshReport> {
+    const { leaseMs, batchSize, concurrency } = this.options.workers;
+    const claimed = await this.store.claimDueRefreshes(
+      owner,
+      new Date(this.clock.now()),
+      leaseMs,
+      batchSize,
+    );
+    const outcomes = await mapConcurrent(claimed, concurrency, (row) => this.refreshOne(row));
+    return { claimed: claimed.length, outcomes };
+  }
+
+  /** Refreshes one claimed row (also used by the admin "refresh now"). */
+  async refreshOne(row: SfsTokenRecord): Promise<SfsRefreshOutcome> {
+    const now = this.clock.now();
+    const at = new Date(now);
+    const base = { tenantId: row.tenantId, tokenId: row.id, actor: 'system', at };
+    if (row.expiresAt.getTime() <= now) {
+      await this.store.markExpired(row.id, row.version, { ...base, type: 'expired' });
+      return { tokenId: row.id, outcome: 'expired' };
+    }
+    const leave = this.reasonToLeave(row, now);
+    if (leave) {
+      await this.store.postponeRefresh(row.id, row.version, row.expiresAt, {
+        ...base,
+        type: 'refresh_skipped',
+        reason: leave,
+      });
+      return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
+    }
+    try {
+      const result = await this.minter.mintUnderLock(row, 'system', (current) =>
+        current?.id === row.id ? 'mint' : 'skip',
+      );
+      if (result.kind === 'minted')
+        return { tokenId: row.id, outcome: 'refreshed', newTokenId: result.token.tokenId };
+      if (result.kind === 'lost')
+        return { tokenId: row.id, outcome: 'skipped', reason: 'revoked during refresh' };
+      return {
+        tokenId: row.id,
+        outcome: 'skipped',
+        reason: result.kind === 'skipped' ? result.reason : 'found',
+      };
+    } catch (error) {
+      return this.fail(row, error, now);
+    }
+  }
+
+  private reasonToLeave(row: SfsTokenRecord, now: number): string | null {
+    if (row.subjectId === null) {
+      const lastUse = (row.lastUsedAt ?? row.issuedAt).getTime();
+      if (now - lastUse > this.options.idleServiceTokenSeconds * 1000) return 'service token idle';
+    } else if (now - row.sessionStartedAt.getTime() > this.options.maxSessionAgeSeconds * 1000) {
+      return 'session older than maxSessionAgeSeconds';
+    }
+    return null;
+  }
+
+  private async fail(row: SfsTokenRecord, error: unknown, now: number): Promise<SfsRefreshOutcome> {
+    const code = error instanceof SfsAuthError ? error.code : 'UNEXPECTED';
+    const permanent = !(error instanceof SfsAuthError) ? false : !error.retryable;
+    const wait = Math.max(
+      error instanceof SfsAuthError ? (error.retryAfterMs ?? 0) : 0,
+      workBackoffMs(row.attempts, this.options.workers.maxBackoffMs),
+    );
+    await this.store.recordRefreshFailure(
+      row.id,
+      row.version,
+      { error: `${code}: ${describeError(error)}`, nextAttemptAt: new Date(now + wait), permanent },
+      {
+        tenantId: row.tenantId,
+        tokenId: row.id,
+        actor: 'system',
+        at: new Date(now),
+        type: 'refresh_failed',
+        reason: code,
+      },
+    );
+    this.publisher.publish(
+      SFS_AUTH_EVENTS.tokenFailed,
+      new SfsTokenFailedEvent(row.tenantId, row.id, 'refresh', code, permanent),
+    );
+    return { tokenId: row.id, outcome: 'failed', code, permanent };
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SfsTokenChangeFeed, SfsTokenStore } from '../persistence/token.store';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsLastUsedTracker } from './last-used.tracker';
+import { SfsSingleFlight } from './single-flight';
+import { SfsTokenCache, tokenKeyString } from './token-cache';
+import { SfsTokenMinter, type SfsServableToken } from './token-minter';
+import type { SfsActor, SfsTokenKey } from './token-record';
+
+/**
+ * Serves client tokens: memory, then the database, then a mint under the key lock. One in-process
+ * flight per key, so a burst of callers costs one database read (and at most one mint).
+ */
+@Injectable()
+export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SfsTokenServingService.name);
+  private readonly cache: SfsTokenCache;
+  private readonly flights = new SfsSingleFlight<SfsServableToken>();
+  readonly lastUsed = new SfsLastUsedTracker();
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly minter: SfsTokenMinter,
+    @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
+    @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+  ) {
+    this.cache = new SfsTokenCache(options.cache.maxEntries);
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.feed.subscribe((change) => this.cache.invalidateToken(change.tokenId));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** A token of `key` that does not expire within the refresh lead. */
+  async get(key: SfsTokenKey, actor: SfsActor): Promise<SfsServableToken> {
+    const cacheKey = tokenKeyString(key);
+    const now = this.clock.now();
+    const cached = this.cache.get(cacheKey, now);
+    if (cached && this.minter.fresh(cached, now)) {
+      this.lastUsed.touch(cached.tokenId, now);
+      return cached;
+    }
+    const token = await this.flights.run(cacheKey, () => this.load(key, actor));
+    this.lastUsed.touch(token.tokenId, this.clock.now());
+    return token;
+  }
+
+  /** Drops a token from this instance's cache (the feed tells the other instances). */
+  forget(tokenId: string): void {
+    this.cache.invalidateToken(tokenId);
+  }
+
+  private async load(key: SfsTokenKey, actor: SfsActor): Promise<SfsServableToken> {
+    const row = await this.store.findActive(key);
+    if (this.minter.servable(row, this.clock.now())) {
+      try {
+        return this.remember(key, this.minter.open(row));
+      } catch (error) {
+        // Undecryptable (key missing): mint a replacement under the lock below.
+        this.logger.warn(
+          `token ${row.id} of tenant ${key.tenantId} cannot be decrypted: ${codeOf(error)}`,
+        );
+      }
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const outcome = await this.minter.mintUnderLock(key, actor, (current, now) =>
+        this.minter.servable(current, now) && this.opens(current) ? 'reuse' : 'mint',
+      );
+      if (outcome.kind === 'found' || outcome.kind === 'minted') {
+        return this.remember(key, outcome.token);
+      }
+      // 'lost': a logout raced with this mint; that token is being revoked. Mint once more.
+    }
+    throw new SfsAuthError(
+      'SFS_UNAVAILABLE',
+      `could not obtain a token for tenant ${key.tenantId}`,
+      true,
+      {
+        tenantId: key.tenantId,
+        clientKey: key.clientKey,
+      },
+    );
+  }
+
+  private opens(record: Parameters<SfsTokenMinter['open']>[0]): boolean {
+    try {
+      this.minter.open(record);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private remember(key: SfsTokenKey, token: SfsServableToken): SfsServableToken {
+    const now = this.clock.now();
+    const ttl = this.feed.connected ? this.options.cache.ttlMs : this.options.cache.degradedTtlMs;
+    this.cache.set(tokenKeyString(key), token, now + ttl);
+    return token;
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof SfsAuthError ? error.code : ((error as Error)?.name ?? 'error');
+}

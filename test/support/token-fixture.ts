@@ -1,0 +1,82 @@
+import type { INestApplication } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import {
+  SfsManualClock,
+  SfsRefreshWorker,
+  SfsRevocationWorker,
+  SfsTokenService,
+  type SfsAuthModuleOptions,
+} from '../../src';
+import { SfsSandbox } from '../../src/sandbox';
+import { createTestApp, sandboxOptions } from './test-app';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+/** One host-like app instance and the services a test drives. */
+export interface TestInstance {
+  app: INestApplication;
+  tokens: SfsTokenService;
+  refresh: SfsRefreshWorker;
+  revocation: SfsRevocationWorker;
+  events: EventEmitter2;
+  db: DataSource;
+}
+
+/**
+ * A sandbox, a database and any number of module instances sharing one manual clock (the sandbox
+ * reads the same clock, so expiry agrees on both sides).
+ */
+export class TokenFixture {
+  readonly clock = new SfsManualClock(Date.UTC(2026, 10, 28, 12));
+  sandbox!: SfsSandbox;
+  database!: TestDatabase;
+  readonly instances: TestInstance[] = [];
+  options!: SfsAuthModuleOptions;
+
+  async start(
+    label: string,
+    sandboxLifetimeSeconds = 1800,
+    extra: Partial<SfsAuthModuleOptions> = {},
+  ): Promise<void> {
+    this.sandbox = await SfsSandbox.start({
+      now: () => this.clock.now(),
+      clientTokenLifetimeSeconds: sandboxLifetimeSeconds,
+    });
+    this.database = await createTestDatabase(label);
+    this.options = sandboxOptions(this.sandbox, extra);
+  }
+
+  async addInstance(extra: Partial<SfsAuthModuleOptions> = {}): Promise<TestInstance> {
+    const app = await createTestApp({
+      databaseUrl: this.database.url,
+      options: { ...this.options, ...extra },
+      clock: this.clock,
+    });
+    const instance: TestInstance = {
+      app,
+      tokens: app.get(SfsTokenService),
+      refresh: app.get(SfsRefreshWorker),
+      revocation: app.get(SfsRevocationWorker),
+      events: app.get(EventEmitter2),
+      db: app.get(DataSource),
+    };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  async closeInstance(instance: TestInstance): Promise<void> {
+    this.instances.splice(this.instances.indexOf(instance), 1);
+    await instance.app.close();
+  }
+
+  async stop(): Promise<void> {
+    for (const instance of [...this.instances]) await this.closeInstance(instance);
+    await this.sandbox?.close();
+    await this.database?.drop();
+  }
+
+  /** Every row of a table, as the database holds it. */
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.instances[0].db.query(sql, params);
+  }
+}
