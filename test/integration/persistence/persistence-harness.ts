@@ -8,6 +8,7 @@ import { TypeOrmSfsTokenStore } from '../../../src/sfs-auth/persistence/typeorm-
 import type {
   SfsNewTokenEvent,
   SfsNewTokenRecord,
+  SfsTokenRecord,
   SfsTokenEventType,
   SfsTokenKey,
 } from '../../../src/sfs-auth/tokens/token-record';
@@ -131,4 +132,24 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Inserts an active token for `tenantId` and returns it as the store reads it back. */
+export async function seedToken(
+  h: PersistenceHarness,
+  tenantId: string,
+  options: Parameters<typeof newRecord>[1] = {},
+  subjectId?: string,
+): Promise<SfsTokenRecord> {
+  const record = newRecord({ tenantId, subjectId }, options);
+  await h.store.insertToken(record, [eventFor(record, 'issued')]);
+  return (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
+}
+
+/** The audit trail of one token, oldest first. */
+export function eventsOf(h: PersistenceHarness, tokenId: string) {
+  return h.sql<{ type: string; actor: string; reason: string | null; detail: unknown }>(
+    `SELECT type, actor, reason, detail FROM sfs_token_event WHERE token_id = $1 ORDER BY id`,
+    [tokenId],
+  );
 }

@@ -1,7 +1,8 @@
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import {
   at,
   createHarness,
+  eventsOf as trailOf,
+  seedToken,
   eventFor,
   newRecord,
   truncate,
@@ -22,16 +23,9 @@ describe('TypeOrmSfsTokenStore: refresh work', () => {
     await truncate(h);
   });
 
-  async function seed(options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) {
-    const record = newRecord({ tenantId: t, subjectId }, options);
-    await h.store.insertToken(record, [eventFor(record, 'issued')]);
-    return (await h.store.findById(t, record.id)) as SfsTokenRecord;
-  }
-  const eventsOf = (tokenId: string) =>
-    h.sql<{ type: string; actor: string; reason: string | null; detail: unknown }>(
-      `SELECT type, actor, reason, detail FROM sfs_token_event WHERE token_id = $1 ORDER BY id`,
-      [tokenId],
-    );
+  const seed = (options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) =>
+    seedToken(h, t, options, subjectId);
+  const eventsOf = (tokenId: string) => trailOf(h, tokenId);
 
   describe('claimDueRefreshes', () => {
     it('claims due, free active rows in refresh order, stamps the lease and bumps the version', async () => {

@@ -1,8 +1,9 @@
 import { SfsTokenConflictError } from '../../../src/sfs-auth/persistence/token-conflict.error';
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import {
   cipher,
   createHarness,
+  eventsOf as trailOf,
+  seedToken,
   eventFor,
   newRecord,
   plaintextOf,
@@ -25,16 +26,9 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
     await truncate(h);
   });
 
-  async function seed(options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) {
-    const record = newRecord({ tenantId: t, subjectId }, options);
-    await h.store.insertToken(record, [eventFor(record, 'issued')]);
-    return (await h.store.findById(t, record.id)) as SfsTokenRecord;
-  }
-  const eventsOf = (tokenId: string) =>
-    h.sql<{ type: string; actor: string; reason: string | null; detail: unknown }>(
-      `SELECT type, actor, reason, detail FROM sfs_token_event WHERE token_id = $1 ORDER BY id`,
-      [tokenId],
-    );
+  const seed = (options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) =>
+    seedToken(h, t, options, subjectId);
+  const eventsOf = (tokenId: string) => trailOf(h, tokenId);
 
   describe('insertToken / findActive / findById', () => {
     it('stores an active token as given and finds it by key and by id', async () => {
