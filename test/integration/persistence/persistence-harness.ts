@@ -153,3 +153,14 @@ export function eventsOf(h: PersistenceHarness, tokenId: string) {
     [tokenId],
   );
 }
+
+/** Inserts an active token of a (tenant, client, subject) without events; returns it as stored. */
+export async function seedKey(
+  h: PersistenceHarness,
+  key: { tenantId: string; clientKey: string; subjectId: string | null },
+  issued = 0,
+): Promise<SfsTokenRecord> {
+  const record = newRecord(key, { issued });
+  await h.store.insertToken(record, []);
+  return (await h.store.findById(key.tenantId, record.id)) as SfsTokenRecord;
+}

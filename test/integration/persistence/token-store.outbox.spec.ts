@@ -1,9 +1,8 @@
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import {
   at,
   createHarness,
+  seedKey,
   eventFor,
-  newRecord,
   plaintextOf,
   cipher,
   truncate,
@@ -20,11 +19,8 @@ describe('TypeOrmSfsTokenStore: revocation outbox', () => {
   afterAll(() => h.close());
   beforeEach(() => truncate(h));
 
-  async function seed(subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) {
-    const record = newRecord({ tenantId, subjectId, clientKey }, { issued });
-    await h.store.insertToken(record, []);
-    return (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
-  }
+  const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) =>
+    seedKey(h, { tenantId, subjectId, clientKey }, issued);
   const statusOf = async (id: string) => (await h.store.findById(t, id))?.status;
   const outbox = () =>
     h.sql<Record<string, unknown>>(`SELECT * FROM sfs_token_revocation ORDER BY token_id`);

@@ -1,7 +1,7 @@
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import {
   at,
   createHarness,
+  seedKey,
   eventFor,
   newRecord,
   truncate,
@@ -18,11 +18,8 @@ describe('TypeOrmSfsTokenStore: revocation', () => {
   afterAll(() => h.close());
   beforeEach(() => truncate(h));
 
-  async function seed(subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) {
-    const record = newRecord({ tenantId, subjectId, clientKey }, { issued });
-    await h.store.insertToken(record, []);
-    return (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
-  }
+  const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) =>
+    seedKey(h, { tenantId, subjectId, clientKey }, issued);
   /** A refreshed key: the old row expired+replaced (live until its expiry), the new one active. */
   async function refreshed(subjectId: string, issued: number) {
     const old = await seed(subjectId, 'client-a', t, issued);
