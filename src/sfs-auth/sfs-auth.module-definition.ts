@@ -5,6 +5,11 @@ import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface'
 export interface SfsAuthModuleExtras {
   /** Register the module globally. @default false */
   isGlobal?: boolean;
+  /**
+   * Mount the tenant admin REST API (`/sfs/admin/tenants/:tenantId/...`). Needs `admin.authorizer`
+   * or `admin.keys`, else the app refuses to boot. @default false
+   */
+  adminApi?: boolean;
 }
 
 export const {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { parseEncryptionKeys } from '../crypto/encryption-keys';
+import { parseAdminKeys } from '../admin/admin-keys';
 import type { SfsAuthModuleOptions, SfsAuthResolvedOptions } from './sfs-auth-options.interface';
 
 /** Defaults applied once, here. */
@@ -22,6 +23,13 @@ export const SFS_AUTH_DEFAULTS = {
   },
   idleServiceTokenSeconds: 3600,
   maxSessionAgeSeconds: 86400,
+  retention: {
+    tokenSeconds: 30 * 86400,
+    eventSeconds: 90 * 86400,
+    batchSize: 500,
+    intervalMs: 3_600_000,
+  },
+  health: { overdueAfterMs: 60_000, maxOverdueRefreshes: 0, maxRevocationAgeMs: 600_000 },
 } as const;
 
 type Problems = string[];
@@ -114,6 +122,10 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
   const retry = options.retry ?? {};
   const cache = options.cache ?? {};
   const workers = options.workers ?? {};
+  const retention = options.retention ?? {};
+  const health = options.health ?? {};
+  const adminKeys = parseAdminKeys(options.admin?.keys);
+  problems.push(...adminKeys.problems);
   const int = (
     name: string,
     value: number | string | undefined,
@@ -208,6 +220,56 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       1,
       365 * 86400,
     ),
+    admin: { authorizer: options.admin?.authorizer, keys: adminKeys.keys },
+    retention: {
+      enabled: retention.enabled ?? true,
+      tokenSeconds: int(
+        'retention.tokenSeconds',
+        retention.tokenSeconds,
+        d.retention.tokenSeconds,
+        1,
+        3650 * 86400,
+      ),
+      eventSeconds: int(
+        'retention.eventSeconds',
+        retention.eventSeconds,
+        d.retention.eventSeconds,
+        1,
+        3650 * 86400,
+      ),
+      batchSize: int('retention.batchSize', retention.batchSize, d.retention.batchSize, 1, 100_000),
+      intervalMs: int(
+        'retention.intervalMs',
+        retention.intervalMs,
+        d.retention.intervalMs,
+        10,
+        86_400_000,
+      ),
+    },
+    health: {
+      overdueAfterMs: int(
+        'health.overdueAfterMs',
+        health.overdueAfterMs,
+        d.health.overdueAfterMs,
+        0,
+        86_400_000,
+      ),
+      maxOverdueRefreshes: int(
+        'health.maxOverdueRefreshes',
+        health.maxOverdueRefreshes,
+        d.health.maxOverdueRefreshes,
+        0,
+        10_000_000,
+      ),
+      maxRevocationAgeMs: int(
+        'health.maxRevocationAgeMs',
+        health.maxRevocationAgeMs,
+        d.health.maxRevocationAgeMs,
+        0,
+        30 * 86_400_000,
+      ),
+    },
+    metrics: options.metrics,
   };
   if (problems.length > 0) throw new SfsAuthConfigError(problems);
   return resolved;

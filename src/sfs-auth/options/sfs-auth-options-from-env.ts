@@ -32,5 +32,10 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
+    admin: { keys: env('SFS_ADMIN_KEYS') },
+    retention: {
+      tokenSeconds: env('SFS_RETENTION_TOKEN_SECONDS'),
+      eventSeconds: env('SFS_RETENTION_EVENT_SECONDS'),
+    },
   };
 }

@@ -1,4 +1,6 @@
 import type { Dispatcher } from 'undici';
+import type { SfsAdminAuthorizer } from '../admin/admin-authorizer';
+import type { SfsMetricsRecorder } from '../metrics/metrics-recorder';
 import type { SfsCredentialsResolver } from '../sfs/credentials-resolver';
 
 /** How the module authenticates calls to SFS. */
@@ -65,6 +67,49 @@ export interface SfsAuthModuleOptions {
   idleServiceTokenSeconds?: number | string;
   /** A subject's tokens are refreshed at most this long after its first token. @default 86400 */
   maxSessionAgeSeconds?: number | string;
+  /** Tenant admin REST API (mounted with the `adminApi: true` extra). */
+  admin?: SfsAdminOptions;
+  /** Purging of dead token rows and old audit events. */
+  retention?: SfsRetentionOptions;
+  /** Thresholds of `SfsAuthHealthIndicator`. */
+  health?: SfsHealthOptions;
+  /** Where the module reports counters and SFS call latencies. @default no-op */
+  metrics?: SfsMetricsRecorder;
+}
+
+/** Tenant admin REST API. */
+export interface SfsAdminOptions {
+  /** Decides who may administer which tenant; takes precedence over `keys`. */
+  authorizer?: SfsAdminAuthorizer;
+  /**
+   * Static admin keys for the shipped key authorizer: `tenantId=key,...` (`*=key` for every
+   * tenant) or a record; keys of at least 16 characters (`SFS_ADMIN_KEYS`).
+   */
+  keys?: string | Readonly<Record<string, string>>;
+}
+
+/** Retention of dead rows (revoked, expired, failed) and audit events. */
+export interface SfsRetentionOptions {
+  /** Run the purge on a timer (with the workers). @default true */
+  enabled?: boolean;
+  /** Dead token rows are deleted this long after their last change. @default 2592000 (30 days) */
+  tokenSeconds?: number | string;
+  /** Audit events are deleted this long after they happened. @default 7776000 (90 days) */
+  eventSeconds?: number | string;
+  /** Rows deleted per statement. @default 500 */
+  batchSize?: number | string;
+  /** How often the purge runs. @default 3600000 */
+  intervalMs?: number | string;
+}
+
+/** When the health indicator reports the module down. */
+export interface SfsHealthOptions {
+  /** An active token this long past its `refresh_at` counts as overdue. @default 60000 */
+  overdueAfterMs?: number | string;
+  /** Down when more refreshes than this are overdue. @default 0 */
+  maxOverdueRefreshes?: number | string;
+  /** Down when the oldest pending revocation is older than this. @default 600000 */
+  maxRevocationAgeMs?: number | string;
 }
 
 /** In-memory cache of decrypted tokens (per instance). */
@@ -119,4 +164,22 @@ export interface SfsAuthResolvedOptions {
   };
   readonly idleServiceTokenSeconds: number;
   readonly maxSessionAgeSeconds: number;
+  readonly admin: {
+    readonly authorizer?: SfsAdminAuthorizer;
+    /** Parsed static keys (tenant id or `*` → key). */
+    readonly keys: ReadonlyArray<{ tenantId: string; key: string }>;
+  };
+  readonly retention: {
+    enabled: boolean;
+    tokenSeconds: number;
+    eventSeconds: number;
+    batchSize: number;
+    intervalMs: number;
+  };
+  readonly health: {
+    overdueAfterMs: number;
+    maxOverdueRefreshes: number;
+    maxRevocationAgeMs: number;
+  };
+  readonly metrics?: SfsMetricsRecorder;
 }

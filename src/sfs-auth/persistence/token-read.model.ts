@@ -1,0 +1,71 @@
+import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../tokens/token-record';
+
+/** Position after which a newest-first page continues (the last row of the previous page). */
+export interface SfsTokenPageAfter {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** A page of a tenant's token records, newest first (`created_at DESC, id DESC`). */
+export interface SfsTokenListQuery {
+  readonly tenantId: string;
+  readonly status?: SfsTokenStatus;
+  readonly clientKey?: string;
+  readonly subjectId?: string;
+  /** Rows to return at most (the caller asks for one more to know whether a next page exists). */
+  readonly limit: number;
+  readonly after?: SfsTokenPageAfter;
+}
+
+/** A page of a tenant's audit trail, newest first (`id DESC`). */
+export interface SfsEventListQuery {
+  readonly tenantId: string;
+  /** Only the events of this token. */
+  readonly tokenId?: string;
+  readonly limit: number;
+  /** Continue below this event id (bigserial, as a decimal string). */
+  readonly afterId?: string;
+}
+
+/** Counts and times of one tenant's tokens, for the admin summary. */
+export interface SfsTenantTokenSummary {
+  /** Every status, 0 when none. */
+  readonly counts: Readonly<Record<SfsTokenStatus, number>>;
+  /** Earliest `refresh_at` of an active token, or null. */
+  readonly nextRefreshAt: Date | null;
+  /** Active tokens whose `refresh_at` is before `now`. */
+  readonly overdueRefreshes: number;
+  /** Outbox rows `pending`. */
+  readonly pendingRevocations: number;
+  /** Outbox rows `failed` (given up; retryable). */
+  readonly failedRevocations: number;
+  /** `requested_at` of the oldest pending outbox row, or null. */
+  readonly oldestPendingRevocationAt: Date | null;
+}
+
+/** Module-wide figures for health checks and metrics (all tenants). */
+export interface SfsTokenHealthFigures {
+  /** Active tokens whose `refresh_at` is older than `now - overdueAfterMs`. */
+  readonly overdueRefreshes: number;
+  readonly pendingRevocations: number;
+  readonly oldestPendingRevocationAt: Date | null;
+  readonly failedRevocations: number;
+  /** Token rows in status `failed`. */
+  readonly failedTokens: number;
+  readonly activeTokens: number;
+}
+
+/**
+ * Port: the read side (admin listings, summaries, health). Separate from {@link SfsTokenStore}
+ * because nothing here changes state; every query is scoped to one tenant except the health one.
+ */
+export interface SfsTokenReadModel {
+  listTokens(query: SfsTokenListQuery): Promise<SfsTokenRecord[]>;
+  listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]>;
+  tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary>;
+  healthFigures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures>;
+  /** Round trip to the database (`SELECT 1`); throws when unreachable. */
+  ping(): Promise<void>;
+}
+/** Injection token of the {@link SfsTokenReadModel} port. */
+export const SfsTokenReadModel = Symbol('SfsTokenReadModel');
