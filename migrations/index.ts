@@ -1,6 +1,10 @@
 import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
+import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 
-export { CreateSfsAuthTables1764300000000 };
+export { AddSfsAuthRetentionIndexes1764400000000, CreateSfsAuthTables1764300000000 };
 
 /** Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`. */
-export const SFS_AUTH_MIGRATIONS = [CreateSfsAuthTables1764300000000];
+export const SFS_AUTH_MIGRATIONS = [
+  CreateSfsAuthTables1764300000000,
+  AddSfsAuthRetentionIndexes1764400000000,
+];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Test } from '@nestjs/testing';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   options: SfsAuthModuleOptions;
   clock?: SfsClock;
   logger?: LoggerService | false;
+  /** More of the host: e.g. `TerminusModule` and a controller of the test's own. */
+  host?: Pick<ModuleMetadata, 'imports' | 'controllers'>;
 }
 
 /**
@@ -63,7 +65,9 @@ export async function createTestApp(config: TestAppOptions): Promise<INestApplic
       ScheduleModule.forRoot(),
       EventEmitterModule.forRoot(),
       SfsAuthModule.forRoot(config.options),
+      ...(config.host?.imports ?? []),
     ],
+    controllers: config.host?.controllers,
   });
   if (config.clock) builder = builder.overrideProvider(SfsClock).useValue(config.clock);
   const moduleRef = await builder.compile();

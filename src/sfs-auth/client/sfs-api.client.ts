@@ -55,6 +55,7 @@ export class SfsApiClient {
         clientKey: ctx.clientKey,
         // In api-key mode the key itself authenticates: a 401/403 is a credentials error.
         credentials: auth.tokenId === undefined,
+        call: 'api',
       },
     );
     return response.body;

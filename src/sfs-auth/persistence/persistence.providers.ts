@@ -4,8 +4,12 @@ import { SfsTokenCipher } from '../crypto/token-cipher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
+import { SfsTokenReadModel } from './token-read.model';
+import { SfsTokenRetentionStore } from './token-retention.store';
 import { SfsTokenChangeFeed, SfsTokenStore } from './token.store';
+import { TypeOrmSfsTokenReadModel } from './typeorm-token-read.model';
 import { TypeOrmSfsTokenStore } from './typeorm-token.store';
+import { TypeOrmSfsTokenRetentionStore } from './typeorm-token-retention.store';
 
 /**
  * Persistence and crypto providers of the module. Needs the host's TypeORM `DataSource` (from
@@ -13,6 +17,8 @@ import { TypeOrmSfsTokenStore } from './typeorm-token.store';
  */
 export const SFS_PERSISTENCE_PROVIDERS: Provider[] = [
   { provide: SfsTokenStore, useClass: TypeOrmSfsTokenStore },
+  { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
+  { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },
   PgSfsTokenChangeFeed,
   { provide: SfsTokenChangeFeed, useExisting: PgSfsTokenChangeFeed },
   {

@@ -1,9 +1,19 @@
 import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../tokens/token-record';
 
-/** Position after which a newest-first page continues (the last row of the previous page). */
+/**
+ * Position after which a newest-first page continues (the last row of the previous page).
+ * `createdAt` is PostgreSQL's exact text of `created_at` (microseconds: a JS `Date` would round
+ * it to milliseconds and rows created in the same millisecond would be skipped or repeated).
+ */
 export interface SfsTokenPageAfter {
-  readonly createdAt: Date;
+  readonly createdAt: string;
   readonly id: string;
+}
+
+/** One page of token records and where the next one starts (`null` on the last page). */
+export interface SfsTokenPage {
+  readonly items: SfsTokenRecord[];
+  readonly next: SfsTokenPageAfter | null;
 }
 
 /** A page of a tenant's token records, newest first (`created_at DESC, id DESC`). */
@@ -12,7 +22,7 @@ export interface SfsTokenListQuery {
   readonly status?: SfsTokenStatus;
   readonly clientKey?: string;
   readonly subjectId?: string;
-  /** Rows to return at most (the caller asks for one more to know whether a next page exists). */
+  /** Rows to return at most; the read model looks one further to know whether a next page exists. */
   readonly limit: number;
   readonly after?: SfsTokenPageAfter;
 }
@@ -60,7 +70,8 @@ export interface SfsTokenHealthFigures {
  * because nothing here changes state; every query is scoped to one tenant except the health one.
  */
 export interface SfsTokenReadModel {
-  listTokens(query: SfsTokenListQuery): Promise<SfsTokenRecord[]>;
+  listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage>;
+  /** Newest first; the next page continues below the last item's id. */
   listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]>;
   tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary>;
   healthFigures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures>;

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { SfsAuthConfigError, SfsAuthError } from '../errors/sfs-auth.error';
+import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
+import { SfsMetricsRecorder, type SfsCallObservation } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
@@ -34,6 +36,8 @@ export interface SfsPostOptions {
   readonly credentials?: boolean;
   /** Aborts the call and its retries; an {@link SfsAuthError} reason is rethrown as is. */
   readonly signal?: AbortSignal;
+  /** Which SFS call this is, as reported to the metrics recorder. @default 'api' */
+  readonly call?: SfsCallObservation['call'];
 }
 
 /** A 2xx answer: its status and its JSON body (`undefined` when empty or not JSON). */
@@ -48,18 +52,22 @@ export interface SfsHttpResponse {
  * resets) with capped exponential backoff and full jitter, honouring `Retry-After`. A `Retry-After`
  * longer than `retry.maxDelayMs` ends the call with the retryable error carrying `retryAfterMs`,
  * for a worker to schedule. Logs method, path, status, attempt and duration; never bodies or tokens.
+ * Every attempt is also reported to the {@link SfsMetricsRecorder} (kind, status or 0, duration).
  */
 @Injectable()
 export class SfsHttpTransport {
   private readonly logger = new Logger(SfsHttpTransport.name);
   private readonly dispatcher?: Dispatcher;
   private readonly sleep: SfsSleep;
+  private readonly metrics: SfsMetricsRecorder;
 
   constructor(
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Optional() @Inject(SfsSleep) sleep?: SfsSleep,
+    @Optional() @Inject(SfsMetricsRecorder) metrics?: SfsMetricsRecorder,
   ) {
     this.sleep = sleep ?? sfsTimerSleep;
+    this.metrics = metrics ?? sfsMetricsRecorderFor(options);
     this.dispatcher =
       options.dispatcher ??
       (options.caPem
@@ -78,26 +86,38 @@ export class SfsHttpTransport {
       credentials: options.credentials,
     };
     const { maxAttempts } = this.options.retry;
+    const kind = options.call ?? 'api';
     for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
+      // A monotonic timer, not the injected clock: tests hold that clock still.
+      const started = performance.now();
       const where = `${call.method} ${path}${options.tenantId === undefined ? '' : ` (tenant ${options.tenantId})`}`;
       try {
         const response = await this.once(url, body, options, call);
+        const ms = this.observe(kind, response.status, started);
         this.logger.debug(
-          `${where} → ${response.status} in ${Date.now() - started} ms (attempt ${attempt}/${maxAttempts})`,
+          `${where} → ${response.status} in ${ms} ms (attempt ${attempt}/${maxAttempts})`,
         );
         return response;
       } catch (error) {
+        const status = error instanceof SfsAuthError ? (error.status ?? 0) : 0;
+        const ms = this.observe(kind, status, started);
         const delay = this.retryDelay(error, attempt, options.signal);
         const what = error instanceof SfsAuthError ? (error.status ?? error.code) : 'error';
         this.logger.warn(
-          `${where} → ${what} in ${Date.now() - started} ms (attempt ${attempt}/${maxAttempts}); ` +
+          `${where} → ${what} in ${ms} ms (attempt ${attempt}/${maxAttempts}); ` +
             (delay === undefined ? 'giving up' : `retrying in ${delay} ms`),
         );
         if (delay === undefined) throw error;
         await this.sleep(delay);
       }
     }
+  }
+
+  /** Reports one attempt to the recorder; returns its rounded duration for the log line. */
+  private observe(call: SfsCallObservation['call'], status: number, started: number): number {
+    const durationMs = performance.now() - started;
+    this.metrics.observeSfsCall({ call, status, durationMs });
+    return Math.round(durationMs);
   }
 
   private urlFor(path: string): URL {

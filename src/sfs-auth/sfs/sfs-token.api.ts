@@ -63,6 +63,7 @@ export class SfsHttpTokenApi implements SfsTokenApi {
     const response = await this.transport.post(SFS_WIRE.tokenPath, body, {
       ...context,
       credentials: true,
+      call: 'platform_token',
     });
     return this.token(response.body, 'platform', context);
   }
@@ -75,6 +76,7 @@ export class SfsHttpTokenApi implements SfsTokenApi {
       await this.transport.post(SFS_WIRE.tokenPath, revokePlatformTokenBody(), {
         ...context,
         bearer: platformToken,
+        call: 'platform_revoke',
       });
     } catch (error) {
       // The token in the header is the one revoked: SFS rejecting it means it is already dead.
@@ -92,6 +94,7 @@ export class SfsHttpTokenApi implements SfsTokenApi {
       ...context,
       clientKey,
       bearer: platformToken,
+      call: 'client_token',
     });
     return this.token(response.body, 'client', { ...context, clientKey });
   }
@@ -104,6 +107,7 @@ export class SfsHttpTokenApi implements SfsTokenApi {
     await this.transport.post(SFS_WIRE.tokenPath, revokeClientTokenBody(clientToken), {
       ...context,
       bearer: platformToken,
+      call: 'client_revoke',
     });
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenCipher } from '../crypto/token-cipher';
+import { SfsAuthError } from '../errors/sfs-auth.error';
 import {
   SFS_AUTH_EVENTS,
   SfsTokenEventBase,
@@ -9,6 +10,11 @@ import {
   SfsTokenRefreshedEvent,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import {
+  SfsMetricsRecorder,
+  type SfsMetricOperation,
+  type SfsMetricOutcome,
+} from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenStore, type SfsTokenStoreTx } from '../persistence/token.store';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
@@ -48,7 +54,8 @@ export type SfsMintDecision = (
 /**
  * The one place that mints client tokens: always inside the key's cross-instance lock, after
  * re-reading the active row, so a key is minted once however many callers, workers and instances
- * ask at the same moment.
+ * ask at the same moment. Being the one place, it is also where `mint` (first token of a key) and
+ * `refresh` (a replacement, by a worker or on demand) are counted for the metrics recorder.
  */
 @Injectable()
 export class SfsTokenMinter {
@@ -60,6 +67,7 @@ export class SfsTokenMinter {
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {}
 
   get leadMs(): number {
@@ -105,13 +113,26 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
   ): Promise<SfsMintOutcome> {
-    const outcome = await this.store.withKeyLock(key, async (tx): Promise<SfsMintOutcome> => {
-      const current = await tx.findActive(key);
-      const decision = decide(current, this.clock.now());
-      if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
-      if (decision === 'reuse' && current) return { kind: 'found', token: this.open(current) };
-      return this.mintInto(tx, key, actor, current);
-    });
+    // Set once SFS is about to be asked, so a failure before that (lock, read) counts as nothing.
+    let attempted: SfsMetricOperation | undefined;
+    let outcome: SfsMintOutcome;
+    try {
+      outcome = await this.store.withKeyLock(key, async (tx): Promise<SfsMintOutcome> => {
+        const current = await tx.findActive(key);
+        const decision = decide(current, this.clock.now());
+        if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
+        if (decision === 'reuse' && current) return { kind: 'found', token: this.open(current) };
+        attempted = current ? 'refresh' : 'mint';
+        return this.mintInto(tx, key, actor, current);
+      });
+    } catch (error) {
+      if (attempted) this.metrics.countOperation(attempted, failureOutcome(attempted, error));
+      throw error;
+    }
+    // 'lost' (a revocation won the race) is neither a success nor a failure of the operation.
+    if (outcome.kind === 'minted') {
+      this.metrics.countOperation(outcome.replaced ? 'refresh' : 'mint', 'ok');
+    }
     this.announce(key, outcome);
     return outcome;
   }
@@ -192,4 +213,13 @@ export class SfsTokenMinter {
     const token = { tokenId: id, accessToken: issued.accessToken, issuedAt, expiresAt };
     return { kind: 'minted', token, replaced: current?.id ?? null };
   }
+}
+
+/**
+ * A first mint is not retried by the module (the caller gets the error): `failed`. A refresh is
+ * retried by the worker unless the error is permanent, the same rule the refresh service applies.
+ */
+function failureOutcome(operation: SfsMetricOperation, error: unknown): SfsMetricOutcome {
+  if (operation === 'mint') return 'failed';
+  return error instanceof SfsAuthError && !error.retryable ? 'failed' : 'retry';
 }

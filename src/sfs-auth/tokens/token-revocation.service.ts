@@ -9,6 +9,7 @@ import {
   SfsTokenRevokedEvent,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import { SfsMetricsRecorder, type SfsMetricOutcome } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenStore, type SfsRevocationFilter } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
@@ -32,6 +33,14 @@ export interface SfsRevocationReport {
   readonly outcomes: SfsRevocationOutcome[];
 }
 
+/** How each outcome is counted (`skipped`: another instance's write won; not an attempt). */
+const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | null> = {
+  revoked: 'ok',
+  retry: 'retry',
+  failed: 'failed',
+  skipped: null,
+};
+
 /**
  * Revocation through the outbox: a request marks tokens `revoking` and queues them in one
  * transaction (from then on they are never served); passes call SFS until it confirms. Transient
@@ -48,6 +57,7 @@ export class SfsTokenRevocationService {
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {}
 
   /** Queues the revocation of every live token of `filter`; returns their ids. */
@@ -69,8 +79,16 @@ export class SfsTokenRevocationService {
       leaseMs,
       batchSize,
     );
-    const outcomes = await mapConcurrent(claimed, concurrency, (work) => this.revokeOne(work));
+    const outcomes = await mapConcurrent(claimed, concurrency, (work) => this.revokeCounted(work));
     return { claimed: claimed.length, outcomes };
+  }
+
+  /** Every revocation outcome is decided in this service: counted here, once per attempt. */
+  private async revokeCounted(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
+    const outcome = await this.revokeOne(work);
+    const metric = REVOKE_METRIC[outcome.outcome];
+    if (metric) this.metrics.countOperation('revoke', metric);
+    return outcome;
   }
 
   private async revokeOne(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {

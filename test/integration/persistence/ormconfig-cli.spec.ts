@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
 const run = promisify(execFile);
@@ -43,7 +44,8 @@ describe('ormconfig.ts + TypeORM CLI', () => {
       'sfs_token_event',
       'sfs_token_revocation',
     ]);
-    await cli('migration:revert');
+    // The CLI reverts one migration per run.
+    for (let i = 0; i < SFS_AUTH_MIGRATIONS.length; i++) await cli('migration:revert');
     expect(await tables()).toEqual(['migrations']);
-  }, 90000);
+  }, 120000);
 });

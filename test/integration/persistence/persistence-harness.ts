@@ -164,3 +164,41 @@ export async function seedKey(
   await h.store.insertToken(record, []);
   return (await h.store.findById(key.tenantId, record.id)) as SfsTokenRecord;
 }
+
+/** Where {@link driveTo} takes a token: its row status, or a `revoking` one whose outbox gave up. */
+export type SeedState = 'revoking' | 'revoke_failed' | 'revoked' | 'expired' | 'failed';
+
+/**
+ * Takes an active token to `state` through the store's own transitions at `seconds` (a revocation
+ * is requested then, so its outbox row's `requested_at` is `at(seconds)`).
+ */
+export async function driveTo(
+  h: PersistenceHarness,
+  token: SfsTokenRecord,
+  state: SeedState,
+  seconds = 0,
+): Promise<void> {
+  if (state === 'expired') {
+    await h.store.markExpired(token.id, token.version, eventFor(token, 'expired', seconds));
+    return;
+  }
+  if (state === 'failed') {
+    const event = eventFor(token, 'key_missing', seconds);
+    await h.store.markUndecryptable(token.id, token.version, 'DECRYPTION_FAILED', event);
+    return;
+  }
+  const filter = { tenantId: token.tenantId, tokenId: token.id };
+  await h.store.requestRevocation(filter, 'test', 'host', at(seconds));
+  if (state === 'revoking') return;
+  const [row] = await h.sql<{ id: string; version: number }>(
+    'SELECT id, version FROM sfs_token_revocation WHERE token_id = $1',
+    [token.id],
+  );
+  if (state === 'revoked') {
+    await h.store.confirmRevocation(row.id, row.version, eventFor(token, 'revoked', seconds));
+    return;
+  }
+  const failure = { error: 'gave up', nextAttemptAt: null, permanent: true };
+  const event = eventFor(token, 'revoke_failed', seconds);
+  await h.store.recordRevocationFailure(row.id, row.version, failure, event);
+}

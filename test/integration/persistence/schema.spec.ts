@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import {
   createHarness,
   newRecord,
@@ -72,6 +73,10 @@ describe('migrations', () => {
       expect(defs.ix_sfs_token_revocation_due).toMatch(/\(next_attempt_at\) WHERE/);
       expect(defs.ix_sfs_token_event_tenant).toMatch(/\(tenant_id, id DESC\)/);
       expect(defs.ix_sfs_token_event_token).toMatch(/\(token_id, id DESC\)/);
+      expect(defs.ix_sfs_client_token_dead_created).toMatch(
+        /\(created_at\) WHERE \(\(status\)::text = ANY .*'revoked'.*'expired'.*'failed'/,
+      );
+      expect(defs.ix_sfs_token_event_at).toMatch(/\(at\)$/);
     });
 
     it('allows one active row per key, NULL subject included, and any number of dead ones', async () => {
@@ -116,7 +121,7 @@ describe('migrations', () => {
     it('drops every table; up again restores them', async () => {
       const ds = await openDataSource(h.db.url);
       try {
-        await ds.undoLastMigration();
+        for (let i = 0; i < SFS_AUTH_MIGRATIONS.length; i++) await ds.undoLastMigration();
         const left = await ds.query(
           `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'sfs_%'`,
         );

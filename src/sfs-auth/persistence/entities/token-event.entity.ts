@@ -8,6 +8,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 // Both indexes are `id DESC` in the migration (newest first); TypeORM has no syntax for the order.
 @Index('ix_sfs_token_event_tenant', ['tenantId', 'id'])
 @Index('ix_sfs_token_event_token', ['tokenId', 'id'])
+@Index('ix_sfs_token_event_at', ['at'])
 export class SfsTokenEventEntity {
   /** bigserial: pg returns it as a string. */
   @PrimaryGeneratedColumn('increment', {

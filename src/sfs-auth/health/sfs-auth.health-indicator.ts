@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { SfsClock } from '../clock/clock';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
+
+/** Options of one {@link SfsAuthHealthIndicator.isHealthy} call. */
+export interface SfsHealthCheckOptions {
+  /** Longest wait for the database before reporting it down (`error: 'TIMEOUT'`). @default 1000 */
+  readonly timeoutMs?: number;
+}
+
+/** Same default as terminus' own database indicators. */
+const DEFAULT_TIMEOUT_MS = 1000;
+
+/**
+ * Health of the module for `@nestjs/terminus`: use it inside `HealthCheckService.check`, e.g.
+ * `() => sfsHealth.isHealthy()`. Down when the database does not answer, when more refreshes are
+ * overdue than `health.maxOverdueRefreshes` allows, or when a revocation has been pending longer
+ * than `health.maxRevocationAgeMs`. Results carry counts and ages only, never token material.
+ * Works whether or not the host imports `TerminusModule`.
+ */
+@Injectable()
+export class SfsAuthHealthIndicator {
+  constructor(
+    @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
+  figures(): Promise<SfsTokenHealthFigures> {
+    const now = new Date(this.clock.now());
+    return this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+  }
+
+  /**
+   * A terminus result under `key`: `up` with the figures, or `down` with the figures and the
+   * `problems` found, or `down` with `{ db: 'down', error: <code> }` when the database fails.
+   */
+  async isHealthy(
+    key = 'sfs-auth',
+    options: SfsHealthCheckOptions = {},
+  ): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(key);
+    let figures: SfsTokenHealthFigures;
+    try {
+      figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    } catch (error) {
+      // A code only: driver messages can contain the connection URL, credentials or SQL.
+      return session.down({ db: 'down', error: sfsDbErrorCode(error) });
+    }
+    const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
+    return verdict.healthy
+      ? session.up({ ...verdict.details })
+      : session.down({ ...verdict.details, problems: verdict.problems });
+  }
+}
+
+// A query blocked on a lock or a hung connection must not hang the health endpoint with it.
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

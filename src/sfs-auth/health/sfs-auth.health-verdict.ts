@@ -1,0 +1,75 @@
+import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+
+/** The thresholds of the resolved `health` options the verdict compares against. */
+export interface SfsHealthThresholds {
+  readonly maxOverdueRefreshes: number;
+  readonly maxRevocationAgeMs: number;
+}
+
+/** Why the module is reported down while its database answers. */
+export type SfsHealthProblem = 'overdue_refreshes' | 'stale_revocations';
+
+/** What the health indicator reports while the database answers (never token material). */
+export interface SfsHealthDetails {
+  readonly db: 'up';
+  readonly overdueRefreshes: number;
+  readonly pendingRevocations: number;
+  /** Age of the oldest pending revocation, or null when none is pending. */
+  readonly oldestPendingRevocationAgeMs: number | null;
+  readonly failedRevocations: number;
+  readonly failedTokens: number;
+  readonly activeTokens: number;
+}
+
+/** The up/down decision and the figures it was made on. */
+export interface SfsHealthVerdict {
+  readonly healthy: boolean;
+  /** Empty when healthy. */
+  readonly problems: SfsHealthProblem[];
+  readonly details: SfsHealthDetails;
+}
+
+/**
+ * Decides health from the figures: down when more refreshes are overdue than allowed, or when the
+ * oldest pending revocation is older than allowed. Failed tokens and failed revocations are
+ * reported but never make the module down: they need a person, not a restart.
+ */
+export function sfsHealthVerdict(
+  figures: SfsTokenHealthFigures,
+  nowMs: number,
+  thresholds: SfsHealthThresholds,
+): SfsHealthVerdict {
+  const oldest = figures.oldestPendingRevocationAt;
+  // requested_at comes from another instance's clock: skew must not produce a negative age.
+  const age = oldest === null ? null : Math.max(0, nowMs - oldest.getTime());
+  const problems: SfsHealthProblem[] = [];
+  if (figures.overdueRefreshes > thresholds.maxOverdueRefreshes) problems.push('overdue_refreshes');
+  if (age !== null && age > thresholds.maxRevocationAgeMs) problems.push('stale_revocations');
+  return {
+    healthy: problems.length === 0,
+    problems,
+    details: {
+      db: 'up',
+      overdueRefreshes: figures.overdueRefreshes,
+      pendingRevocations: figures.pendingRevocations,
+      oldestPendingRevocationAgeMs: age,
+      failedRevocations: figures.failedRevocations,
+      failedTokens: figures.failedTokens,
+      activeTokens: figures.activeTokens,
+    },
+  };
+}
+
+const SAFE_CODE = /^[A-Za-z0-9_]{1,40}$/;
+
+/**
+ * The code of a database error (a SQLSTATE such as `57P01`, or a socket code such as
+ * `ECONNREFUSED`), never its message: messages can carry connection URLs, user names or SQL.
+ */
+export function sfsDbErrorCode(error: unknown): string {
+  for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
+    const code = (candidate as { code?: unknown } | null | undefined)?.code;
+    if (typeof code === 'string' && SAFE_CODE.test(code)) return code;
+  }
+  return 'UNKNOWN';
+}

@@ -1,0 +1,162 @@
+import type { SfsTokenEvent } from '../tokens/token-record';
+import type { SfsSqlSession } from './sql-session';
+import type {
+  SfsEventListQuery,
+  SfsTenantTokenSummary,
+  SfsTokenHealthFigures,
+  SfsTokenListQuery,
+  SfsTokenPage,
+  SfsTokenPageAfter,
+} from './token-read.model';
+import {
+  sfsHealthFiguresFromRow,
+  sfsTenantSummaryFromRow,
+  sfsTokenEventFromRow,
+  type SfsHealthFiguresRow,
+  type SfsTenantSummaryRow,
+  type SfsTokenEventRow,
+} from './token-read.mapper';
+import { sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+
+// Walks ix_sfs_client_token_tenant_created. The position is carried as text in UTC with all six
+// fractional digits (`created_at` has microseconds; a JS Date keeps only milliseconds), and in ISO
+// 8601 so that casting it back does not depend on the session's DateStyle or TimeZone.
+const LIST_TOKENS = `
+  SELECT *,
+    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_exact
+  FROM sfs_client_token
+  WHERE tenant_id = $1
+    AND ($2::varchar IS NULL OR status = $2::varchar)
+    AND ($3::varchar IS NULL OR client_key = $3::varchar)
+    AND ($4::varchar IS NULL OR subject_id = $4::varchar)
+    AND ($5::timestamptz IS NULL OR (created_at, id) < ($5::timestamptz, $6::uuid))
+  ORDER BY created_at DESC, id DESC
+  LIMIT $7`;
+
+// Walks ix_sfs_token_event_tenant, or ix_sfs_token_event_token for one token.
+const LIST_EVENTS = `
+  SELECT * FROM sfs_token_event
+  WHERE tenant_id = $1
+    AND ($2::uuid IS NULL OR token_id = $2::uuid)
+    AND ($3::bigint IS NULL OR id < $3::bigint)
+  ORDER BY id DESC
+  LIMIT $4`;
+
+// One statement, so every figure comes from the same snapshot.
+const TENANT_SUMMARY = `
+  SELECT
+    (SELECT COALESCE(jsonb_object_agg(s.status, s.n), '{}'::jsonb)
+     FROM (SELECT status, count(*)::int AS n FROM sfs_client_token
+           WHERE tenant_id = $1 GROUP BY status) s) AS counts,
+    a.next_refresh_at, a.overdue_refreshes,
+    r.pending_revocations, r.failed_revocations, r.oldest_pending_revocation_at
+  FROM (SELECT min(refresh_at) AS next_refresh_at,
+               count(*) FILTER (WHERE refresh_at < $2)::int AS overdue_refreshes
+        FROM sfs_client_token WHERE tenant_id = $1 AND status = 'active') a,
+       (SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending_revocations,
+               count(*) FILTER (WHERE status = 'failed')::int AS failed_revocations,
+               min(requested_at) FILTER (WHERE status = 'pending') AS oldest_pending_revocation_at
+        FROM sfs_token_revocation WHERE tenant_id = $1) r`;
+
+// Separate scalar subqueries so that the active ones each use the partial index
+// ix_sfs_client_token_refresh_due and the pending ones ix_sfs_token_revocation_due.
+const HEALTH_FIGURES = `
+  SELECT
+    (SELECT count(*)::int FROM sfs_client_token
+     WHERE status = 'active' AND refresh_at < $1) AS overdue_refreshes,
+    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'active') AS active_tokens,
+    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'failed') AS failed_tokens,
+    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'pending') AS pending_revocations,
+    (SELECT min(requested_at) FROM sfs_token_revocation
+     WHERE status = 'pending') AS oldest_pending_revocation_at,
+    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'failed') AS failed_revocations`;
+
+const BIGINT_MAX = 9223372036854775807n;
+
+/** Event ids arrive from cursors: a malformed one would fail the cast, so it matches nothing. */
+function isEventId(value: string): boolean {
+  return /^\d{1,19}$/.test(value) && BigInt(value) <= BIGINT_MAX;
+}
+
+function isPageSize(limit: number): boolean {
+  return Number.isInteger(limit) && limit > 0;
+}
+
+const EXACT_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,6})?Z$/;
+
+/** A cursor position must be a real instant in the format above, or the cast would fail. */
+function isPosition(after: SfsTokenPageAfter): boolean {
+  const match = EXACT_TIME.exec(after.createdAt);
+  if (!match || !sfsIsUuid(after.id)) return false;
+  const time = new Date(`${match[1]}Z`);
+  // Round trip: rejects calendar overflow such as February 30, which Date would roll over.
+  // PostgreSQL has no year 0, so that is rejected too.
+  return time.getUTCFullYear() >= 1 && time.toISOString().startsWith(match[1]);
+}
+
+/** See {@link SfsTokenReadModel.listTokens}: reads one row further to know if a page follows. */
+export async function sfsListTokens(
+  sql: SfsSqlSession,
+  query: SfsTokenListQuery,
+): Promise<SfsTokenPage> {
+  const after = query.after;
+  if (!isPageSize(query.limit) || (after && !isPosition(after))) return { items: [], next: null };
+  const rows = await sql.rows<SfsTokenRow & { created_at_exact: string }>(LIST_TOKENS, [
+    query.tenantId,
+    query.status ?? null,
+    query.clientKey ?? null,
+    query.subjectId ?? null,
+    after?.createdAt ?? null,
+    after?.id ?? null,
+    query.limit + 1,
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(sfsTokenRecordFromRow),
+    next: rows.length > query.limit ? { createdAt: last.created_at_exact, id: last.id } : null,
+  };
+}
+
+/** See {@link SfsTokenReadModel.listEvents}. */
+export async function sfsListEvents(
+  sql: SfsSqlSession,
+  query: SfsEventListQuery,
+): Promise<SfsTokenEvent[]> {
+  if (!isPageSize(query.limit)) return [];
+  if (query.tokenId !== undefined && !sfsIsUuid(query.tokenId)) return [];
+  if (query.afterId !== undefined && !isEventId(query.afterId)) return [];
+  const rows = await sql.rows<SfsTokenEventRow>(LIST_EVENTS, [
+    query.tenantId,
+    query.tokenId ?? null,
+    query.afterId ?? null,
+    query.limit,
+  ]);
+  return rows.map(sfsTokenEventFromRow);
+}
+
+/** See {@link SfsTokenReadModel.tenantSummary}. */
+export async function sfsTenantSummary(
+  sql: SfsSqlSession,
+  tenantId: string,
+  now: Date,
+): Promise<SfsTenantTokenSummary> {
+  const [row] = await sql.rows<SfsTenantSummaryRow>(TENANT_SUMMARY, [tenantId, now]);
+  return sfsTenantSummaryFromRow(row);
+}
+
+/** See {@link SfsTokenReadModel.healthFigures}. */
+export async function sfsHealthFigures(
+  sql: SfsSqlSession,
+  now: Date,
+  overdueAfterMs: number,
+): Promise<SfsTokenHealthFigures> {
+  const overdueBefore = new Date(now.getTime() - overdueAfterMs);
+  const [row] = await sql.rows<SfsHealthFiguresRow>(HEALTH_FIGURES, [overdueBefore]);
+  return sfsHealthFiguresFromRow(row);
+}
+
+/** See {@link SfsTokenReadModel.ping}. */
+export async function sfsPing(sql: SfsSqlSession): Promise<void> {
+  await sql.rows('SELECT 1');
+}

@@ -1,0 +1,81 @@
+import type { SfsTokenEvent, SfsTokenEventType, SfsTokenStatus } from '../tokens/token-record';
+import type { SfsTenantTokenSummary, SfsTokenHealthFigures } from './token-read.model';
+
+/** A `sfs_token_event` row as node-postgres returns it (bigserial `id` as a string). */
+export interface SfsTokenEventRow {
+  id: string;
+  tenant_id: string;
+  token_id: string | null;
+  type: SfsTokenEventType;
+  actor: string;
+  reason: string | null;
+  detail: Record<string, string | number | boolean | null> | null;
+  at: Date;
+}
+
+/** The one row of the tenant summary statement. */
+export interface SfsTenantSummaryRow {
+  counts: Partial<Record<SfsTokenStatus, number>>;
+  next_refresh_at: Date | null;
+  overdue_refreshes: number;
+  pending_revocations: number;
+  failed_revocations: number;
+  oldest_pending_revocation_at: Date | null;
+}
+
+/** The one row of the health figures statement. */
+export interface SfsHealthFiguresRow {
+  overdue_refreshes: number;
+  pending_revocations: number;
+  oldest_pending_revocation_at: Date | null;
+  failed_revocations: number;
+  failed_tokens: number;
+  active_tokens: number;
+}
+
+// Typed as a full Record, so adding a status to SfsTokenStatus fails compilation here.
+const NO_TOKENS: Readonly<Record<SfsTokenStatus, number>> = {
+  active: 0,
+  revoking: 0,
+  revoked: 0,
+  expired: 0,
+  failed: 0,
+};
+
+/** Row → audit event; a null `detail` is left out, as on the events appended. */
+export function sfsTokenEventFromRow(row: SfsTokenEventRow): SfsTokenEvent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    tokenId: row.token_id,
+    type: row.type,
+    actor: row.actor,
+    reason: row.reason,
+    ...(row.detail === null ? {} : { detail: row.detail }),
+    at: row.at,
+  };
+}
+
+/** Summary row → summary; statuses without rows count 0. */
+export function sfsTenantSummaryFromRow(row: SfsTenantSummaryRow): SfsTenantTokenSummary {
+  return {
+    counts: { ...NO_TOKENS, ...row.counts },
+    nextRefreshAt: row.next_refresh_at,
+    overdueRefreshes: row.overdue_refreshes,
+    pendingRevocations: row.pending_revocations,
+    failedRevocations: row.failed_revocations,
+    oldestPendingRevocationAt: row.oldest_pending_revocation_at,
+  };
+}
+
+/** Health row → figures. */
+export function sfsHealthFiguresFromRow(row: SfsHealthFiguresRow): SfsTokenHealthFigures {
+  return {
+    overdueRefreshes: row.overdue_refreshes,
+    pendingRevocations: row.pending_revocations,
+    oldestPendingRevocationAt: row.oldest_pending_revocation_at,
+    failedRevocations: row.failed_revocations,
+    failedTokens: row.failed_tokens,
+    activeTokens: row.active_tokens,
+  };
+}

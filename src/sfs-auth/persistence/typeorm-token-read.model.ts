@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { SfsTokenEvent } from '../tokens/token-record';
+import {
+  sfsHealthFigures,
+  sfsListEvents,
+  sfsListTokens,
+  sfsPing,
+  sfsTenantSummary,
+} from './read.queries';
+import { sfsWithConnection, type SfsSqlSession } from './sql-session';
+import type {
+  SfsEventListQuery,
+  SfsTenantTokenSummary,
+  SfsTokenHealthFigures,
+  SfsTokenListQuery,
+  SfsTokenPage,
+  SfsTokenReadModel,
+} from './token-read.model';
+
+/**
+ * {@link SfsTokenReadModel} on PostgreSQL through the host's TypeORM `DataSource`. Every method is
+ * a single read-only statement (SQL in `read.queries.ts`), so each answer is one snapshot.
+ * Malformed ids and cursors match nothing instead of failing the query.
+ */
+@Injectable()
+export class TypeOrmSfsTokenReadModel implements SfsTokenReadModel {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
+    return sfsWithConnection(this.dataSource, fn);
+  }
+
+  listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage> {
+    return this.single((sql) => sfsListTokens(sql, query));
+  }
+
+  listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]> {
+    return this.single((sql) => sfsListEvents(sql, query));
+  }
+
+  tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary> {
+    return this.single((sql) => sfsTenantSummary(sql, tenantId, now));
+  }
+
+  healthFigures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures> {
+    return this.single((sql) => sfsHealthFigures(sql, now, overdueAfterMs));
+  }
+
+  ping(): Promise<void> {
+    return this.single(sfsPing);
+  }
+}

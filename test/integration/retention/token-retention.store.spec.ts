@@ -1,0 +1,195 @@
+import type { QueryRunner } from 'typeorm';
+import { TypeOrmSfsTokenRetentionStore } from '../../../src/sfs-auth/persistence/typeorm-token-retention.store';
+import {
+  at,
+  createHarness,
+  eventFor,
+  openDataSource,
+  truncate,
+  type PersistenceHarness,
+} from '../persistence/persistence-harness';
+import { remaining, seedChain, seedInState } from './retention-harness';
+
+const DAY = 86400;
+/** The window's edge: rows last changed before day 30 are old enough. */
+const before = at(30 * DAY);
+const old = at(10 * DAY);
+const young = at(40 * DAY);
+
+describe('TypeOrmSfsTokenRetentionStore', () => {
+  let h: PersistenceHarness;
+  let store: TypeOrmSfsTokenRetentionStore;
+
+  beforeAll(async () => {
+    h = await createHarness('retention_store');
+    store = new TypeOrmSfsTokenRetentionStore(h.dataSource);
+  });
+  beforeEach(() => truncate(h));
+  afterAll(() => h.close());
+
+  /** Holds row locks on `ids` in another transaction until `release()`. */
+  async function lockRows(ids: string[]): Promise<{ release(): Promise<void> }> {
+    const runner: QueryRunner = h.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query('SELECT id FROM sfs_client_token WHERE id = ANY($1::uuid[]) FOR UPDATE', [
+      ids,
+    ]);
+    return {
+      release: async () => {
+        await runner.commitTransaction();
+        await runner.release();
+      },
+    };
+  }
+
+  describe('purgeDeadTokens', () => {
+    it('deletes revoked, expired and failed rows changed before the window, keeps younger ones', async () => {
+      const gone = [
+        await seedInState(h, 't', 'revoked', old),
+        await seedInState(h, 't', 'expired', old),
+        await seedInState(h, 't', 'failed', old),
+      ];
+      const kept = [
+        await seedInState(h, 't', 'revoked', young),
+        await seedInState(h, 't', 'expired', young),
+        await seedInState(h, 't', 'failed', young),
+        // Changed long ago but expiring inside the window: SFS may honour it until then.
+        await seedInState(h, 't', 'expired', old, 35 * DAY),
+      ];
+      expect(await store.purgeDeadTokens(before, 100)).toBe(3);
+      expect(await remaining(h, 't')).toEqual(kept.map((t) => t.id).sort());
+      expect(gone.every((t) => !kept.includes(t))).toBe(true);
+    });
+
+    it('never deletes active or revoking rows, nor rows with an outbox row, however old', async () => {
+      const rows = [
+        await seedInState(h, 't', 'active', old),
+        await seedInState(h, 't', 'revoking', old),
+        await seedInState(h, 't', 'revoking-gave-up', old),
+        await seedInState(h, 't', 'failed-with-failed-outbox', old),
+      ];
+      const [failed] = await h.sql<{ status: string; outbox: string }>(
+        `SELECT t.status, o.status AS outbox FROM sfs_client_token t
+         JOIN sfs_token_revocation o ON o.token_id = t.id WHERE t.id = $1`,
+        [rows[3].id],
+      );
+      expect(failed).toEqual({ status: 'failed', outbox: 'failed' });
+      expect(await store.purgeDeadTokens(at(400 * DAY), 100)).toBe(0);
+      expect(await remaining(h, 't')).toEqual(rows.map((t) => t.id).sort());
+    });
+
+    it('deletes a chain of replaced rows oldest first, one batch or several', async () => {
+      const chain = await seedChain(h, 't', 3, old);
+      expect(await store.purgeDeadTokens(before, 1)).toBe(1);
+      expect(await remaining(h, 't')).toEqual(chain.slice(1).sort());
+      expect(await store.purgeDeadTokens(before, 5)).toBe(2);
+      expect(await remaining(h, 't')).toEqual([]);
+    });
+
+    it('keeps a row that a row which must stay references (replaced_by untouched)', async () => {
+      const [first, second] = await seedChain(h, 't', 2, old);
+      // The replaced row may still be live at SFS: its revocation is pending.
+      await h.store.requestRevocation({ tenantId: 't', tokenId: first }, 'logout', 'host', at(0));
+      expect(await store.purgeDeadTokens(before, 100)).toBe(0);
+      const [row] = await h.sql<{ replaced_by: string }>(
+        'SELECT replaced_by FROM sfs_client_token WHERE id = $1',
+        [first],
+      );
+      expect(row.replaced_by).toBe(second);
+    });
+
+    it('deletes in batches of at most `limit`', async () => {
+      for (let i = 0; i < 5; i++) await seedInState(h, 't', 'revoked', old);
+      const batches = [];
+      for (let n = -1; n !== 0;) batches.push((n = await store.purgeDeadTokens(before, 2)));
+      expect(batches).toEqual([2, 2, 1, 0]);
+    });
+
+    it('skips rows another transaction holds instead of waiting for them', async () => {
+      const rows = [];
+      for (let i = 0; i < 3; i++) rows.push(await seedInState(h, 't', 'expired', old));
+      const lock = await lockRows([rows[1].id]);
+      try {
+        expect(await store.purgeDeadTokens(before, 100)).toBe(2);
+      } finally {
+        await lock.release();
+      }
+      expect(await remaining(h, 't')).toEqual([rows[1].id]);
+      expect(await store.purgeDeadTokens(before, 100)).toBe(1);
+    });
+
+    it('leaves a row whose referencing row another transaction holds, without waiting', async () => {
+      const [first, second] = await seedChain(h, 't', 2, old);
+      const lock = await lockRows([first]);
+      try {
+        // Deleting `second` would have to null `first.replaced_by`, which is locked.
+        expect(await store.purgeDeadTokens(before, 100)).toBe(0);
+      } finally {
+        await lock.release();
+      }
+      expect(await remaining(h, 't')).toEqual([first, second].sort());
+      expect(await store.purgeDeadTokens(before, 100)).toBe(2);
+    });
+
+    it('two instances purging at once split the rows: no error, each row deleted once', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push(...(await seedChain(h, 't', 4, old)));
+      for (let i = 0; i < 8; i++) ids.push((await seedInState(h, 't', 'revoked', old)).id);
+      const other = await openDataSource(h.db.url);
+      try {
+        const second = new TypeOrmSfsTokenRetentionStore(other);
+        const purgeAll = async (s: TypeOrmSfsTokenRetentionStore) => {
+          let total = 0;
+          for (let n = -1; n !== 0;) total += n = await s.purgeDeadTokens(before, 3);
+          return total;
+        };
+        const [a, b] = await Promise.all([purgeAll(store), purgeAll(second)]);
+        expect(a + b).toBe(ids.length);
+        expect(await remaining(h, 't')).toEqual([]);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it('finds old dead rows and old events through indexes, not by scanning the tables', async () => {
+      const runner = h.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        // An empty table makes any plan cheap; forbidding scans shows an index serves each query.
+        await runner.query('SET LOCAL enable_seqscan = off');
+        const plan = async (query: string) =>
+          ((await runner.query(`EXPLAIN ${query}`, [before])) as Array<Record<string, string>>)
+            .map((row) => row['QUERY PLAN'])
+            .join('\n');
+        expect(
+          await plan(`SELECT id FROM sfs_client_token WHERE status IN ('revoked', 'expired', 'failed')
+                      AND created_at < $1 ORDER BY created_at LIMIT 10`),
+        ).toContain('ix_sfs_client_token_dead_created');
+        expect(
+          await plan('SELECT id FROM sfs_token_event WHERE at < $1 ORDER BY at LIMIT 10'),
+        ).toContain('ix_sfs_token_event_at');
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    });
+  });
+
+  describe('purgeEvents', () => {
+    it('deletes events before the window in batches, never one at or after it', async () => {
+      const token = { tenantId: 't', id: '00000000-0000-4000-8000-000000000001' };
+      await h.store.appendEvents([
+        eventFor(token, 'issued', 1 * DAY),
+        eventFor(token, 'refreshed', 2 * DAY),
+        eventFor(token, 'refreshed', 3 * DAY),
+        eventFor(token, 'revoke_requested', 30 * DAY),
+        eventFor(token, 'revoked', 31 * DAY),
+      ]);
+      expect(await store.purgeEvents(before, 2)).toBe(2);
+      expect(await store.purgeEvents(before, 2)).toBe(1);
+      expect(await store.purgeEvents(before, 2)).toBe(0);
+      const left = await h.sql<{ type: string }>('SELECT type FROM sfs_token_event ORDER BY at');
+      expect(left.map((e) => e.type)).toEqual(['revoke_requested', 'revoked']);
+    });
+  });
+});
