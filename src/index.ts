@@ -11,6 +11,9 @@ export type {
   SfsEncryptionKeyInput,
   SfsRetryOptions,
   SfsWorkerOptions,
+  SfsAdminOptions,
+  SfsRetentionOptions,
+  SfsHealthOptions,
 } from './sfs-auth/options/sfs-auth-options.interface';
 export {
   resolveSfsAuthOptions,
@@ -26,6 +29,8 @@ export {
   SfsAuthError,
   SfsInvalidInputError,
   SfsTokenNotFoundError,
+  SfsAdminAccessError,
+  SfsTokenNotActiveError,
   type SfsAuthErrorCode,
 } from './sfs-auth/errors/sfs-auth.error';
 export { SfsClock, SfsManualClock, SfsSystemClock } from './sfs-auth/clock/clock';
@@ -45,6 +50,8 @@ export type { SfsClientTokenRequest, SfsRevokeRequest } from './sfs-auth/tokens/
 export type { SfsTokenStatus } from './sfs-auth/tokens/token-record';
 export { SfsRefreshWorker } from './sfs-auth/scheduling/refresh.worker';
 export { SfsRevocationWorker } from './sfs-auth/scheduling/revocation.worker';
+export { SfsRetentionWorker } from './sfs-auth/scheduling/retention.worker';
+export type { SfsRetentionReport } from './sfs-auth/retention/retention.service';
 export type { SfsRefreshOutcome, SfsRefreshReport } from './sfs-auth/tokens/token-refresh.service';
 export type {
   SfsRevocationOutcome,
@@ -63,3 +70,51 @@ export {
 } from './sfs-auth/events/sfs-auth-events';
 export { SFS_AUTH_ENTITIES } from './sfs-auth/persistence/entities';
 export { SFS_AUTH_MIGRATIONS } from '../migrations';
+export {
+  SfsAdminAuthorizer,
+  type SfsAdminDecision,
+  type SfsAdminRequest,
+} from './sfs-auth/admin/admin-authorizer';
+export { SfsStaticKeyAdminAuthorizer } from './sfs-auth/admin/static-key.authorizer';
+export { SfsTokenAdminService } from './sfs-auth/admin/token-admin.service';
+export {
+  SfsAdminExceptionFilter,
+  type SfsAdminErrorBody,
+} from './sfs-auth/admin/admin-exception.filter';
+export { IsSfsIdentifier } from './sfs-auth/admin/dto/admin-validators';
+export {
+  SFS_ADMIN_ROUTE,
+  SfsAdminTokensController,
+} from './sfs-auth/admin/admin-tokens.controller';
+export {
+  SFS_TOKEN_STATUSES,
+  SfsBulkRevokeBodyDto,
+  SfsListTokensQueryDto,
+  SfsMintTokenBodyDto,
+  SfsPageQueryDto,
+  SfsTenantParamsDto,
+  SfsTokenParamsDto,
+} from './sfs-auth/admin/dto/admin-requests.dto';
+export {
+  SfsAdminErrorDto,
+  SfsRevokedCountDto,
+  SfsTenantSummaryDto,
+  SfsTokenCountsDto,
+  SfsTokenDetailDto,
+  SfsTokenEventDto,
+  SfsTokenEventListDto,
+  SfsTokenListDto,
+  SfsTokenRecordDto,
+} from './sfs-auth/admin/dto/admin-responses.dto';
+export {
+  SfsMetricsRecorder,
+  type SfsCallObservation,
+  type SfsMetricOperation,
+  type SfsMetricOutcome,
+} from './sfs-auth/metrics/metrics-recorder';
+export {
+  SfsAuthHealthIndicator,
+  type SfsHealthCheckOptions,
+} from './sfs-auth/health/sfs-auth.health-indicator';
+export type { SfsHealthDetails, SfsHealthProblem } from './sfs-auth/health/sfs-auth.health-verdict';
+export type { SfsTokenHealthFigures } from './sfs-auth/persistence/token-read.model';

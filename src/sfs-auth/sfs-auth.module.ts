@@ -1,9 +1,13 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { withSfsAdminApi } from './admin/admin.providers';
 import { SfsApiClient } from './client/sfs-api.client';
 import { SfsClock, SfsSystemClock } from './clock/clock';
 import { SfsAuthEventListener } from './events/sfs-auth.listener';
 import { SfsEventPublisher } from './events/sfs-event.publisher';
+import { SFS_HEALTH_PROVIDERS } from './health/health.providers';
+import { SfsAuthHealthIndicator } from './health/sfs-auth.health-indicator';
+import { SFS_METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { resolveSfsAuthOptions } from './options/resolve-sfs-auth-options';
 import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
 import { SFS_AUTH_ENTITIES } from './persistence/entities';
@@ -11,10 +15,14 @@ import { SFS_PERSISTENCE_PROVIDERS } from './persistence/persistence.providers';
 import { createInstanceId, SFS_INSTANCE_ID } from './scheduling/instance-id';
 import { SfsRefreshWorker } from './scheduling/refresh.worker';
 import { SfsRevocationWorker } from './scheduling/revocation.worker';
+import { SfsRetentionService } from './retention/retention.service';
+import { SfsRetentionWorker } from './scheduling/retention.worker';
 import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
 import { SFS_WIRE_PROVIDERS } from './sfs/sfs-wire.providers';
 import {
+  SFS_AUTH_ASYNC_OPTIONS_TYPE,
   SFS_AUTH_MODULE_OPTIONS,
+  SFS_AUTH_OPTIONS_TYPE,
   SFS_AUTH_RESOLVED_OPTIONS,
   SfsAuthConfigurableModule,
 } from './sfs-auth.module-definition';
@@ -40,6 +48,7 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     },
     { provide: SfsClock, useClass: SfsSystemClock },
     { provide: SFS_INSTANCE_ID, useFactory: createInstanceId },
+    ...SFS_METRICS_PROVIDERS,
     ...SFS_WIRE_PROVIDERS,
     ...SFS_PERSISTENCE_PROVIDERS,
     SfsEventPublisher,
@@ -50,9 +59,12 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     SfsTokenReencryptionService,
     SfsRefreshWorker,
     SfsRevocationWorker,
+    SfsRetentionService,
+    SfsRetentionWorker,
     SfsTokenService,
     SfsApiClient,
     SfsAuthEventListener,
+    ...SFS_HEALTH_PROVIDERS,
   ],
   exports: [
     SfsTokenService,
@@ -60,7 +72,19 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     SfsPlatformTokenProvider,
     SfsRefreshWorker,
     SfsRevocationWorker,
+    SfsRetentionWorker,
     SfsClock,
+    SfsAuthHealthIndicator,
   ],
 })
-export class SfsAuthModule extends SfsAuthConfigurableModule {}
+export class SfsAuthModule extends SfsAuthConfigurableModule {
+  /** Options given directly; `adminApi: true` mounts the tenant admin API. */
+  static override forRoot(options: typeof SFS_AUTH_OPTIONS_TYPE): DynamicModule {
+    return withSfsAdminApi(super.forRoot(options), options.adminApi);
+  }
+
+  /** Options from a factory (e.g. `sfsAuthOptionsFromEnv(config)`); `adminApi` is given here. */
+  static override forRootAsync(options: typeof SFS_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withSfsAdminApi(super.forRootAsync(options), options.adminApi);
+  }
+}

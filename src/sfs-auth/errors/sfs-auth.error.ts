@@ -14,7 +14,10 @@ export type SfsAuthErrorCode =
   | 'TOKEN_CONFLICT'
   | 'ENCRYPTION_KEY_MISSING'
   | 'DECRYPTION_FAILED'
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  | 'ADMIN_UNAUTHENTICATED'
+  | 'ADMIN_FORBIDDEN'
+  | 'TOKEN_NOT_ACTIVE';
 
 /** Identifiers that help find the failing work; never secrets or token material. */
 export interface SfsAuthErrorContext {
@@ -86,6 +89,33 @@ export class SfsApiError extends SfsAuthError {}
 export class SfsTokenNotFoundError extends SfsAuthError {
   constructor(tenantId: string, tokenId: string) {
     super('TOKEN_NOT_FOUND', `token ${tokenId} not found in tenant ${tenantId}`, false, {
+      tenantId,
+      tokenId,
+    });
+  }
+}
+
+/** An admin request without valid credentials (`unauthenticated`) or for another tenant (`forbidden`). */
+export class SfsAdminAccessError extends SfsAuthError {
+  constructor(
+    readonly reason: 'unauthenticated' | 'forbidden',
+    tenantId: string,
+  ) {
+    super(
+      reason === 'unauthenticated' ? 'ADMIN_UNAUTHENTICATED' : 'ADMIN_FORBIDDEN',
+      reason === 'unauthenticated'
+        ? 'admin credentials are missing or invalid'
+        : `not an admin of tenant ${tenantId}`,
+      false,
+      { tenantId },
+    );
+  }
+}
+
+/** An operation that needs an `active` token was asked of a token in another state. */
+export class SfsTokenNotActiveError extends SfsAuthError {
+  constructor(tenantId: string, tokenId: string, status: string) {
+    super('TOKEN_NOT_ACTIVE', `token ${tokenId} is ${status}, not active`, false, {
       tenantId,
       tokenId,
     });

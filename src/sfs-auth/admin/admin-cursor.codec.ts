@@ -1,0 +1,63 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { SfsKeyRing } from '../crypto/key-ring';
+import { SfsInvalidInputError } from '../errors/sfs-auth.error';
+
+const TAG_BYTES = 16;
+const MAX_CURSOR_LENGTH = 512;
+
+/** What a cursor is bound to: the list it pages, the tenant and the filters of the first page. */
+export interface SfsCursorScope {
+  readonly list: 'tokens' | 'events';
+  readonly tenantId: string;
+  readonly filter: string;
+}
+
+/**
+ * Opaque, tamper-checked page cursors: `base64url(json).base64url(hmac)`. The HMAC key is derived
+ * from the key ring's fingerprint key, so every instance accepts every other's cursors; a cursor
+ * only works for the list, tenant and filters it was issued for.
+ */
+@Injectable()
+export class SfsAdminCursorCodec {
+  private readonly key: Buffer;
+
+  constructor(ring: SfsKeyRing) {
+    this.key = Buffer.from(
+      hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), 'nestjs-sfs-auth/admin-cursor', 32),
+    );
+  }
+
+  encode<T>(scope: SfsCursorScope, position: T): string {
+    const body = Buffer.from(JSON.stringify({ s: scope, p: position }), 'utf8').toString(
+      'base64url',
+    );
+    return `${body}.${this.tag(body).toString('base64url')}`;
+  }
+
+  /** The position of a cursor issued for `scope`; `SfsInvalidInputError('cursor')` otherwise. */
+  decode<T>(scope: SfsCursorScope, cursor: string): T {
+    const invalid = () =>
+      new SfsInvalidInputError('cursor', 'is invalid or was issued for another query');
+    if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
+    const [body, tag, extra] = cursor.split('.');
+    if (!body || !tag || extra !== undefined) throw invalid();
+    const given = Buffer.from(tag, 'base64url');
+    if (given.length !== TAG_BYTES || !timingSafeEqual(given, this.tag(body))) throw invalid();
+    let parsed: { s?: SfsCursorScope; p?: T };
+    try {
+      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid();
+    }
+    const s = parsed.s;
+    if (!s || s.list !== scope.list || s.tenantId !== scope.tenantId || s.filter !== scope.filter) {
+      throw invalid();
+    }
+    return parsed.p as T;
+  }
+
+  private tag(body: string): Buffer {
+    return createHmac('sha256', this.key).update(body).digest().subarray(0, TAG_BYTES);
+  }
+}

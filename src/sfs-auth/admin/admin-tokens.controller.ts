@@ -1,0 +1,143 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { SfsAdminActor } from './admin-actor.decorator';
+import { SfsAdminExceptionFilter } from './admin-exception.filter';
+import { SfsAdminGuard } from './admin.guard';
+import { sfsAdminValidationPipe } from './admin-validation.pipe';
+import {
+  SfsBulkRevokeBodyDto,
+  SfsListTokensQueryDto,
+  SfsMintTokenBodyDto,
+  SfsPageQueryDto,
+  SfsTenantParamsDto,
+  SfsTokenParamsDto,
+} from './dto/admin-requests.dto';
+import {
+  SfsAdminErrorDto,
+  SfsRevokedCountDto,
+  SfsTenantSummaryDto,
+  SfsTokenDetailDto,
+  SfsTokenEventListDto,
+  SfsTokenListDto,
+  SfsTokenRecordDto,
+} from './dto/admin-responses.dto';
+import { SfsTokenAdminService } from './token-admin.service';
+
+/** The route prefix of the tenant admin API. */
+export const SFS_ADMIN_ROUTE = 'sfs/admin/tenants/:tenantId';
+
+/** Tenant admin REST API: thin over {@link SfsTokenAdminService}; mounted with `adminApi: true`. */
+@ApiTags('sfs-auth admin')
+@ApiBearerAuth()
+@ApiResponse({
+  status: 400,
+  description: 'Invalid input (names the field)',
+  type: SfsAdminErrorDto,
+})
+@ApiResponse({
+  status: 401,
+  description: 'Missing or invalid admin credentials',
+  type: SfsAdminErrorDto,
+})
+@ApiResponse({ status: 403, description: 'Not an admin of this tenant', type: SfsAdminErrorDto })
+@Controller(SFS_ADMIN_ROUTE)
+@UseGuards(SfsAdminGuard)
+@UsePipes(sfsAdminValidationPipe())
+@UseFilters(SfsAdminExceptionFilter)
+export class SfsAdminTokensController {
+  constructor(private readonly admin: SfsTokenAdminService) {}
+
+  @Get('tokens')
+  @ApiOperation({ summary: "List the tenant's token records, newest first" })
+  @ApiOkResponse({ type: SfsTokenListDto })
+  list(@Param() params: SfsTenantParamsDto, @Query() query: SfsListTokensQueryDto) {
+    return this.admin.list(params.tenantId, query);
+  }
+
+  @Post('tokens/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke every live token matching the filters (none: all)' })
+  @ApiOkResponse({ type: SfsRevokedCountDto })
+  revokeMany(
+    @Param() params: SfsTenantParamsDto,
+    @Body() body: SfsBulkRevokeBodyDto,
+    @SfsAdminActor() actor: string,
+  ) {
+    return this.admin.revokeMany(params.tenantId, body, actor);
+  }
+
+  @Get('tokens/:tokenId')
+  @ApiOperation({ summary: 'One token record with its recent events' })
+  @ApiOkResponse({ type: SfsTokenDetailDto })
+  @ApiResponse({ status: 404, description: 'No such token in this tenant', type: SfsAdminErrorDto })
+  get(@Param() params: SfsTokenParamsDto) {
+    return this.admin.get(params.tenantId, params.tokenId);
+  }
+
+  @Post('tokens')
+  @ApiOperation({ summary: "Mint the key's token, or return the active one" })
+  @ApiCreatedResponse({ description: 'Minted', type: SfsTokenRecordDto })
+  @ApiOkResponse({ description: 'Already active', type: SfsTokenRecordDto })
+  async mint(
+    @Param() params: SfsTenantParamsDto,
+    @Body() body: SfsMintTokenBodyDto,
+    @SfsAdminActor() actor: string,
+    @Res({ passthrough: true }) response: { status(code: number): unknown },
+  ) {
+    const { created, record } = await this.admin.mint(params.tenantId, body, actor);
+    response.status(created ? 201 : 200);
+    return record;
+  }
+
+  @Post('tokens/:tokenId/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace an active token now' })
+  @ApiOkResponse({ description: 'The new record', type: SfsTokenRecordDto })
+  @ApiResponse({ status: 409, description: 'The token is not active', type: SfsAdminErrorDto })
+  refresh(@Param() params: SfsTokenParamsDto, @SfsAdminActor() actor: string) {
+    return this.admin.refresh(params.tenantId, params.tokenId, actor);
+  }
+
+  @Delete('tokens/:tokenId')
+  @ApiOperation({ summary: 'Revoke one token (idempotent)' })
+  @ApiOkResponse({ type: SfsTokenRecordDto })
+  revoke(@Param() params: SfsTokenParamsDto, @SfsAdminActor() actor: string) {
+    return this.admin.revoke(params.tenantId, params.tokenId, actor);
+  }
+
+  @Get('summary')
+  @ApiOperation({
+    summary: 'Counts by status, next refresh, overdue refreshes, revocation backlog',
+  })
+  @ApiOkResponse({ type: SfsTenantSummaryDto })
+  summary(@Param() params: SfsTenantParamsDto) {
+    return this.admin.summary(params.tenantId);
+  }
+
+  @Get('events')
+  @ApiOperation({ summary: "The tenant's audit trail, newest first" })
+  @ApiOkResponse({ type: SfsTokenEventListDto })
+  events(@Param() params: SfsTenantParamsDto, @Query() query: SfsPageQueryDto) {
+    return this.admin.events(params.tenantId, query);
+  }
+}

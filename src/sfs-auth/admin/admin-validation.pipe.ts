@@ -1,0 +1,42 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { SfsInvalidInputError } from '../errors/sfs-auth.error';
+
+/** The first failing field of a validation result, with its dotted path. */
+function firstProblem(errors: ValidationError[], parent = ''): { field: string; problem: string } {
+  for (const error of errors) {
+    const field = error.property ? `${parent}${error.property}` : parent || 'body';
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) {
+      const message = messages[0];
+      // class-validator messages start with the property name; keep only what follows it.
+      const problem = message.startsWith(`${error.property} `)
+        ? message.slice(error.property.length + 1)
+        : message.startsWith('property ')
+          ? 'is not allowed'
+          : message;
+      return { field, problem };
+    }
+    if (error.children?.length) return firstProblem(error.children, `${field}.`);
+  }
+  return { field: parent || 'body', problem: 'is invalid' };
+}
+
+/**
+ * The admin controller's own validation (a library must not rely on the host's global pipes):
+ * unknown fields rejected, query strings converted explicitly, and the first problem reported as
+ * an {@link SfsInvalidInputError} naming the field.
+ */
+export function sfsAdminValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const { field, problem } = firstProblem(errors);
+      return new SfsInvalidInputError(field, problem);
+    },
+  });
+}

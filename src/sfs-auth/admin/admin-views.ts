@@ -1,0 +1,60 @@
+import { sfsFingerprintDisplay } from '../crypto/token-cipher';
+import type { SfsTenantTokenSummary } from '../persistence/token-read.model';
+import type { SfsTokenEvent, SfsTokenRecord } from '../tokens/token-record';
+import type {
+  SfsTenantSummaryDto,
+  SfsTokenEventDto,
+  SfsTokenRecordDto,
+} from './dto/admin-responses.dto';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** A record as the admin API shows it: an allow-list of fields, so material can never slip in. */
+export function sfsTokenRecordView(record: SfsTokenRecord): SfsTokenRecordDto {
+  return {
+    id: record.id,
+    tenantId: record.tenantId,
+    clientKey: record.clientKey,
+    subjectId: record.subjectId,
+    status: record.status,
+    fingerprint: sfsFingerprintDisplay(record.fingerprint),
+    issuedAt: record.issuedAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    refreshAt: record.refreshAt.toISOString(),
+    lastUsedAt: iso(record.lastUsedAt),
+    revokedAt: iso(record.revokedAt),
+    revokeReason: record.revokeReason,
+    attempts: record.attempts,
+    lastError: record.lastError,
+  };
+}
+
+/** An audit-trail entry as the admin API shows it. */
+export function sfsTokenEventView(event: SfsTokenEvent): SfsTokenEventDto {
+  return {
+    id: event.id,
+    tenantId: event.tenantId,
+    tokenId: event.tokenId,
+    type: event.type,
+    actor: event.actor,
+    reason: event.reason ?? null,
+    detail: event.detail ?? null,
+    at: event.at.toISOString(),
+  };
+}
+
+/** The summary of one tenant. */
+export function sfsTenantSummaryView(
+  tenantId: string,
+  summary: SfsTenantTokenSummary,
+): SfsTenantSummaryDto {
+  return {
+    tenantId,
+    counts: { ...summary.counts },
+    nextRefreshAt: iso(summary.nextRefreshAt),
+    overdueRefreshes: summary.overdueRefreshes,
+    pendingRevocations: summary.pendingRevocations,
+    failedRevocations: summary.failedRevocations,
+    oldestPendingRevocationAt: iso(summary.oldestPendingRevocationAt),
+  };
+}

@@ -1,0 +1,45 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsAdminAuthorizer } from './admin-authorizer';
+import { SfsAdminCursorCodec } from './admin-cursor.codec';
+import { SfsAdminGuard } from './admin.guard';
+import { SfsAdminTokensController } from './admin-tokens.controller';
+import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
+import { SfsTokenAdminService } from './token-admin.service';
+
+/** The host's authorizer, else the static-key one; neither configured → the app refuses to boot. */
+export function sfsAdminAuthorizerFactory(options: SfsAuthResolvedOptions): SfsAdminAuthorizer {
+  if (options.admin.authorizer) return options.admin.authorizer;
+  if (options.admin.keys.length > 0) return new SfsStaticKeyAdminAuthorizer(options.admin.keys);
+  throw new SfsAuthConfigError([
+    'the admin API is enabled (adminApi: true) but has no authorizer: set admin.authorizer, ' +
+      'or admin.keys (SFS_ADMIN_KEYS) for the static-key authorizer',
+  ]);
+}
+
+const SFS_ADMIN_PROVIDERS: Provider[] = [
+  {
+    provide: SfsAdminAuthorizer,
+    inject: [SFS_AUTH_RESOLVED_OPTIONS],
+    useFactory: sfsAdminAuthorizerFactory,
+  },
+  SfsAdminCursorCodec,
+  SfsAdminGuard,
+  SfsTokenAdminService,
+];
+
+/** Adds the admin API (controller and its providers) to the module when `enabled`. */
+export function withSfsAdminApi(
+  definition: DynamicModule,
+  enabled: boolean | undefined,
+): DynamicModule {
+  if (!enabled) return definition;
+  return {
+    ...definition,
+    controllers: [...(definition.controllers ?? []), SfsAdminTokensController],
+    providers: [...(definition.providers ?? []), ...SFS_ADMIN_PROVIDERS],
+    exports: [...(definition.exports ?? []), SfsTokenAdminService],
+  };
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import type { SfsTokenStatus } from '../../tokens/token-record';
+import { IsSfsIdentifier } from './admin-validators';
+
+/** Every status a token record can have. */
+export const SFS_TOKEN_STATUSES: readonly SfsTokenStatus[] = [
+  'active',
+  'revoking',
+  'revoked',
+  'expired',
+  'failed',
+];
+
+const IDENTIFIER_EXAMPLE = { pattern: '^[A-Za-z0-9._:@-]{1,128}$', minLength: 1, maxLength: 128 };
+
+/** Route parameters of every admin route. */
+export class SfsTenantParamsDto {
+  @ApiProperty({ ...IDENTIFIER_EXAMPLE, example: 'acme' })
+  @IsSfsIdentifier()
+  tenantId!: string;
+}
+
+/** Route parameters of the routes about one token. */
+export class SfsTokenParamsDto extends SfsTenantParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'tokenId must be a UUID' })
+  tokenId!: string;
+}
+
+/** Page size and cursor of every list. */
+export class SfsPageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 100' })
+  @Min(1, { message: 'limit must be an integer from 1 to 100' })
+  @Max(100, { message: 'limit must be an integer from 1 to 100' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque `nextCursor` of the previous page.' })
+  @IsOptional()
+  @IsString({ message: 'cursor must be a string' })
+  @Length(1, 512, { message: 'cursor is invalid or was issued for another query' })
+  cursor?: string;
+}
+
+/** Filters of `GET /tokens`. */
+export class SfsListTokensQueryDto extends SfsPageQueryDto {
+  @ApiPropertyOptional({ enum: SFS_TOKEN_STATUSES })
+  @IsOptional()
+  @IsIn(SFS_TOKEN_STATUSES, { message: `status must be one of ${SFS_TOKEN_STATUSES.join(', ')}` })
+  status?: SfsTokenStatus;
+
+  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
+  @IsOptional()
+  @IsSfsIdentifier()
+  clientKey?: string;
+
+  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
+  @IsOptional()
+  @IsSfsIdentifier()
+  subjectId?: string;
+}
+
+/** Body of `POST /tokens`. */
+export class SfsMintTokenBodyDto {
+  @ApiProperty({ ...IDENTIFIER_EXAMPLE, example: 'client-1' })
+  @IsSfsIdentifier()
+  clientKey!: string;
+
+  @ApiPropertyOptional({ ...IDENTIFIER_EXAMPLE, description: 'Omit for the service token.' })
+  @IsOptional()
+  @IsSfsIdentifier()
+  subjectId?: string;
+}
+
+/** Body of `POST /tokens/revoke`: every live token matching all given fields (none: all). */
+export class SfsBulkRevokeBodyDto {
+  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
+  @IsOptional()
+  @IsSfsIdentifier()
+  clientKey?: string;
+
+  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
+  @IsOptional()
+  @IsSfsIdentifier()
+  subjectId?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, default: 'admin bulk revoke' })
+  @IsOptional()
+  @IsString({ message: 'reason must be a string' })
+  @Length(1, 200, { message: 'reason must be 1-200 characters' })
+  reason?: string;
+}

@@ -1,0 +1,94 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { SfsTokenStatus } from '../../tokens/token-record';
+import { SFS_TOKEN_STATUSES } from './admin-requests.dto';
+
+const nullableDate = { type: String, format: 'date-time', nullable: true } as const;
+const date = { type: String, format: 'date-time' } as const;
+const nullableString = { type: String, nullable: true } as const;
+
+/** A token record as the admin API shows it: never the token itself. */
+export class SfsTokenRecordDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() tenantId!: string;
+  @ApiProperty() clientKey!: string;
+  @ApiProperty({ ...nullableString, description: 'null: the service token of the client' })
+  subjectId!: string | null;
+  @ApiProperty({ enum: SFS_TOKEN_STATUSES }) status!: SfsTokenStatus;
+  @ApiProperty({ description: 'Short HMAC of the token, to match logs and support requests' })
+  fingerprint!: string;
+  @ApiProperty(date) issuedAt!: string;
+  @ApiProperty(date) expiresAt!: string;
+  @ApiProperty({ ...date, description: 'When the workers refresh it (jittered)' })
+  refreshAt!: string;
+  @ApiProperty(nullableDate) lastUsedAt!: string | null;
+  @ApiProperty(nullableDate) revokedAt!: string | null;
+  @ApiProperty(nullableString) revokeReason!: string | null;
+  @ApiProperty({ description: 'Failed attempts of the current operation' }) attempts!: number;
+  @ApiProperty(nullableString) lastError!: string | null;
+}
+
+/** One audit-trail entry. */
+export class SfsTokenEventDto {
+  @ApiProperty({ description: 'Increasing id' }) id!: string;
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) tokenId!: string | null;
+  @ApiProperty({ example: 'issued' }) type!: string;
+  @ApiProperty({ example: 'admin:key:acme#1a2b3c4d' }) actor!: string;
+  @ApiProperty(nullableString) reason!: string | null;
+  @ApiProperty({ type: Object, nullable: true, description: 'Ids, codes and counts only' })
+  detail!: Record<string, unknown> | null;
+  @ApiProperty(date) at!: string;
+}
+
+/** A token record with its most recent events. */
+export class SfsTokenDetailDto extends SfsTokenRecordDto {
+  @ApiProperty({ type: [SfsTokenEventDto] }) events!: SfsTokenEventDto[];
+}
+
+/** A page of token records. */
+export class SfsTokenListDto {
+  @ApiProperty({ type: [SfsTokenRecordDto] }) items!: SfsTokenRecordDto[];
+  @ApiProperty({ ...nullableString, description: 'null on the last page' })
+  nextCursor!: string | null;
+}
+
+/** A page of audit-trail entries. */
+export class SfsTokenEventListDto {
+  @ApiProperty({ type: [SfsTokenEventDto] }) items!: SfsTokenEventDto[];
+  @ApiProperty(nullableString) nextCursor!: string | null;
+}
+
+/** Counts of a tenant's tokens by status. */
+export class SfsTokenCountsDto {
+  @ApiProperty() active!: number;
+  @ApiProperty() revoking!: number;
+  @ApiProperty() revoked!: number;
+  @ApiProperty() expired!: number;
+  @ApiProperty() failed!: number;
+}
+
+/** `GET /summary`. */
+export class SfsTenantSummaryDto {
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ type: SfsTokenCountsDto }) counts!: SfsTokenCountsDto;
+  @ApiProperty(nullableDate) nextRefreshAt!: string | null;
+  @ApiProperty({ description: 'Active tokens past their refresh time' }) overdueRefreshes!: number;
+  @ApiProperty({ description: 'Revocations SFS has not confirmed yet' })
+  pendingRevocations!: number;
+  @ApiProperty({ description: 'Revocations given up (retryable)' }) failedRevocations!: number;
+  @ApiProperty(nullableDate) oldestPendingRevocationAt!: string | null;
+}
+
+/** `POST /tokens/revoke`. */
+export class SfsRevokedCountDto {
+  @ApiProperty() revoked!: number;
+}
+
+/** Every error of the admin API. */
+export class SfsAdminErrorDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'INVALID_INPUT' }) code!: string;
+  @ApiProperty({ example: 'clientKey must be 1-128 characters of [A-Za-z0-9._:@-]' })
+  message!: string;
+  @ApiProperty({ required: false, description: 'The invalid field, for 400' }) field?: string;
+}

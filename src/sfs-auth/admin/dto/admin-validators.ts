@@ -1,0 +1,14 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Matches } from 'class-validator';
+import { SFS_IDENTIFIER_PATTERN } from '../../tokens/identifiers';
+
+/** The message every identifier field fails with (names the field). */
+export const SFS_IDENTIFIER_RULE = '1-128 characters of [A-Za-z0-9._:@-]';
+
+/** `tenantId`, `clientKey`, `subjectId`: a string of 1–128 `[A-Za-z0-9._:@-]`. */
+export function IsSfsIdentifier(): PropertyDecorator {
+  return applyDecorators(
+    IsString({ message: '$property must be a string' }),
+    Matches(SFS_IDENTIFIER_PATTERN, { message: `$property must be ${SFS_IDENTIFIER_RULE}` }),
+  );
+}

@@ -1,0 +1,92 @@
+import { parseAdminKeys } from './admin-keys';
+import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
+
+const ACME = 'acme-key-0123456789abcdef';
+const ALL = 'all-tenants-0123456789abcdef';
+const authorizer = new SfsStaticKeyAdminAuthorizer([
+  { tenantId: 'acme', key: ACME },
+  { tenantId: '*', key: ALL },
+]);
+const request = (authorization?: string | string[]) => ({
+  headers: { authorization },
+  method: 'GET',
+  path: '/x',
+  raw: null,
+});
+
+describe('SfsStaticKeyAdminAuthorizer', () => {
+  it.each([
+    ['no header', undefined, 'acme', { allowed: false, reason: 'unauthenticated' }],
+    ['Basic scheme', `Basic ${ACME}`, 'acme', { allowed: false, reason: 'unauthenticated' }],
+    [
+      'unknown key',
+      'Bearer nope-nope-nope-nope',
+      'acme',
+      { allowed: false, reason: 'unauthenticated' },
+    ],
+    [
+      'near miss (case)',
+      `Bearer ${ACME.toUpperCase()}`,
+      'acme',
+      { allowed: false, reason: 'unauthenticated' },
+    ],
+    [
+      'near miss (prefix)',
+      `Bearer ${ACME.slice(0, -1)}`,
+      'acme',
+      { allowed: false, reason: 'unauthenticated' },
+    ],
+    [
+      'repeated header',
+      [`Bearer ${ACME}`, `Bearer ${ACME}`],
+      'acme',
+      { allowed: false, reason: 'unauthenticated' },
+    ],
+    [
+      'tenant key, other tenant',
+      `Bearer ${ACME}`,
+      'globex',
+      { allowed: false, reason: 'forbidden' },
+    ],
+  ])('%s → denied', (_, header, tenant, expected) => {
+    expect(authorizer.authorize(request(header), tenant)).toEqual(expected);
+  });
+
+  it('allows a tenant key on its tenant and the * key everywhere, naming the key without revealing it', () => {
+    const acme = authorizer.authorize(request(`Bearer ${ACME}`), 'acme');
+    const all = authorizer.authorize(request(`bearer  ${ALL}`), 'globex');
+    expect(acme).toEqual({
+      allowed: true,
+      actor: expect.stringMatching(/^admin:key:acme#[0-9a-f]{8}$/),
+    });
+    expect(all).toEqual({
+      allowed: true,
+      actor: expect.stringMatching(/^admin:key:\*#[0-9a-f]{8}$/),
+    });
+    expect(JSON.stringify([acme, all])).not.toMatch(/0123456789/);
+  });
+});
+
+describe('parseAdminKeys', () => {
+  it('parses tenant=key pairs and * for every tenant', () => {
+    expect(parseAdminKeys(` acme=${ACME} , *=${ALL}`)).toEqual({
+      keys: [
+        { tenantId: 'acme', key: ACME },
+        { tenantId: '*', key: ALL },
+      ],
+      problems: [],
+    });
+    expect(parseAdminKeys({ globex: ACME }).keys).toEqual([{ tenantId: 'globex', key: ACME }]);
+    expect(parseAdminKeys(undefined)).toEqual({ keys: [], problems: [] });
+  });
+
+  it('reports every bad entry without echoing any key', () => {
+    const { keys, problems } = parseAdminKeys('acme=short-secret,bad tenant=' + ALL + ',noequals');
+    expect(keys).toEqual([]);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/entry 1 \(tenant acme\): key must be at least 16/);
+    expect(problems[1]).toMatch(/entry 2: tenant must be/);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problems.join('\n')).not.toContain(ALL);
+  });
+});

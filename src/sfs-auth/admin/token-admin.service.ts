@@ -1,0 +1,167 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import {
+  SfsAuthError,
+  SfsTokenNotActiveError,
+  SfsTokenNotFoundError,
+} from '../errors/sfs-auth.error';
+import { SfsTokenReadModel, type SfsTokenPageAfter } from '../persistence/token-read.model';
+import { SfsTokenStore } from '../persistence/token.store';
+import { SfsTokenService } from '../tokens/sfs-token.service';
+import { SfsTokenMinter } from '../tokens/token-minter';
+import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../tokens/token-record';
+import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
+import { sfsTenantSummaryView, sfsTokenEventView, sfsTokenRecordView } from './admin-views';
+import type {
+  SfsBulkRevokeBodyDto,
+  SfsListTokensQueryDto,
+  SfsMintTokenBodyDto,
+  SfsPageQueryDto,
+} from './dto/admin-requests.dto';
+import type {
+  SfsTenantSummaryDto,
+  SfsTokenDetailDto,
+  SfsTokenEventListDto,
+  SfsTokenListDto,
+  SfsTokenRecordDto,
+} from './dto/admin-responses.dto';
+
+const DEFAULT_LIMIT = 20;
+const DETAIL_EVENTS = 20;
+
+/**
+ * The rules behind the tenant admin API. Every method is scoped to one tenant (the route's, which
+ * the guard authorized), so a record of another tenant is simply not found.
+ */
+@Injectable()
+export class SfsTokenAdminService {
+  constructor(
+    @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
+    @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
+    private readonly tokens: SfsTokenService,
+    private readonly minter: SfsTokenMinter,
+    private readonly cursors: SfsAdminCursorCodec,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+  ) {}
+
+  async list(tenantId: string, query: SfsListTokensQueryDto): Promise<SfsTokenListDto> {
+    const { status, clientKey, subjectId } = query;
+    const scope: SfsCursorScope = {
+      list: 'tokens',
+      tenantId,
+      filter: JSON.stringify([status ?? null, clientKey ?? null, subjectId ?? null]),
+    };
+    const after = query.cursor
+      ? this.cursors.decode<SfsTokenPageAfter>(scope, query.cursor)
+      : undefined;
+    const page = await this.reads.listTokens({
+      tenantId,
+      status,
+      clientKey,
+      subjectId,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      after,
+    });
+    return {
+      items: page.items.map(sfsTokenRecordView),
+      nextCursor: page.next ? this.cursors.encode(scope, page.next) : null,
+    };
+  }
+
+  async get(tenantId: string, tokenId: string): Promise<SfsTokenDetailDto> {
+    const record = await this.find(tenantId, tokenId);
+    const events = await this.reads.listEvents({ tenantId, tokenId, limit: DETAIL_EVENTS });
+    return { ...sfsTokenRecordView(record), events: events.map(sfsTokenEventView) };
+  }
+
+  /** The key's active token, minted when there is none (`created` tells which). */
+  async mint(
+    tenantId: string,
+    body: SfsMintTokenBodyDto,
+    actor: SfsActor,
+  ): Promise<{ created: boolean; record: SfsTokenRecordDto }> {
+    const key: SfsTokenKey = {
+      tenantId,
+      clientKey: body.clientKey,
+      subjectId: body.subjectId ?? null,
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const outcome = await this.minter.mintUnderLock(key, actor, (current, now) =>
+        this.minter.servable(current, now) ? 'reuse' : 'mint',
+      );
+      if (outcome.kind === 'found' || outcome.kind === 'minted') {
+        const record = await this.find(tenantId, outcome.token.tokenId);
+        return { created: outcome.kind === 'minted', record: sfsTokenRecordView(record) };
+      }
+      // 'lost': a revocation raced with the mint; mint once more.
+    }
+    throw new SfsAuthError(
+      'TOKEN_CONFLICT',
+      `tenant ${tenantId}: the token kept being revoked`,
+      true,
+      {
+        tenantId,
+        clientKey: body.clientKey,
+      },
+    );
+  }
+
+  /** Replaces an active token now (the old one stays valid at SFS until it expires). */
+  async refresh(tenantId: string, tokenId: string, actor: SfsActor): Promise<SfsTokenRecordDto> {
+    const record = await this.find(tenantId, tokenId);
+    if (record.status !== 'active')
+      throw new SfsTokenNotActiveError(tenantId, tokenId, record.status);
+    const outcome = await this.minter.mintUnderLock(record, actor, (current) =>
+      current?.id === record.id ? 'mint' : 'skip',
+    );
+    if (outcome.kind !== 'minted') {
+      const now = await this.find(tenantId, tokenId);
+      throw new SfsTokenNotActiveError(tenantId, tokenId, now.status);
+    }
+    return sfsTokenRecordView(await this.find(tenantId, outcome.token.tokenId));
+  }
+
+  /** Revokes one token (idempotent: a dead token is returned as it is). */
+  async revoke(tenantId: string, tokenId: string, actor: SfsActor): Promise<SfsTokenRecordDto> {
+    await this.find(tenantId, tokenId);
+    await this.tokens.revoke({ tenantId, tokenId }, 'revoked by a tenant admin', actor);
+    return sfsTokenRecordView(await this.find(tenantId, tokenId));
+  }
+
+  async revokeMany(
+    tenantId: string,
+    body: SfsBulkRevokeBodyDto,
+    actor: SfsActor,
+  ): Promise<{ revoked: number }> {
+    const revoked = await this.tokens.revoke(
+      { tenantId, clientKey: body.clientKey, subjectId: body.subjectId },
+      body.reason ?? 'bulk revoke by a tenant admin',
+      actor,
+    );
+    return { revoked };
+  }
+
+  async summary(tenantId: string): Promise<SfsTenantSummaryDto> {
+    const summary = await this.reads.tenantSummary(tenantId, new Date(this.clock.now()));
+    return sfsTenantSummaryView(tenantId, summary);
+  }
+
+  async events(tenantId: string, query: SfsPageQueryDto): Promise<SfsTokenEventListDto> {
+    const scope: SfsCursorScope = { list: 'events', tenantId, filter: '' };
+    const afterId = query.cursor ? this.cursors.decode<string>(scope, query.cursor) : undefined;
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const events = await this.reads.listEvents({ tenantId, limit: limit + 1, afterId });
+    const items = events.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(sfsTokenEventView),
+      nextCursor: events.length > limit && last ? this.cursors.encode(scope, last.id) : null,
+    };
+  }
+
+  private async find(tenantId: string, tokenId: string): Promise<SfsTokenRecord> {
+    const record = await this.store.findById(tenantId, tokenId);
+    if (!record) throw new SfsTokenNotFoundError(tenantId, tokenId);
+    return record;
+  }
+}
