@@ -1,0 +1,94 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  SFS_AUTH_ENTITIES,
+  SFS_AUTH_MIGRATIONS,
+  SfsAuthModule,
+  sfsAuthOptionsFromEnv,
+  type SfsAuthModuleOptions,
+} from '../index';
+import { DemoController } from './demo.controller';
+import { demoTuningFromEnv } from './demo-tuning';
+import { demoMetrics } from './metrics/demo-metrics.providers';
+import { DemoMetricsController } from './metrics/metrics.controller';
+import {
+  DEMO_CONNECTIONS,
+  DemoHealthController,
+  type DemoConnections,
+} from './demo-health.controller';
+
+/** How to build the demo app. */
+export interface DemoAppOptions {
+  /** Environment read through `@nestjs/config` (`DATABASE_URL`, `SFS_*`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly connections: DemoConnections;
+  /** `forRootAsync` with `@nestjs/config` (the default), or `forRoot` with options read up front. */
+  readonly wiring?: 'forRoot' | 'forRootAsync';
+  /** Options merged over the environment's (tests: fast retries, workers off...). */
+  readonly overrides?: Partial<SfsAuthModuleOptions>;
+}
+
+/** The demo host app: what a real multi-tenant host imports, plus demo login/logout and health. */
+@Module({})
+export class DemoAppModule {
+  static register(options: DemoAppOptions): DynamicModule {
+    const metrics = demoMetrics();
+    const overrides = {
+      metrics: metrics.recorder,
+      ...demoTuningFromEnv(options.env),
+      ...options.overrides,
+    };
+    const sfsAuth =
+      options.wiring === 'forRoot'
+        ? SfsAuthModule.forRoot({
+            ...sfsAuthOptionsFromEnv(options.env),
+            ...overrides,
+            adminApi: true,
+          })
+        : SfsAuthModule.forRootAsync({
+            adminApi: true,
+            imports: [ConfigModule],
+            inject: [ConfigService],
+            useFactory: (config: ConfigService) => ({
+              ...sfsAuthOptionsFromEnv(config),
+              ...overrides,
+            }),
+          });
+    return {
+      module: DemoAppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ ...options.env })],
+        }),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            type: 'postgres',
+            url: config.getOrThrow<string>('DATABASE_URL'),
+            entities: [...SFS_AUTH_ENTITIES],
+            migrations: [...SFS_AUTH_MIGRATIONS],
+            migrationsRun: true,
+            // The migrations use gen_random_uuid() (PostgreSQL 13+), no extension needed.
+            installExtensions: false,
+            retryAttempts: 3,
+          }),
+        }),
+        ScheduleModule.forRoot(),
+        EventEmitterModule.forRoot(),
+        TerminusModule,
+        sfsAuth,
+      ],
+      controllers: [DemoController, DemoHealthController, DemoMetricsController],
+      providers: [
+        { provide: DEMO_CONNECTIONS, useValue: options.connections },
+        ...metrics.providers,
+      ],
+    };
+  }
+}

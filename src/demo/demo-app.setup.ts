@@ -1,0 +1,19 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** What `main.ts` and the e2e tests both do to the demo app before `listen`/`init`. */
+export function setupDemoApp(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('nestjs-sfs-auth demo')
+      .setDescription(
+        'Tenant admin API of nestjs-sfs-auth, plus the demo host routes (no real user ' +
+          'authentication: demo only). Admin routes take `Authorization: Bearer <admin key>`.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}

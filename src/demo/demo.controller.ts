@@ -1,0 +1,65 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  UseFilters,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  SFS_AUTH_EVENTS,
+  SfsAdminExceptionFilter,
+  SfsLoginEvent,
+  SfsLogoutEvent,
+  SfsTokenService,
+} from '../index';
+import { DemoLoginDto, DemoLoginResponseDto, DemoLogoutDto } from './demo.dto';
+
+/**
+ * DEMO ONLY: "logs in" whoever asks (there is no user authentication here). Shows how a host
+ * wires its own login and logout into the module's events.
+ */
+@ApiTags('demo (no real authentication)')
+@Controller('demo')
+@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }))
+@UseFilters(SfsAdminExceptionFilter)
+export class DemoController {
+  constructor(
+    private readonly events: EventEmitter2,
+    private readonly tokens: SfsTokenService,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Emit sfs-auth.login and return the user's client token" })
+  @ApiOkResponse({ type: DemoLoginResponseDto })
+  async login(@Body() body: DemoLoginDto): Promise<DemoLoginResponseDto> {
+    const key = { tenantId: body.tenantId, clientKey: body.clientKey, subjectId: body.userId };
+    // The module's listener mints the token eagerly; awaiting the emit makes the answer reuse it.
+    await this.events.emitAsync(
+      SFS_AUTH_EVENTS.login,
+      new SfsLoginEvent(key.tenantId, key.clientKey, key.subjectId),
+    );
+    const token = await this.tokens.getClientToken(key);
+    return {
+      subjectId: body.userId,
+      tokenId: token.tokenId,
+      accessToken: token.accessToken,
+      expiresAt: token.expiresAt.toISOString(),
+    };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Emit sfs-auth.logout: every token of the user is revoked' })
+  @ApiNoContentResponse()
+  async logout(@Body() body: DemoLogoutDto): Promise<void> {
+    await this.events.emitAsync(
+      SFS_AUTH_EVENTS.logout,
+      new SfsLogoutEvent(body.tenantId, body.userId, undefined, 'demo logout'),
+    );
+  }
+}

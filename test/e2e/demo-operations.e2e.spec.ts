@@ -1,0 +1,48 @@
+import { DemoHarness } from './support/demo-harness';
+
+describe('demo app: /health and /metrics', () => {
+  const demo = new DemoHarness();
+  beforeAll(() => demo.start('e2e_ops'));
+  afterAll(() => demo.close());
+
+  it('/health is ok with the figures of the module and says what it is connected to', async () => {
+    const health = await demo.http.get('/health').expect(200);
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      db: 'up',
+      sfs: 'sandbox',
+      details: { status: 'up', overdueRefreshes: 0, pendingRevocations: 0 },
+    });
+  });
+
+  it('/health answers 503 when refreshes are overdue (workers stopped, clock moved past refresh_at)', async () => {
+    await demo.http
+      .post('/demo/login')
+      .send({ tenantId: 'acme', clientKey: 'ops', userId: 'bob' })
+      .expect(200);
+    demo.clock.advance(1800_000 - 60_000);
+    const health = await demo.http.get('/health').expect(503);
+    expect(health.body).toMatchObject({ status: 'error', db: 'up' });
+    expect(health.body.details.overdueRefreshes).toBe(1);
+    await demo.refreshNow();
+    await demo.http.get('/health').expect(200);
+  });
+
+  it('/metrics counts operations and SFS calls in the Prometheus format, with the gauges', async () => {
+    const before = await demo.http.get('/metrics').expect(200);
+    expect(before.headers['content-type']).toMatch(/^text\/plain/);
+    const mints = (text: string) =>
+      Number(/sfs_auth_operations_total\{operation="mint",outcome="ok"\} (\d+)/.exec(text)?.[1]);
+    await demo.http
+      .post('/demo/login')
+      .send({ tenantId: 'acme', clientKey: 'ops', userId: 'carol' })
+      .expect(200);
+    const after = await demo.http.get('/metrics').expect(200);
+    expect(mints(after.text)).toBe(mints(before.text) + 1);
+    expect(after.text).toMatch(
+      /sfs_auth_sfs_call_duration_seconds_count\{call="client_token",status="201"\} \d+/,
+    );
+    expect(after.text).toMatch(/^sfs_auth_active_tokens \d+$/m);
+    expect(after.text).toMatch(/^sfs_auth_pending_revocations 0$/m);
+  });
+});

@@ -1,0 +1,95 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort } from '../../src/dev/embedded-postgres';
+import { DemoProcess, newcomerEnv } from './support/demo-process';
+import { renderedDom } from './support/headless-chromium';
+
+jest.setTimeout(240_000);
+
+/** What the README walkthrough does, with fetch instead of curl. */
+async function walkthrough(base: string, acmeKey: string): Promise<Record<string, unknown>> {
+  const json = { 'Content-Type': 'application/json' };
+  const admin = { Authorization: `Bearer ${acmeKey}` };
+  const login = await fetch(`${base}/demo/login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ tenantId: 'acme', clientKey: 'client-1', userId: 'alice' }),
+  });
+  expect(login.status).toBe(200);
+  const token = (await login.json()) as { tokenId: string; accessToken: string };
+  const list = await fetch(`${base}/sfs/admin/tenants/acme/tokens`, { headers: admin });
+  const listed = (await list.json()) as { items: Array<{ id: string; status: string }> };
+  expect(listed.items).toContainEqual(
+    expect.objectContaining({ id: token.tokenId, status: 'active' }),
+  );
+  expect(JSON.stringify(listed)).not.toContain(token.accessToken);
+  const logout = await fetch(`${base}/demo/logout`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ tenantId: 'acme', userId: 'alice' }),
+  });
+  expect(logout.status).toBe(204);
+  // The logout nudges the revocation worker; SFS confirms within a few sweeps.
+  for (let i = 0; i < 100; i++) {
+    const record = await fetch(`${base}/sfs/admin/tenants/acme/tokens/${token.tokenId}`, {
+      headers: admin,
+    }).then((r) => r.json() as Promise<{ status: string }>);
+    if (record.status === 'revoked') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const summary = await fetch(`${base}/sfs/admin/tenants/acme/summary`, { headers: admin });
+  return (await summary.json()) as Record<string, unknown>;
+}
+
+describe('npm start (a newcomer, nothing configured)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sfs-demo-'));
+  // Like a checkout's .data: traversable by the postgres user the embedded server runs as (root).
+  chmodSync(dataDir, 0o755);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts, serves the walkthrough and /docs, stops cleanly, and restarts on the same .data', async () => {
+    const port = await findFreePort();
+    const env = newcomerEnv({ SFS_DEMO_DATA_DIR: dataDir, PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+
+    const first = DemoProcess.start('npm', ['start'], env);
+    try {
+      await first.waitFor('listening on', 180_000);
+      expect(first.output).toContain('Demo admin keys (DEMO ONLY');
+      const health = await fetch(`${base}/health`).then((r) => r.json());
+      expect(health).toMatchObject({ status: 'ok', db: 'up' });
+      const acmeKey = /acme=(\S+?)(,|\n|$)/.exec(readFileSync(join(dataDir, 'admin-keys'), 'utf8'));
+      expect(acmeKey).not.toBeNull();
+      expect(first.output).toContain((acmeKey as RegExpExecArray)[1]);
+      const summary = await walkthrough(base, (acmeKey as RegExpExecArray)[1]);
+      expect(summary).toMatchObject({ counts: { revoked: 1, active: 0 }, pendingRevocations: 0 });
+
+      const dom = await renderedDom(`${base}/docs`);
+      for (const path of [
+        '/sfs/admin/tenants/{tenantId}/tokens',
+        '/sfs/admin/tenants/{tenantId}/summary',
+        '/demo/login',
+      ]) {
+        expect(dom).toContain(path);
+      }
+    } finally {
+      await first.stop('SIGTERM');
+    }
+    expect(first.output).toContain('stopped');
+
+    // Second start: same database and keys; keys are not printed again.
+    const second = DemoProcess.start('node', ['dist/src/main.js'], env);
+    try {
+      await second.waitFor('listening on', 60_000);
+      expect(second.output).not.toContain('Demo admin keys (DEMO ONLY');
+      const acmeKey = /acme=(\S+?)(,|\n|$)/.exec(readFileSync(join(dataDir, 'admin-keys'), 'utf8'));
+      const summary = await fetch(`${base}/sfs/admin/tenants/acme/summary`, {
+        headers: { Authorization: `Bearer ${(acmeKey as RegExpExecArray)[1]}` },
+      }).then((r) => r.json());
+      expect(summary).toMatchObject({ counts: { revoked: 1 } });
+    } finally {
+      expect(await second.stop('SIGINT')).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { DemoAppModule, type DemoAppOptions } from '../../../src/demo/demo-app.module';
+import { setupDemoApp } from '../../../src/demo/demo-app.setup';
+import {
+  SfsClock,
+  SfsManualClock,
+  SfsRefreshWorker,
+  SfsRevocationWorker,
+  type SfsAuthModuleOptions,
+} from '../../../src';
+import { SfsSandbox } from '../../../src/sandbox';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { testEncryptionKey } from '../../support/test-app';
+
+/** The admin keys of a demo under test: one per tenant and one for every tenant. */
+export interface DemoAdminKeys {
+  readonly acme: string;
+  readonly globex: string;
+  readonly all: string;
+}
+
+const adminKey = (): string => `test_${randomBytes(18).toString('base64url')}`;
+
+/**
+ * The demo host app (`DemoAppModule`, as `npm start` builds it) on a test database and a sandbox
+ * that share one manual clock, with the timer workers off so a test runs them with `runOnce()`.
+ */
+export class DemoHarness {
+  readonly clock = new SfsManualClock(Date.UTC(2026, 10, 28, 12));
+  readonly keys: DemoAdminKeys = { acme: adminKey(), globex: adminKey(), all: adminKey() };
+  sandbox!: SfsSandbox;
+  database!: TestDatabase;
+  app!: INestApplication;
+
+  async start(
+    label: string,
+    wiring: DemoAppOptions['wiring'] = 'forRootAsync',
+    overrides: Partial<SfsAuthModuleOptions> = {},
+  ): Promise<this> {
+    this.sandbox = await SfsSandbox.start({ now: () => this.clock.now() });
+    this.database = await createTestDatabase(label);
+    const env = {
+      DATABASE_URL: this.database.url,
+      SFS_BASE_URL: this.sandbox.url,
+      SFS_API_KEY: this.sandbox.accounts[0].apiKey,
+      SFS_SECRET: this.sandbox.accounts[0].secret,
+      SFS_ENCRYPTION_KEYS: testEncryptionKey(),
+      SFS_ADMIN_KEYS: `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all}`,
+    };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        DemoAppModule.register({
+          env,
+          wiring,
+          connections: { database: 'test database', sfs: 'sandbox' },
+          overrides: {
+            caPem: this.sandbox.caPem,
+            retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+            requestTimeoutMs: 2000,
+            workers: { enabled: false },
+            ...overrides,
+          },
+        }),
+      ],
+    })
+      .overrideProvider(SfsClock)
+      .useValue(this.clock)
+      .compile();
+    this.app = moduleRef.createNestApplication({ logger: false });
+    setupDemoApp(this.app);
+    await this.app.init();
+    return this;
+  }
+
+  get http(): ReturnType<typeof request> {
+    return request(this.app.getHttpServer());
+  }
+
+  /** `Authorization` header of an admin key. */
+  auth(key: keyof DemoAdminKeys): { Authorization: string } {
+    return { Authorization: `Bearer ${this.keys[key]}` };
+  }
+
+  refreshNow(): ReturnType<SfsRefreshWorker['runOnce']> {
+    return this.app.get(SfsRefreshWorker).runOnce();
+  }
+
+  revokeNow(): ReturnType<SfsRevocationWorker['runOnce']> {
+    return this.app.get(SfsRevocationWorker).runOnce();
+  }
+
+  rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.app.get(DataSource).query(sql, params);
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    await this.sandbox?.close();
+    await this.database?.drop();
+  }
+}
