@@ -1,10 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenStore } from '../persistence/token.store';
@@ -12,7 +6,7 @@ import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsTokenRefreshService, type SfsRefreshReport } from '../tokens/token-refresh.service';
 import { SfsTokenServingService } from '../tokens/token-serving.service';
 import { SFS_INSTANCE_ID } from './instance-id';
-import { SfsWorkLoop } from './work-loop';
+import { SfsScheduledWorker } from './scheduled-worker';
 
 /**
  * Runs refresh passes every `sweepIntervalMs` (and flushes `last_used_at`). Started at bootstrap
@@ -20,42 +14,28 @@ import { SfsWorkLoop } from './work-loop';
  * against a closed DataSource.
  */
 @Injectable()
-export class SfsRefreshWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SfsRefreshWorker.name);
-  private readonly loop: SfsWorkLoop<SfsRefreshReport>;
-
+export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
   constructor(
     private readonly refresh: SfsTokenRefreshService,
     private readonly serving: SfsTokenServingService,
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
     registry: SchedulerRegistry,
   ) {
-    this.loop = new SfsWorkLoop(
-      `sfs-auth-refresh:${owner}`,
-      registry,
-      options.sweepIntervalMs,
-      () => this.pass(),
-      this.logger,
-    );
+    super(registry, {
+      name: `sfs-auth-refresh:${owner}`,
+      intervalMs: options.sweepIntervalMs,
+      enabled: options.workers.enabled,
+    });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.options.workers.enabled) this.loop.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
     await this.flushLastUsed();
   }
 
-  /** One refresh pass now (shared with a running one). */
-  runOnce(): Promise<SfsRefreshReport> {
-    return this.loop.runOnce();
-  }
-
-  private async pass(): Promise<SfsRefreshReport> {
+  protected async pass(): Promise<SfsRefreshReport> {
     await this.flushLastUsed();
     const report = await this.refresh.runPass(this.owner);
     const failed = report.outcomes.filter((o) => o.outcome === 'failed').length;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { SfsTokenStatus } from '../../tokens/token-record';
-import { IsSfsIdentifier } from './admin-validators';
+import { IsSfsIdentifier, OptionalSfsIdentifier } from './admin-validators';
 
 /** Every status a token record can have. */
 export const SFS_TOKEN_STATUSES: readonly SfsTokenStatus[] = [
@@ -53,14 +53,10 @@ export class SfsListTokensQueryDto extends SfsPageQueryDto {
   @IsIn(SFS_TOKEN_STATUSES, { message: `status must be one of ${SFS_TOKEN_STATUSES.join(', ')}` })
   status?: SfsTokenStatus;
 
-  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
-  @IsOptional()
-  @IsSfsIdentifier()
+  @OptionalSfsIdentifier()
   clientKey?: string;
 
-  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
-  @IsOptional()
-  @IsSfsIdentifier()
+  @OptionalSfsIdentifier()
   subjectId?: string;
 }
 
@@ -70,22 +66,16 @@ export class SfsMintTokenBodyDto {
   @IsSfsIdentifier()
   clientKey!: string;
 
-  @ApiPropertyOptional({ ...IDENTIFIER_EXAMPLE, description: 'Omit for the service token.' })
-  @IsOptional()
-  @IsSfsIdentifier()
+  @OptionalSfsIdentifier('Omit for the service token.')
   subjectId?: string;
 }
 
 /** Body of `POST /tokens/revoke`: every live token matching all given fields (none: all). */
 export class SfsBulkRevokeBodyDto {
-  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
-  @IsOptional()
-  @IsSfsIdentifier()
+  @OptionalSfsIdentifier()
   clientKey?: string;
 
-  @ApiPropertyOptional(IDENTIFIER_EXAMPLE)
-  @IsOptional()
-  @IsSfsIdentifier()
+  @OptionalSfsIdentifier()
   subjectId?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200, default: 'admin bulk revoke' })

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsString, Matches } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN } from '../../tokens/identifiers';
 
 /** The message every identifier field fails with (names the field). */
@@ -10,5 +11,19 @@ export function IsSfsIdentifier(): PropertyDecorator {
   return applyDecorators(
     IsString({ message: '$property must be a string' }),
     Matches(SFS_IDENTIFIER_PATTERN, { message: `$property must be ${SFS_IDENTIFIER_RULE}` }),
+  );
+}
+
+/** An optional identifier field, documented in OpenAPI. */
+export function OptionalSfsIdentifier(description?: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      pattern: SFS_IDENTIFIER_PATTERN.source,
+      minLength: 1,
+      maxLength: 128,
+      description,
+    }),
+    IsOptional(),
+    IsSfsIdentifier(),
   );
 }
