@@ -1,0 +1,90 @@
+import { ConsoleLogger, type INestApplication } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  SFS_AUTH_ENTITIES,
+  SFS_AUTH_MIGRATIONS,
+  SfsAuthModule,
+  SfsClock,
+  SfsTokenService,
+  type SfsAuthModuleOptions,
+} from '../../src';
+import type { BenchEnvironment } from './bench-environment';
+
+/** How to build one host-like app (one module instance with its own connection pool). */
+export interface BenchAppConfig {
+  readonly databaseUrl: string;
+  /** Merged over {@link benchModuleOptions}. */
+  readonly options?: Partial<SfsAuthModuleOptions>;
+  /** Replaces the module's clock (the `SfsClock` provider). */
+  readonly clock?: SfsClock;
+  /** Connections in this app's pool. @default 10 */
+  readonly poolSize?: number;
+}
+
+/** A running host-like app and what the figures drive. */
+export interface BenchApp {
+  readonly app: INestApplication;
+  readonly tokens: SfsTokenService;
+  readonly dataSource: DataSource;
+}
+
+/** Module options pointing at the environment's sandbox, with the timer workers off. */
+export function benchModuleOptions(
+  env: BenchEnvironment,
+  extra: Partial<SfsAuthModuleOptions> = {},
+): SfsAuthModuleOptions {
+  const account = env.sandbox.accounts[0];
+  return {
+    baseUrl: env.sandbox.url,
+    apiKey: account.apiKey,
+    secret: account.secret,
+    caPem: env.sandbox.caPem,
+    encryptionKeys: env.encryptionKeys,
+    ...extra,
+    workers: { enabled: false, ...extra.workers },
+  };
+}
+
+/**
+ * A host-like Nest app as a real host builds it: TypeORM (schema from the module's migrations),
+ * the schedule and event-emitter modules and `SfsAuthModule.forRoot`, loggers off. Apps on the
+ * same database must be created one after the other (each runs the migrations).
+ */
+export async function createBenchApp(
+  env: BenchEnvironment,
+  config: BenchAppConfig,
+): Promise<BenchApp> {
+  let builder = Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({
+        type: 'postgres',
+        url: config.databaseUrl,
+        entities: [...SFS_AUTH_ENTITIES],
+        migrations: [...SFS_AUTH_MIGRATIONS],
+        migrationsRun: true,
+        installExtensions: false,
+        // A bench database that cannot be reached is an error at once, not after retries.
+        retryAttempts: 0,
+        extra: { max: config.poolSize ?? 10 },
+      }),
+      ScheduleModule.forRoot(),
+      EventEmitterModule.forRoot(),
+      SfsAuthModule.forRoot(benchModuleOptions(env, config.options)),
+    ],
+  });
+  if (config.clock) builder = builder.overrideProvider(SfsClock).useValue(config.clock);
+  // Errors while compiling are thrown to the caller; Nest's own logging of them stays quiet.
+  const moduleRef = await builder.setLogger(new ConsoleLogger({ logLevels: [] })).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return { app, tokens: app.get(SfsTokenService), dataSource: app.get(DataSource) };
+}
+
+/** Closes apps one after the other (each drains its workers before its pool closes). */
+export async function closeBenchApps(apps: ReadonlyArray<BenchApp | undefined>): Promise<void> {
+  for (const bench of apps) await bench?.app.close();
+}
