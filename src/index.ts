@@ -82,6 +82,7 @@ export {
   type SfsAdminErrorBody,
 } from './sfs-auth/admin/admin-exception.filter';
 export { IsSfsIdentifier } from './sfs-auth/admin/dto/admin-validators';
+export { sfsAdminValidationPipe } from './sfs-auth/admin/admin-validation.pipe';
 export {
   SFS_ADMIN_ROUTE,
   SfsAdminTokensController,

@@ -12,7 +12,7 @@ import {
   type SfsAuthModuleOptions,
 } from '../index';
 import { DemoController } from './demo.controller';
-import { demoTuningFromEnv } from './demo-tuning';
+import { demoPoolFromEnv, demoTuningFromEnv } from './demo-tuning';
 import { demoMetrics } from './metrics/demo-metrics.providers';
 import { DemoMetricsController } from './metrics/metrics.controller';
 import {
@@ -77,6 +77,7 @@ export class DemoAppModule {
             // The migrations use gen_random_uuid() (PostgreSQL 13+), no extension needed.
             installExtensions: false,
             retryAttempts: 3,
+            ...demoPoolFromEnv(options.env),
           }),
         }),
         ScheduleModule.forRoot(),

@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DemoEdgeExceptionFilter } from './demo-edge-exception.filter';
 
 /** What `main.ts` and the e2e tests both do to the demo app before `listen`/`init`. */
 export function setupDemoApp(app: INestApplication): void {
+  app.useGlobalFilters(new DemoEdgeExceptionFilter(app.getHttpAdapter()));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -10,6 +10,7 @@ import type { SfsAuthModuleOptions } from '../index';
  * | `SFS_DEMO_LEASE_MS` | `workers.leaseMs` |
  * | `SFS_DEMO_WORKER_CONCURRENCY` | `workers.concurrency` |
  * | `SFS_DEMO_WORKER_BATCH_SIZE` | `workers.batchSize` |
+ * | `SFS_DEMO_DB_POOL_SIZE` | TypeORM `poolSize` (see {@link demoPoolFromEnv}) |
  *
  * Values stay strings: `resolveSfsAuthOptions` validates them at boot like any other option.
  */
@@ -28,4 +29,15 @@ export function demoTuningFromEnv(
   const set = Object.entries(workers).filter(([, v]) => v !== undefined);
   if (set.length > 0) tuning.workers = Object.fromEntries(set);
   return tuning;
+}
+
+/**
+ * DEMO ONLY: `{ poolSize }` for the demo's TypeORM data source from `SFS_DEMO_DB_POOL_SIZE` (a
+ * positive integer), else nothing (the driver's default of 10 connections).
+ */
+export function demoPoolFromEnv(env: Readonly<Record<string, string | undefined>>): {
+  poolSize?: number;
+} {
+  const size = Number(env.SFS_DEMO_DB_POOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? { poolSize: size } : {};
 }

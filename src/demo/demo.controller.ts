@@ -1,12 +1,4 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Post,
-  UseFilters,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters, UsePipes } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -15,6 +7,7 @@ import {
   SfsLoginEvent,
   SfsLogoutEvent,
   SfsTokenService,
+  sfsAdminValidationPipe,
 } from '../index';
 import { DemoLoginDto, DemoLoginResponseDto, DemoLogoutDto } from './demo.dto';
 
@@ -24,7 +17,7 @@ import { DemoLoginDto, DemoLoginResponseDto, DemoLogoutDto } from './demo.dto';
  */
 @ApiTags('demo (no real authentication)')
 @Controller('demo')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }))
+@UsePipes(sfsAdminValidationPipe())
 @UseFilters(SfsAdminExceptionFilter)
 export class DemoController {
   constructor(

@@ -1,5 +1,6 @@
 import {
   type ArgumentsHost,
+  BadRequestException,
   Catch,
   type ExceptionFilter,
   HttpException,
@@ -36,6 +37,8 @@ export function sfsAdminErrorResponse(error: unknown): SfsAdminErrorBody {
     if (error instanceof SfsInvalidInputError) body.field = error.field;
     return body;
   }
+  const early = beforeRouteProblem(error);
+  if (early) return early;
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
     const code = HttpStatus[statusCode] ?? 'HTTP_ERROR';
@@ -43,6 +46,44 @@ export function sfsAdminErrorResponse(error: unknown): SfsAdminErrorBody {
     return { statusCode, code, message: statusCode < 500 ? error.message : 'internal error' };
   }
   return { statusCode: 500, code: 'INTERNAL', message: 'internal error' };
+}
+
+const BODY_PROBLEMS: Record<string, string> = {
+  'entity.too.large': 'is too large',
+  'charset.unsupported': 'charset is not supported (use utf-8)',
+  'encoding.unsupported': 'content encoding is not supported',
+  'parameters.too.many': 'has too many parameters',
+};
+
+/**
+ * Client errors of the HTTP stack before the route handler (body parser, path decoding), as they
+ * reach a filter applied globally for the admin prefix: the admin shape, a fixed message, a field.
+ */
+function beforeRouteProblem(error: unknown): SfsAdminErrorBody | undefined {
+  // Nest turns body-parser's SyntaxError and the router's URIError into a BadRequestException.
+  if (error instanceof BadRequestException) {
+    if (/decode param/i.test(error.message)) {
+      return invalid('path', 'must be valid percent-encoded UTF-8');
+    }
+    if (/JSON/.test(error.message)) return invalid('body', 'must be valid JSON');
+    return undefined;
+  }
+  if (error instanceof HttpException || !(error instanceof Error)) return undefined;
+  const { expose, statusCode, type } = error as {
+    expose?: unknown;
+    statusCode?: unknown;
+    type?: unknown;
+  };
+  if (expose !== true || typeof statusCode !== 'number' || statusCode < 400 || statusCode > 499) {
+    return undefined;
+  }
+  const problem = (typeof type === 'string' && BODY_PROBLEMS[type]) || 'could not be read';
+  if (statusCode === HttpStatus.BAD_REQUEST) return invalid('body', problem);
+  return { statusCode, code: HttpStatus[statusCode] ?? 'HTTP_ERROR', message: `body ${problem}` };
+}
+
+function invalid(field: string, problem: string): SfsAdminErrorBody {
+  return { statusCode: 400, code: 'INVALID_INPUT', message: `${field} ${problem}`, field };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 
 /** The first failing field of a validation result, with its dotted path. */
@@ -21,13 +21,28 @@ function firstProblem(errors: ValidationError[], parent = ''): { field: string; 
   return { field: parent || 'body', problem: 'is invalid' };
 }
 
+/** Keys dropped on the way to the DTO instance, so the whitelist never sees them: rejected here. */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+class SfsAdminValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (typeof value === 'object' && value !== null) {
+      const reserved = RESERVED_KEYS.find((key) =>
+        Object.prototype.hasOwnProperty.call(value, key),
+      );
+      if (reserved) throw new SfsInvalidInputError(reserved, 'is not allowed');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The admin controller's own validation (a library must not rely on the host's global pipes):
  * unknown fields rejected, query strings converted explicitly, and the first problem reported as
  * an {@link SfsInvalidInputError} naming the field.
  */
 export function sfsAdminValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SfsAdminValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

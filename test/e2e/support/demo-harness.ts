@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -25,6 +25,12 @@ export interface DemoAdminKeys {
 
 const adminKey = (): string => `test_${randomBytes(18).toString('base64url')}`;
 
+/** How to build a {@link DemoHarness}. */
+export interface DemoHarnessOptions {
+  /** Receives every log of the module compile and the app, all levels. @default no logs */
+  readonly logger?: LoggerService;
+}
+
 /**
  * The demo host app (`DemoAppModule`, as `npm start` builds it) on a test database and a sandbox
  * that share one manual clock, with the timer workers off so a test runs them with `runOnce()`.
@@ -32,9 +38,15 @@ const adminKey = (): string => `test_${randomBytes(18).toString('base64url')}`;
 export class DemoHarness {
   readonly clock = new SfsManualClock(Date.UTC(2026, 10, 28, 12));
   readonly keys: DemoAdminKeys = { acme: adminKey(), globex: adminKey(), all: adminKey() };
+  /** `SFS_ENCRYPTION_KEYS` of the first start (`id:base64key`). */
+  readonly encryptionKeys = testEncryptionKey();
   sandbox!: SfsSandbox;
   database!: TestDatabase;
   app!: INestApplication;
+  private wiring: DemoAppOptions['wiring'];
+  private overrides: Partial<SfsAuthModuleOptions> = {};
+
+  constructor(private readonly options: DemoHarnessOptions = {}) {}
 
   async start(
     label: string,
@@ -43,37 +55,49 @@ export class DemoHarness {
   ): Promise<this> {
     this.sandbox = await SfsSandbox.start({ now: () => this.clock.now() });
     this.database = await createTestDatabase(label);
+    this.wiring = wiring;
+    this.overrides = overrides;
+    await this.boot();
+    return this;
+  }
+
+  /** Closes the app and starts a new one on the same database and sandbox (e.g. other keys). */
+  async restart(overrides: Partial<SfsAuthModuleOptions> = {}): Promise<void> {
+    await this.app.close();
+    this.overrides = { ...this.overrides, ...overrides };
+    await this.boot();
+  }
+
+  private async boot(): Promise<void> {
     const env = {
       DATABASE_URL: this.database.url,
       SFS_BASE_URL: this.sandbox.url,
       SFS_API_KEY: this.sandbox.accounts[0].apiKey,
       SFS_SECRET: this.sandbox.accounts[0].secret,
-      SFS_ENCRYPTION_KEYS: testEncryptionKey(),
+      SFS_ENCRYPTION_KEYS: this.encryptionKeys,
       SFS_ADMIN_KEYS: `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all}`,
     };
-    const moduleRef = await Test.createTestingModule({
+    let builder = Test.createTestingModule({
       imports: [
         DemoAppModule.register({
           env,
-          wiring,
+          wiring: this.wiring,
           connections: { database: 'test database', sfs: 'sandbox' },
           overrides: {
             caPem: this.sandbox.caPem,
             retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
             requestTimeoutMs: 2000,
             workers: { enabled: false },
-            ...overrides,
+            ...this.overrides,
           },
         }),
       ],
-    })
-      .overrideProvider(SfsClock)
-      .useValue(this.clock)
-      .compile();
-    this.app = moduleRef.createNestApplication({ logger: false });
+    });
+    if (this.options.logger) builder = builder.setLogger(this.options.logger);
+    const moduleRef = await builder.overrideProvider(SfsClock).useValue(this.clock).compile();
+    this.app = moduleRef.createNestApplication({ logger: this.options.logger ?? false });
     setupDemoApp(this.app);
     await this.app.init();
-    return this;
   }
 
   get http(): ReturnType<typeof request> {

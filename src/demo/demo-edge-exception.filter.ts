@@ -1,0 +1,22 @@
+import { type ArgumentsHost, Catch } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { SfsAdminExceptionFilter } from '../index';
+
+/** Paths that answer errors in the admin shape, even when no route handler ran. */
+const ADMIN_SHAPED_PATH = /^\/(sfs\/admin|demo)(\/|\?|$)/;
+
+/**
+ * The demo host's global filter. A controller's filter never sees errors raised before its handler
+ * (body parser, path decoding, unknown route), so under the admin API and the demo routes those get
+ * the admin error shape (`{ statusCode, code, message, field? }`) too; elsewhere Nest's default.
+ */
+@Catch()
+export class DemoEdgeExceptionFilter extends BaseExceptionFilter {
+  private readonly admin = new SfsAdminExceptionFilter();
+
+  override catch(error: unknown, host: ArgumentsHost): void {
+    const { url } = host.switchToHttp().getRequest<{ url: string }>();
+    if (ADMIN_SHAPED_PATH.test(url)) return this.admin.catch(error, host);
+    super.catch(error, host);
+  }
+}
