@@ -34,7 +34,7 @@ export class SfsKeyLockedTx implements SfsTokenStoreTx {
   insertToken(
     record: SfsNewTokenRecord,
     events: SfsNewTokenEvent[],
-    retire?: { id: string; version: number },
+    retire?: { id: string },
   ): Promise<boolean> {
     return sfsInsertToken(this.sql, record, events, retire);
   }

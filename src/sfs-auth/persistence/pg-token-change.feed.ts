@@ -31,6 +31,9 @@ export class PgSfsTokenChangeFeed
   backoff: SfsChangeFeedBackoff = { baseMs: 100, maxMs: 5000 };
   private readonly logger = new Logger('SfsAuth');
   private readonly listeners = new Set<(change: SfsTokenChange) => void>();
+  private readonly resetListeners = new Set<() => void>();
+  /** A connection was lost since the last successful LISTEN: notifications may be missing. */
+  private missed = false;
   private readonly config: ClientConfig;
   private client: Client | null = null;
   private isConnected = false;
@@ -51,6 +54,12 @@ export class PgSfsTokenChangeFeed
   subscribe(listener: (change: SfsTokenChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Registers a listener for possibly missed changes; returns its unsubscribe function. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   /** Starts listening (resolves after the first attempt, connected or not). */
@@ -102,6 +111,11 @@ export class PgSfsTokenChangeFeed
     if (this.client !== client) return;
     this.isConnected = true;
     this.failures = 0;
+    // Whatever changed while we were not listening was never delivered: everything is suspect.
+    if (this.missed) {
+      this.missed = false;
+      this.reset();
+    }
   }
 
   /** One handler for every way a connection dies; events of an abandoned client are ignored. */
@@ -112,6 +126,10 @@ export class PgSfsTokenChangeFeed
     this.isConnected = false;
     client.end().catch(() => undefined);
     if (!this.running) return;
+    if (wasConnected) {
+      this.missed = true;
+      this.reset();
+    }
     const why = error instanceof Error ? error.message : 'connection ended';
     const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** this.failures);
     this.failures = Math.min(this.failures + 1, 20);
@@ -121,6 +139,19 @@ export class PgSfsTokenChangeFeed
     }
     this.reconnectTimer = setTimeout(() => void this.connect(), delay * (0.5 + Math.random() / 2));
     this.reconnectTimer.unref();
+  }
+
+  private reset(): void {
+    for (const listener of this.resetListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error(
+          'token change reset listener failed',
+          error instanceof Error ? error.stack : undefined,
+        );
+      }
+    }
   }
 
   private dispatch(message: Notification): void {

@@ -31,9 +31,17 @@ const INSERT_OUTBOX_FOR_NEW = `
   VALUES ($1, $2, $3, $4, $5, $3)`;
 
 // Keeps the material: a replaced token may still be live at SFS until it expires (revocable).
+// Compare-and-set on the status, not the version: a worker's lease claim bumps the version without
+// taking the row out of service, and the key lock already serialises every mint of the key.
 const RETIRE = `
   UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
-  WHERE id = $1 AND version = $2 AND status = 'active'
+  WHERE id = $1 AND status = 'active'
+  RETURNING tenant_id`;
+
+// replaceToken (outside the key lock) keeps its compare-and-set on the version it read.
+const RETIRE_AT_VERSION = `
+  UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
+  WHERE id = $1 AND status = 'active' AND version = $2
   RETURNING tenant_id`;
 
 const LINK_REPLACEMENT = `UPDATE sfs_client_token SET replaced_by = $2 WHERE id = $1`;
@@ -96,15 +104,19 @@ export async function sfsInsertRow(
 
 /**
  * CAS-retires `old` (active → expired), inserts `next`, links `old.replaced_by`, appends events and
- * notifies. Returns false, having written nothing, when `old` changed since it was read.
+ * notifies. Returns false, having written nothing, when `old` is no longer active (or, when its
+ * `version` is given, no longer at that version).
  */
 export async function sfsRetireAndInsert(
   sql: SfsSqlSession,
-  old: { id: string; version: number },
+  old: { id: string; version?: number },
   next: SfsNewTokenRecord,
   events: ReadonlyArray<SfsNewTokenEvent>,
 ): Promise<boolean> {
-  const retired = await sql.run<{ tenant_id: string }>(RETIRE, [old.id, old.version]);
+  const retired =
+    old.version === undefined
+      ? await sql.run<{ tenant_id: string }>(RETIRE, [old.id])
+      : await sql.run<{ tenant_id: string }>(RETIRE_AT_VERSION, [old.id, old.version]);
   if (retired.affected === 0) return false;
   await sfsInsertRow(sql, next, actorOf(next, events));
   await sql.run(LINK_REPLACEMENT, [old.id, next.id]);
@@ -121,7 +133,7 @@ export async function sfsInsertToken(
   sql: SfsSqlSession,
   record: SfsNewTokenRecord,
   events: ReadonlyArray<SfsNewTokenEvent>,
-  retire?: { id: string; version: number },
+  retire?: { id: string },
 ): Promise<boolean> {
   if (retire) return sfsRetireAndInsert(sql, retire, record, events);
   await sfsInsertRow(sql, record, actorOf(record, events));

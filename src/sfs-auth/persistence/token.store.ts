@@ -31,13 +31,14 @@ export interface SfsTokenStoreTx {
   /**
    * Inserts a freshly minted token (a `revoking` one gets its outbox row too). When `retire` is
    * given, that row (the previous token of the same key) first becomes `expired` with `replaced_by`
-   * set, by compare-and-set on its version and status `active`; if that CAS fails nothing is written
-   * and the result is `false` (a revocation won the race).
+   * set, by compare-and-set on its status `active` (a lease claim bumps the version but leaves the
+   * row in service; the key lock serialises mints); if that fails nothing is written and the result
+   * is `false` (a revocation, expiry or failure took the row out of service first).
    */
   insertToken(
     record: SfsNewTokenRecord,
     events: SfsNewTokenEvent[],
-    retire?: { id: string; version: number },
+    retire?: { id: string },
   ): Promise<boolean>;
 }
 
@@ -174,6 +175,11 @@ export interface SfsTokenChange {
 export interface SfsTokenChangeFeed {
   readonly connected: boolean;
   subscribe(listener: (change: SfsTokenChange) => void): () => void;
+  /**
+   * Registers a listener for "changes may have been missed": called when the feed loses its
+   * connection and again once it is re-established. Returns its unsubscribe function.
+   */
+  onReset(listener: () => void): () => void;
 }
 /** Injection token of the {@link SfsTokenChangeFeed} port. */
 export const SfsTokenChangeFeed = Symbol('SfsTokenChangeFeed');

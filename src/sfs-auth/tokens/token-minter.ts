@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenCipher } from '../crypto/token-cipher';
@@ -59,6 +59,8 @@ export type SfsMintDecision = (
  */
 @Injectable()
 export class SfsTokenMinter {
+  private readonly logger = new Logger(SfsTokenMinter.name);
+
   constructor(
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
@@ -115,6 +117,8 @@ export class SfsTokenMinter {
   ): Promise<SfsMintOutcome> {
     // Set once SFS is about to be asked, so a failure before that (lock, read) counts as nothing.
     let attempted: SfsMetricOperation | undefined;
+    // A token SFS issued in this attempt; if it never reaches a committed row it must not stay live.
+    const issued: { accessToken?: string } = {};
     let outcome: SfsMintOutcome;
     try {
       outcome = await this.store.withKeyLock(key, async (tx): Promise<SfsMintOutcome> => {
@@ -123,10 +127,11 @@ export class SfsTokenMinter {
         if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
         if (decision === 'reuse' && current) return { kind: 'found', token: this.open(current) };
         attempted = current ? 'refresh' : 'mint';
-        return this.mintInto(tx, key, actor, current);
+        return this.mintInto(tx, key, actor, current, issued);
       });
     } catch (error) {
       if (attempted) this.metrics.countOperation(attempted, failureOutcome(attempted, error));
+      if (issued.accessToken) await this.discardUnstored(key, issued.accessToken);
       throw error;
     }
     // 'lost' (a revocation won the race) is neither a success nor a failure of the operation.
@@ -135,6 +140,23 @@ export class SfsTokenMinter {
     }
     this.announce(key, outcome);
     return outcome;
+  }
+
+  /**
+   * SFS issued a token but the transaction that records it failed (database gone mid-mint, commit
+   * refused): revoke it at once, best effort, so no live token exists that the module does not know.
+   */
+  private async discardUnstored(key: SfsTokenKey, accessToken: string): Promise<void> {
+    try {
+      await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
+        this.api.revokeClientToken(platformToken, accessToken, { tenantId: key.tenantId }),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `tenant ${key.tenantId}: a token minted for an unrecorded row could not be revoked ` +
+          `(${error instanceof SfsAuthError ? error.code : 'error'}); it expires on its own`,
+      );
+    }
   }
 
   /** Outbound event, after the transaction committed. */
@@ -162,10 +184,12 @@ export class SfsTokenMinter {
     key: SfsTokenKey,
     actor: SfsActor,
     current: SfsTokenRecord | null,
+    minted: { accessToken?: string },
   ): Promise<SfsMintOutcome> {
     const issued = await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
       this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
     );
+    minted.accessToken = issued.accessToken;
     const id = randomUUID();
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + Math.round(issued.expiresInSeconds * 1000);
@@ -192,7 +216,7 @@ export class SfsTokenMinter {
     const stored = await tx.insertToken(
       record,
       [{ tenantId: key.tenantId, tokenId: id, actor, at, type: event.type, detail: event.detail }],
-      current ? { id: current.id, version: current.version } : undefined,
+      current ? { id: current.id } : undefined,
     );
     if (!stored) {
       await tx.insertToken(

@@ -26,7 +26,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
   private readonly cache: SfsTokenCache;
   private readonly flights = new SfsSingleFlight<SfsServableToken>();
   readonly lastUsed = new SfsLastUsedTracker();
-  private unsubscribe?: () => void;
+  private unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly minter: SfsTokenMinter,
@@ -39,11 +39,15 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.feed.subscribe((change) => this.cache.invalidateToken(change.tokenId));
+    this.unsubscribe = [
+      this.feed.subscribe((change) => this.cache.invalidateToken(change.tokenId)),
+      // Invalidations may have been lost with the feed's connection: trust nothing cached.
+      this.feed.onReset(() => this.cache.clear()),
+    ];
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    this.unsubscribe.forEach((unsubscribe) => unsubscribe());
   }
 
   /** A token of `key` that does not expire within the refresh lead. */

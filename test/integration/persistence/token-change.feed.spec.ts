@@ -60,6 +60,7 @@ describe('PgSfsTokenChangeFeed', () => {
   let feedDataSource: DataSource;
   let feed: PgSfsTokenChangeFeed;
   const received: SfsTokenChange[] = [];
+  const resets: Array<'reset'> = [];
   let subject = 0;
 
   beforeAll(async () => {
@@ -68,6 +69,7 @@ describe('PgSfsTokenChangeFeed', () => {
     feed = new PgSfsTokenChangeFeed(feedDataSource);
     feed.backoff = { baseMs: 200, maxMs: 400 };
     feed.subscribe((change) => received.push(change));
+    feed.onReset(() => resets.push('reset'));
     await feed.onModuleInit();
   });
   afterAll(async () => {
@@ -112,11 +114,14 @@ describe('PgSfsTokenChangeFeed', () => {
     expect(received.some((c) => c.tokenId === quiet.id)).toBe(false);
   });
 
-  it('reconnects after its backend is terminated and still delivers', async () => {
+  it('reconnects after its backend is terminated, signals a reset on loss and on return, and still delivers', async () => {
+    expect(resets).toEqual([]);
     const [before] = await listenerPids();
     await h.sql(`SELECT pg_terminate_backend($1)`, [before.pid]);
     await eventually(() => !feed.connected, 'the feed to notice');
+    expect(resets).toEqual(['reset']);
     await eventually(() => feed.connected, 'the feed to reconnect');
+    expect(resets).toEqual(['reset', 'reset']);
     const [after] = await listenerPids();
     expect(after.pid).not.toBe(before.pid);
     const row = await seed();

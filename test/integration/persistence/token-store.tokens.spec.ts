@@ -1,5 +1,6 @@
 import { SfsTokenConflictError } from '../../../src/sfs-auth/persistence/token-conflict.error';
 import {
+  at,
   cipher,
   createHarness,
   eventsOf as trailOf,
@@ -122,17 +123,38 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       expect((await h.store.findActive(old))?.id).toBe(next.id);
     });
 
-    it('returns false and writes nothing when the retired row changed; the tx stays usable', async () => {
+    it('returns false and writes nothing when the retired row left service; the tx stays usable', async () => {
       const old = await seed();
       const next = newRecord({ tenantId: t }, { issued: 10 });
+      await h.store.requestRevocation(
+        { tenantId: t, tokenId: old.id },
+        'logout',
+        'test',
+        new Date(5),
+      );
       const before = await snapshot(h);
       const result = await h.store.withKeyLock(old, async (tx) => {
-        const stored = await tx.insertToken(next, [], { id: old.id, version: old.version + 1 });
+        const stored = await tx.insertToken(next, [], { id: old.id });
         const still = await tx.findActive(old);
-        return { stored, still: still?.id };
+        return { stored, still: still?.id ?? null };
       });
-      expect(result).toEqual({ stored: false, still: old.id });
+      expect(result).toEqual({ stored: false, still: null });
       expect(await snapshot(h)).toEqual(before);
+    });
+
+    it("retires a row a worker has just claimed (the claim bumps the version, not the row's service)", async () => {
+      const old = await seed({ refreshIn: -1 });
+      const [claimed] = await h.store.claimDueRefreshes('worker-a', at(1), 60_000, 10);
+      expect(claimed).toMatchObject({ id: old.id, version: old.version + 1 });
+      const next = newRecord({ tenantId: t }, { issued: 10 });
+      const stored = await h.store.withKeyLock(old, (tx) =>
+        tx.insertToken(next, [], { id: old.id }),
+      );
+      expect(stored).toBe(true);
+      expect(await h.store.findById(t, old.id)).toMatchObject({
+        status: 'expired',
+        replacedBy: next.id,
+      });
     });
   });
 });

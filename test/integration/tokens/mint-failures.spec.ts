@@ -1,0 +1,82 @@
+import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+
+/**
+ * What happens to a token SFS issued when the transaction that should record it fails. The failure
+ * is real: a trigger makes PostgreSQL refuse the insert, as a database going away mid-mint would.
+ */
+describe('a mint whose row cannot be written', () => {
+  const f = new TokenFixture();
+  let a: TestInstance;
+
+  beforeAll(async () => {
+    await f.start('mint_failures');
+    a = await f.addInstance();
+  });
+  afterAll(() => f.stop());
+
+  const refuseInserts = () =>
+    f.rows(`
+      CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'database unavailable' USING ERRCODE = '57P01'; END $$;
+      CREATE TRIGGER refuse_insert BEFORE INSERT ON sfs_client_token
+        FOR EACH ROW EXECUTE FUNCTION refuse_insert();`);
+  const allowInserts = () =>
+    f.rows('DROP TRIGGER refuse_insert ON sfs_client_token; DROP FUNCTION refuse_insert();');
+
+  it('revokes the unrecorded token at SFS, so no live token exists that the module does not know', async () => {
+    const key = { tenantId: 't-mint-fail', clientKey: 'c1', subjectId: 'alice' };
+    await refuseInserts();
+    try {
+      await expect(a.tokens.getClientToken(key)).rejects.toThrow();
+    } finally {
+      await allowInserts();
+    }
+    const issued = f.sandbox.issuedTokens('client');
+    expect(issued).toHaveLength(1);
+    expect(issued[0].active).toBe(false);
+    expect(
+      f.sandbox.calls({ kind: 'client.revoke', reveal: true }).map((c) => c.revokedToken),
+    ).toEqual([issued[0].token]);
+    expect(await f.rows("SELECT id FROM sfs_client_token WHERE tenant_id = 't-mint-fail'")).toEqual(
+      [],
+    );
+
+    // Once the database takes writes again, the next call mints and records one token.
+    const served = await a.tokens.getClientToken(key);
+    expect(f.sandbox.isTokenActive(served.accessToken, 'client')).toBe(true);
+    expect(
+      await f.rows("SELECT status FROM sfs_client_token WHERE tenant_id = 't-mint-fail'"),
+    ).toEqual([{ status: 'active' }]);
+  });
+
+  const keyLocksHeld = async () =>
+    (
+      await f.rows<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+      )
+    )[0].n;
+
+  it('refreshes a row a worker has claimed without minting twice (the claim leaves it in service)', async () => {
+    const key = { tenantId: 't-mint-claim', clientKey: 'c-claim', subjectId: 'bob' };
+    const old = await a.tokens.getClientToken(key);
+    f.clock.advance(1_600_000); // within the lead: due, and no longer servable
+    const mints = () =>
+      f.sandbox.calls({ kind: 'client.create' }).filter((c) => c.clientKey === 'c-claim').length;
+    const before = mints();
+    // The serve holds the key lock and waits on a slow SFS; meanwhile a worker claims the row
+    // (bumping its version) and queues behind the lock.
+    f.sandbox.enqueueFaults({ kind: 'client.create', delayMs: 300 });
+    const served = a.tokens.getClientToken(key);
+    while ((await keyLocksHeld()) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const [, report] = await Promise.all([served, a.refresh.runOnce()]);
+    // The worker claimed the row while the serve was minting; under the lock it finds it replaced.
+    expect(report.outcomes).toContainEqual(
+      expect.objectContaining({ tokenId: old.tokenId, outcome: 'skipped' }),
+    );
+    expect(mints() - before).toBe(1);
+    const rows = await f.rows<{ status: string }>(
+      "SELECT status FROM sfs_client_token WHERE tenant_id = 't-mint-claim' ORDER BY created_at",
+    );
+    expect(rows.map((r) => r.status)).toEqual(['expired', 'active']);
+  });
+});
