@@ -28,21 +28,47 @@ export class SfsAuthEventListener {
     }
   }
 
-  /** Queues the revocation of every live token of the subject (of one client, when given). */
+  /**
+   * Queues the revocation of every live token of the subject (of one client, when given). A
+   * failure that may pass (the database restarting, a dropped connection) is retried for about 15 s
+   * before it is logged as an error, so a logout during a short outage is not dropped; the emitter's
+   * `emitAsync` resolves once the revocation is queued (or given up).
+   */
   @OnEvent(SFS_AUTH_EVENTS.logout, { async: true, promisify: true })
   async onLogout(event: SfsLogoutEvent): Promise<void> {
-    try {
-      // Without a subject, revoke() would cover the whole tenant: a logout always names one.
-      assertIdentifier('subjectId', event?.subjectId);
-      await this.tokens.revoke(
-        { tenantId: event.tenantId, subjectId: event.subjectId, clientKey: event.clientKey },
-        event.reason ?? 'logout',
-        'event',
-      );
-    } catch (error) {
-      this.logger.error(`logout of tenant ${safe(event?.tenantId)} failed: ${code(error)}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Without a subject, revoke() would cover the whole tenant: a logout always names one.
+        assertIdentifier('subjectId', event?.subjectId);
+        await this.tokens.revoke(
+          { tenantId: event.tenantId, subjectId: event.subjectId, clientKey: event.clientKey },
+          event.reason ?? 'logout',
+          'event',
+        );
+        return;
+      } catch (error) {
+        const wait = SFS_LOGOUT_RETRY_DELAYS_MS[attempt];
+        if (wait === undefined || !mayPass(error)) {
+          this.logger.error(`logout of tenant ${safe(event?.tenantId)} failed: ${code(error)}`);
+          return;
+        }
+        this.logger.warn(
+          `logout of tenant ${safe(event?.tenantId)} failed, retrying: ${code(error)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
+}
+
+/** Waits between attempts to queue a logout's revocations (about 15 s in all). */
+export const SFS_LOGOUT_RETRY_DELAYS_MS: readonly number[] = [
+  100, 200, 400, 800, 1600, 3200, 4000, 5000,
+];
+
+/** Bad input never passes; typed errors say whether they may; anything else (database) may. */
+function mayPass(error: unknown): boolean {
+  return error instanceof SfsAuthError ? error.retryable : true;
 }
 
 function code(error: unknown): string {
