@@ -28,6 +28,7 @@ import {
 } from './sfs-auth.module-definition';
 import { SfsTokenService } from './tokens/sfs-token.service';
 import { SfsTokenMinter } from './tokens/token-minter';
+import { SfsUnstoredTokenDiscarder } from './tokens/unstored-token.discarder';
 import { SfsTokenRefreshService } from './tokens/token-refresh.service';
 import { SfsTokenReencryptionService } from './tokens/token-reencryption.service';
 import { SfsTokenRevocationService } from './tokens/token-revocation.service';
@@ -53,6 +54,7 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     ...SFS_PERSISTENCE_PROVIDERS,
     SfsEventPublisher,
     SfsTokenMinter,
+    SfsUnstoredTokenDiscarder,
     SfsTokenServingService,
     SfsTokenRefreshService,
     SfsTokenRevocationService,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenCipher } from '../crypto/token-cipher';
@@ -21,6 +21,7 @@ import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { computeRefreshAt, isServable } from './refresh-schedule';
+import { SfsUnstoredTokenDiscarder } from './unstored-token.discarder';
 import type {
   SfsActor,
   SfsNewTokenEvent,
@@ -59,14 +60,13 @@ export type SfsMintDecision = (
  */
 @Injectable()
 export class SfsTokenMinter {
-  private readonly logger = new Logger(SfsTokenMinter.name);
-
   constructor(
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
     private readonly cipher: SfsTokenCipher,
     private readonly publisher: SfsEventPublisher,
+    private readonly discarder: SfsUnstoredTokenDiscarder,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
@@ -131,7 +131,8 @@ export class SfsTokenMinter {
       });
     } catch (error) {
       if (attempted) this.metrics.countOperation(attempted, failureOutcome(attempted, error));
-      if (issued.accessToken) await this.discardUnstored(key, issued.accessToken);
+      // SFS issued a token that no committed row records: it must not stay live.
+      if (issued.accessToken) await this.discarder.discard(key.tenantId, issued.accessToken);
       throw error;
     }
     // 'lost' (a revocation won the race) is neither a success nor a failure of the operation.
@@ -140,23 +141,6 @@ export class SfsTokenMinter {
     }
     this.announce(key, outcome);
     return outcome;
-  }
-
-  /**
-   * SFS issued a token but the transaction that records it failed (database gone mid-mint, commit
-   * refused): revoke it at once, best effort, so no live token exists that the module does not know.
-   */
-  private async discardUnstored(key: SfsTokenKey, accessToken: string): Promise<void> {
-    try {
-      await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
-        this.api.revokeClientToken(platformToken, accessToken, { tenantId: key.tenantId }),
-      );
-    } catch (error) {
-      this.logger.warn(
-        `tenant ${key.tenantId}: a token minted for an unrecorded row could not be revoked ` +
-          `(${error instanceof SfsAuthError ? error.code : 'error'}); it expires on its own`,
-      );
-    }
   }
 
   /** Outbound event, after the transaction committed. */

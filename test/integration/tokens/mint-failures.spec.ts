@@ -49,6 +49,30 @@ describe('a mint whose row cannot be written', () => {
     ).toEqual([{ status: 'active' }]);
   });
 
+  it('keeps trying in the background when SFS also fails to revoke it at first', async () => {
+    const key = { tenantId: 't-mint-fail-2', clientKey: 'c-bg', subjectId: 'carol' };
+    const revokes = () => f.sandbox.calls({ kind: 'client.revoke' }).length;
+    const before = revokes();
+    // Every attempt of the first, awaited revocation fails (the test options allow 3 per call).
+    f.sandbox.enqueueFaults(
+      ...[500, 503, 500].map((status) => ({ kind: 'client.revoke' as const, status })),
+    );
+    await refuseInserts();
+    try {
+      await expect(a.tokens.getClientToken(key)).rejects.toThrow();
+    } finally {
+      await allowInserts();
+    }
+    const [issued] = f.sandbox.issuedTokens('client').filter((t) => t.clientKey === 'c-bg');
+    expect(issued.active).toBe(true);
+    expect(revokes() - before).toBe(3);
+    // The background retry (after 500 ms of real time) revokes it.
+    for (let i = 0; i < 100 && f.sandbox.isTokenActive(issued.token, 'client'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(f.sandbox.isTokenActive(issued.token, 'client')).toBe(false);
+  });
+
   const keyLocksHeld = async () =>
     (
       await f.rows<{ n: number }>(
