@@ -32,10 +32,12 @@ const INSERT_OUTBOX_FOR_NEW = `
 
 // Keeps the material: a replaced token may still be live at SFS until it expires (revocable).
 // Compare-and-set on the status, not the version: a worker's lease claim bumps the version without
-// taking the row out of service, and the key lock already serialises every mint of the key.
+// taking the row out of service, and the key lock already serialises every mint of the key. Only a
+// revocation makes the new token lose; a row that expired or failed meanwhile is simply replaced.
 const RETIRE = `
-  UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
-  WHERE id = $1 AND status = 'active'
+  UPDATE sfs_client_token
+  SET status = CASE WHEN status = 'active' THEN 'expired' ELSE status END, ${SFS_RELEASE_AND_BUMP}
+  WHERE id = $1 AND status IN ('active', 'expired', 'failed')
   RETURNING tenant_id`;
 
 // replaceToken (outside the key lock) keeps its compare-and-set on the version it read.
@@ -103,9 +105,9 @@ export async function sfsInsertRow(
 }
 
 /**
- * CAS-retires `old` (active → expired), inserts `next`, links `old.replaced_by`, appends events and
- * notifies. Returns false, having written nothing, when `old` is no longer active (or, when its
- * `version` is given, no longer at that version).
+ * Retires `old` (active → expired), inserts `next`, links `old.replaced_by`, appends events and
+ * notifies. Returns false, having written nothing, when a revocation took `old` first (or, when its
+ * `version` is given, when `old` is no longer active at that version).
  */
 export async function sfsRetireAndInsert(
   sql: SfsSqlSession,

@@ -31,9 +31,10 @@ export interface SfsTokenStoreTx {
   /**
    * Inserts a freshly minted token (a `revoking` one gets its outbox row too). When `retire` is
    * given, that row (the previous token of the same key) first becomes `expired` with `replaced_by`
-   * set, by compare-and-set on its status `active` (a lease claim bumps the version but leaves the
-   * row in service; the key lock serialises mints); if that fails nothing is written and the result
-   * is `false` (a revocation, expiry or failure took the row out of service first).
+   * set (a row that expired or failed meanwhile keeps its status and is linked). Only a revocation
+   * that took the row first (`revoking`, `revoked`) makes it fail: then nothing is written and the
+   * result is `false`. The version is not compared: a lease claim bumps it but leaves the row in
+   * service, and the key lock serialises mints.
    */
   insertToken(
     record: SfsNewTokenRecord,

@@ -142,6 +142,23 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       expect(await snapshot(h)).toEqual(before);
     });
 
+    it('replaces a row the worker marked expired meanwhile (only a revocation makes the mint lose)', async () => {
+      const old = await seed();
+      const next = newRecord({ tenantId: t }, { issued: 10 });
+      const stored = await h.store.withKeyLock(old, async (tx) => {
+        expect((await tx.findActive(old))?.id).toBe(old.id);
+        await h.store.markExpired(old.id, old.version, eventFor(old, 'expired'));
+        return tx.insertToken(next, [], { id: old.id });
+      });
+      expect(stored).toBe(true);
+      expect(await h.store.findById(t, old.id)).toMatchObject({
+        status: 'expired',
+        replacedBy: next.id,
+        sealed: null,
+      });
+      expect((await h.store.findActive(old))?.id).toBe(next.id);
+    });
+
     it("retires a row a worker has just claimed (the claim bumps the version, not the row's service)", async () => {
       const old = await seed({ refreshIn: -1 });
       const [claimed] = await h.store.claimDueRefreshes('worker-a', at(1), 60_000, 10);
