@@ -92,4 +92,13 @@ describe('npm start (a newcomer, nothing configured)', () => {
       expect(await second.stop('SIGINT')).toBe(0);
     }
   });
+
+  it('refuses to boot with the admin API enabled and no authorizer, saying why', async () => {
+    const port = await findFreePort();
+    const env = newcomerEnv({ SFS_DEMO_DATA_DIR: dataDir, PORT: String(port), SFS_ADMIN_KEYS: '' });
+    const app = DemoProcess.start('node', ['dist/src/main.js'], env);
+    expect(await app.waitForExit(60_000)).toBe(1);
+    expect(app.output).toContain('the admin API is enabled (adminApi: true) but has no authorizer');
+    expect(app.output).not.toContain('listening on');
+  });
 });

@@ -38,9 +38,18 @@ export class DemoProcess {
     }
   }
 
+  /** Resolves with the exit code once the process ends on its own (killed after `timeoutMs`). */
+  waitForExit(timeoutMs: number): Promise<number | null> {
+    return this.settle(timeoutMs);
+  }
+
   /** Sends `signal` to the process group and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<number | null> {
     if (this.child.exitCode === null && this.child.pid) process.kill(-this.child.pid, signal);
+    return this.settle(timeoutMs);
+  }
+
+  private async settle(timeoutMs: number): Promise<number | null> {
     const timer = setTimeout(
       () => this.child.pid && process.kill(-this.child.pid, 'SIGKILL'),
       timeoutMs,
