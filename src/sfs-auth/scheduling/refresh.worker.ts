@@ -20,7 +20,7 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
     private readonly serving: SfsTokenServingService,
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     registry: SchedulerRegistry,
   ) {
     super(registry, {
@@ -33,6 +33,10 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
   override async beforeApplicationShutdown(): Promise<void> {
     await super.beforeApplicationShutdown();
     await this.flushLastUsed();
+  }
+
+  protected override hasBacklog(report: SfsRefreshReport): boolean {
+    return report.claimed >= this.options.workers.batchSize;
   }
 
   protected async pass(): Promise<SfsRefreshReport> {

@@ -18,7 +18,7 @@ export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport>
   constructor(
     private readonly revocation: SfsTokenRevocationService,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     registry: SchedulerRegistry,
   ) {
     super(registry, {
@@ -26,6 +26,10 @@ export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport>
       intervalMs: options.sweepIntervalMs,
       enabled: options.workers.enabled,
     });
+  }
+
+  protected override hasBacklog(report: SfsRevocationReport): boolean {
+    return report.claimed >= this.options.workers.batchSize;
   }
 
   protected pass(): Promise<SfsRevocationReport> {

@@ -34,13 +34,25 @@ export abstract class SfsScheduledWorker<R>
       config.name,
       registry,
       config.intervalMs,
-      () => this.pass(),
+      () => this.passAndContinue(),
       this.logger,
     );
   }
 
   /** One pass of the worker's work. */
   protected abstract pass(): Promise<R>;
+
+  /** Whether the pass left due work behind (a full batch): then the next pass starts at once. */
+  protected hasBacklog(_report: R): boolean {
+    return false;
+  }
+
+  private async passAndContinue(): Promise<R> {
+    const report = await this.pass();
+    // A backlog is worked off pass after pass instead of one batch per interval.
+    if (this.enabled && this.hasBacklog(report)) this.loop.nudge();
+    return report;
+  }
 
   onApplicationBootstrap(): void {
     if (this.enabled) this.loop.start();

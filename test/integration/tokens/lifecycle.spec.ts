@@ -133,4 +133,25 @@ describe('token lifecycle: idle tokens, session age, outbound events, timer work
     );
     expect(row.status).toBe('revoked');
   });
+
+  it('a worker that claims a full batch starts the next pass at once instead of waiting an interval', async () => {
+    const timed = await f.addInstance({
+      sweepIntervalMs: 3_600_000,
+      workers: { enabled: true, batchSize: 2 },
+    });
+    const tokens = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        timed.tokens.getClientToken({ tenantId: 't-backlog', clientKey: `c${n}`, subjectId: 'u1' }),
+      ),
+    );
+    // One nudge (the revoke) and an hour-long interval: only back-to-back passes can finish in time.
+    expect(await timed.tokens.revoke({ tenantId: 't-backlog', subjectId: 'u1' }, 'logout')).toBe(5);
+    const live = () => tokens.filter((t) => f.sandbox.isTokenActive(t.accessToken)).length;
+    const started = Date.now();
+    while (live() > 0 && Date.now() - started < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(live()).toBe(0);
+    await f.closeInstance(timed);
+  });
 });
