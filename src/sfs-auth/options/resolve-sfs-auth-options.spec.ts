@@ -143,4 +143,52 @@ describe('sfsAuthOptionsFromEnv', () => {
     expect(options.apiKey).toBe('k');
     expect(options.baseUrl).toBeUndefined();
   });
+
+  it('resolves admin keys, retention and health, with their defaults', () => {
+    const adminKey = 'k'.repeat(16);
+    const resolved = resolveSfsAuthOptions({ ...valid, admin: { keys: `acme=${adminKey}` } });
+    expect(resolved.admin.keys).toEqual([{ tenantId: 'acme', key: adminKey }]);
+    expect(resolved.retention).toEqual({
+      enabled: true,
+      tokenSeconds: 30 * 86400,
+      eventSeconds: 90 * 86400,
+      batchSize: 500,
+      intervalMs: 3_600_000,
+    });
+    expect(resolved.health).toEqual({
+      overdueAfterMs: 60_000,
+      maxOverdueRefreshes: 0,
+      maxRevocationAgeMs: 600_000,
+    });
+  });
+
+  it('reports bad admin keys, retention and health values with the rest, never echoing a key', () => {
+    const found = problems(() =>
+      resolveSfsAuthOptions({
+        ...valid,
+        admin: { keys: 'acme=too-short' },
+        retention: { tokenSeconds: 0, batchSize: 'many' },
+        health: { overdueAfterMs: -5 },
+      }),
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^admin\.keys \(SFS_ADMIN_KEYS\) entry 1 \(tenant acme\): key must be at least 16/,
+      ),
+      expect.stringMatching(/^retention\.tokenSeconds must be an integer/),
+      expect.stringMatching(/^retention\.batchSize must be an integer/),
+      expect.stringMatching(/^health\.overdueAfterMs must be an integer/),
+    ]);
+    expect(found.join('\n')).not.toContain('too-short');
+  });
+
+  it('maps SFS_ADMIN_KEYS and the retention variables', () => {
+    const options = sfsAuthOptionsFromEnv({
+      SFS_ADMIN_KEYS: '*=abc',
+      SFS_RETENTION_TOKEN_SECONDS: '60',
+      SFS_RETENTION_EVENT_SECONDS: '120',
+    });
+    expect(options.admin).toEqual({ keys: '*=abc' });
+    expect(options.retention).toEqual({ tokenSeconds: '60', eventSeconds: '120' });
+  });
 });
