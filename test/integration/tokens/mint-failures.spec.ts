@@ -76,7 +76,9 @@ describe('a mint whose row cannot be written', () => {
   const keyLocksHeld = async () =>
     (
       await f.rows<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+        `SELECT count(*)::int AS n FROM pg_locks
+         WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       )
     )[0].n;
 
