@@ -4,14 +4,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  SFS_AUTH_ENTITIES,
-  SFS_AUTH_MIGRATIONS,
-  SfsAuthModule,
-  SfsClock,
-  SfsTokenService,
-  type SfsAuthModuleOptions,
-} from '../../src';
+import { SfsAuthModule, SfsClock, SfsTokenService, type SfsAuthModuleOptions } from '../../src';
+import { hostTypeOrmOptions } from '../../test/support/host-typeorm';
 import type { BenchEnvironment } from './bench-environment';
 
 /** How to build one host-like app (one module instance with its own connection pool). */
@@ -60,17 +54,10 @@ export async function createBenchApp(
 ): Promise<BenchApp> {
   let builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'postgres',
-        url: config.databaseUrl,
-        entities: [...SFS_AUTH_ENTITIES],
-        migrations: [...SFS_AUTH_MIGRATIONS],
-        migrationsRun: true,
-        installExtensions: false,
-        // A bench database that cannot be reached is an error at once, not after retries.
-        retryAttempts: 0,
-        extra: { max: config.poolSize ?? 10 },
-      }),
+      // A bench database that cannot be reached is an error at once, not after retries.
+      TypeOrmModule.forRoot(
+        hostTypeOrmOptions(config.databaseUrl, { poolSize: config.poolSize, retryAttempts: 0 }),
+      ),
       ScheduleModule.forRoot(),
       EventEmitterModule.forRoot(),
       SfsAuthModule.forRoot(benchModuleOptions(env, config.options)),

@@ -4,14 +4,9 @@ import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/co
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  SFS_AUTH_ENTITIES,
-  SFS_AUTH_MIGRATIONS,
-  SfsAuthModule,
-  SfsClock,
-  type SfsAuthModuleOptions,
-} from '../../src';
+import { SfsAuthModule, SfsClock, type SfsAuthModuleOptions } from '../../src';
 import type { SfsSandbox } from '../../src/sandbox';
+import { hostTypeOrmOptions } from './host-typeorm';
 
 /** A fresh key ring entry for tests. */
 export function testEncryptionKey(id = 'k1'): string {
@@ -53,15 +48,7 @@ export interface TestAppOptions {
 export async function createTestApp(config: TestAppOptions): Promise<INestApplication> {
   let builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'postgres',
-        url: config.databaseUrl,
-        entities: [...SFS_AUTH_ENTITIES],
-        migrations: [...SFS_AUTH_MIGRATIONS],
-        migrationsRun: true,
-        installExtensions: false,
-        extra: { max: 10 },
-      }),
+      TypeOrmModule.forRoot(hostTypeOrmOptions(config.databaseUrl)),
       ScheduleModule.forRoot(),
       EventEmitterModule.forRoot(),
       SfsAuthModule.forRoot(config.options),
