@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { SfsClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
@@ -11,6 +10,16 @@ export interface SfsHealthCheckOptions {
   /** Longest wait for the database before reporting it down (`error: 'TIMEOUT'`). @default 1000 */
   readonly timeoutMs?: number;
 }
+
+/**
+ * A result in `@nestjs/terminus`' shape (`{ [key]: { status, ...details } }`), assignable to its
+ * `HealthIndicatorResult`: the module builds it itself, so terminus is the host's choice, not a
+ * dependency.
+ */
+export type SfsHealthIndicatorResult = Record<
+  string,
+  { status: 'up' | 'down' } & Record<string, unknown>
+>;
 
 /** Same default as terminus' own database indicators. */
 const DEFAULT_TIMEOUT_MS = 1000;
@@ -28,7 +37,6 @@ export class SfsAuthHealthIndicator {
     @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
-    private readonly indicators: HealthIndicatorService,
   ) {}
 
   /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
@@ -44,19 +52,21 @@ export class SfsAuthHealthIndicator {
   async isHealthy(
     key = 'sfs-auth',
     options: SfsHealthCheckOptions = {},
-  ): Promise<HealthIndicatorResult> {
-    const session = this.indicators.check(key);
+  ): Promise<SfsHealthIndicatorResult> {
+    const result = (status: 'up' | 'down', details: Record<string, unknown>) => ({
+      [key]: { ...details, status },
+    });
     let figures: SfsTokenHealthFigures;
     try {
       figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
       // A code only: driver messages can contain the connection URL, credentials or SQL.
-      return session.down({ db: 'down', error: sfsDbErrorCode(error) });
+      return result('down', { db: 'down', error: sfsDbErrorCode(error) });
     }
     const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
     return verdict.healthy
-      ? session.up({ ...verdict.details })
-      : session.down({ ...verdict.details, problems: verdict.problems });
+      ? result('up', { ...verdict.details })
+      : result('down', { ...verdict.details, problems: verdict.problems });
   }
 }
 

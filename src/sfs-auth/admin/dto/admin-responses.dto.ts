@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators';
 import type { SfsTokenStatus } from '../../tokens/token-record';
 import { SFS_TOKEN_STATUSES } from './admin-requests.dto';
 
