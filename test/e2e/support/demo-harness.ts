@@ -5,14 +5,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DemoAppModule, type DemoAppOptions } from '../../../src/demo/demo-app.module';
 import { setupDemoApp } from '../../../src/demo/demo-app.setup';
-import {
-  SfsClock,
-  SfsManualClock,
-  SfsRefreshWorker,
-  SfsRevocationWorker,
-  type SfsAuthModuleOptions,
-} from '../../../src';
-import { SfsSandbox } from '../../../src/sandbox';
+import { SfsClock, type SfsAuthModuleOptions } from '../../../src';
+import { SfsManualClock, SfsSandbox } from '../../../src/sandbox';
+import { SfsRefreshWorker } from '../../../src/sfs-auth/scheduling/refresh.worker';
+import { SfsRevocationWorker } from '../../../src/sfs-auth/scheduling/revocation.worker';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { testEncryptionKey } from '../../support/test-app';
 
