@@ -29,6 +29,8 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     authMode: env('SFS_AUTH_MODE') as SfsAuthMode | undefined,
     environment: env('NODE_ENV'),
     caFile: env('SFS_CA_FILE'),
+    // One-line env files (and CI secrets) often carry a PEM with its newlines escaped.
+    caPem: env('SFS_CA_PEM')?.replace(/\\n/g, '\n'),
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),

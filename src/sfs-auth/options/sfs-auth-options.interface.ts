@@ -41,7 +41,7 @@ export interface SfsAuthModuleOptions {
   authMode?: SfsAuthMode;
   /** The host's `NODE_ENV`; `production` refuses the api-key mode. @default undefined */
   environment?: string;
-  /** Extra PEM CA trusted for SFS TLS, in addition to the system roots. @default undefined */
+  /** Extra PEM CA trusted for SFS TLS, in addition to the system roots (`SFS_CA_PEM`). @default undefined */
   caPem?: string;
   /** Path of a PEM file read at boot, same meaning as `caPem` (`SFS_CA_FILE`). @default undefined */
   caFile?: string;
