@@ -3,6 +3,8 @@ import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsAdminAuthorizer } from './admin-authorizer';
+import { SfsAdminAuthThrottle } from './admin-auth.throttle';
+import { SfsAdminEdgeInstaller } from './admin-edge.installer';
 import { SfsAdminCursorCodec } from './admin-cursor.codec';
 import { SfsAdminGuard } from './admin.guard';
 import { SfsAdminTokensController } from './admin-tokens.controller';
@@ -25,6 +27,8 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
     inject: [SFS_AUTH_RESOLVED_OPTIONS],
     useFactory: sfsAdminAuthorizerFactory,
   },
+  SfsAdminAuthThrottle,
+  SfsAdminEdgeInstaller,
   SfsAdminCursorCodec,
   SfsAdminGuard,
   SfsTokenAdminService,

@@ -34,7 +34,10 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
-    admin: { keys: env('SFS_ADMIN_KEYS') },
+    admin: {
+      keys: env('SFS_ADMIN_KEYS'),
+      authFailureLimit: env('SFS_ADMIN_AUTH_FAILURE_LIMIT'),
+    },
     retention: {
       tokenSeconds: env('SFS_RETENTION_TOKEN_SECONDS'),
       eventSeconds: env('SFS_RETENTION_EVENT_SECONDS'),
