@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { DemoHarness } from '../e2e/support/demo-harness';
+import { seedTenant } from '../e2e/support/tenant-seed';
 import { CapturingLogger } from './support/log-capture';
 
 interface RawResponse {
@@ -152,6 +153,30 @@ describe('admin API hardening: hostile bodies get a 4xx before parsing, key gues
     const unknown = await send(port, { method: 'GET', path: '/SFS/ADMIN/nowhere' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  });
+
+  it("audit event ids and cursors say nothing of other tenants' activity", async () => {
+    await seedTenant(demo, 'acme');
+    const page = async (tenant: string, query: string) =>
+      (await demo.http.get(`/sfs/admin/tenants/${tenant}/events?${query}`).set(demo.auth('all')))
+        .body as { items: { id: string }[]; nextCursor: string | null };
+    const first = await page('acme', 'limit=2');
+    const all = await page('acme', 'limit=100');
+    expect(all.items.length).toBeGreaterThanOrEqual(3);
+    for (const event of all.items) expect(event.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // Stable across calls, and the cursor's readable part holds no row number.
+    expect((await page('acme', 'limit=2')).items).toEqual(first.items);
+    const readable = Buffer.from(first.nextCursor!.split('.')[0], 'base64url').toString('utf8');
+    expect(readable).not.toMatch(/"p":"?\d/);
+    // Another tenant's activity between two pages changes nothing of what acme sees.
+    await seedTenant(demo, 'globex');
+    const second = await page('acme', `limit=100&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect([...first.items, ...second.items]).toEqual(all.items);
+    // A cursor of acme's is refused for globex.
+    const misused = await demo.http
+      .get(`/sfs/admin/tenants/globex/events?cursor=${encodeURIComponent(first.nextCursor!)}`)
+      .set(demo.auth('all'));
+    expect(misused.status).toBe(400);
   });
 
   it('300 wrong keys in a burst get 429 with Retry-After after 20; another client is unaffected', async () => {

@@ -5,6 +5,7 @@ import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsAdminAuthorizer } from './admin-authorizer';
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SfsAdminEdgeInstaller } from './admin-edge.installer';
+import { SfsAdminEventIds } from './admin-event-ids';
 import { SfsAdminCursorCodec } from './admin-cursor.codec';
 import { SfsAdminGuard } from './admin.guard';
 import { SfsAdminTokensController } from './admin-tokens.controller';
@@ -30,6 +31,7 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
   SfsAdminAuthThrottle,
   SfsAdminEdgeInstaller,
   SfsAdminCursorCodec,
+  SfsAdminEventIds,
   SfsAdminGuard,
   SfsTokenAdminService,
 ];
