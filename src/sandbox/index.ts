@@ -11,6 +11,7 @@ export type {
   SfsSandboxCall,
   SfsSandboxCallFilter,
   SfsSandboxCallKind,
+  SfsSandboxDialect,
   SfsSandboxFault,
   SfsSandboxFaultProfile,
   SfsSandboxLifetimes,

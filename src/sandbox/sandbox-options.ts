@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   SfsSandboxAccount,
+  SfsSandboxDialect,
   SfsSandboxLifetimes,
   SfsSandboxOptions,
   SfsSandboxRevokeStatuses,
@@ -15,6 +16,7 @@ export interface ResolvedSandboxOptions {
   now: () => number;
   revokeStatuses: Required<SfsSandboxRevokeStatuses>;
   controlKey: string;
+  dialect?: SfsSandboxDialect;
 }
 
 /** The lifetime SFS documents for a platform token, used for both kinds by default. */
@@ -76,5 +78,6 @@ export function resolveSandboxOptions(options: SfsSandboxOptions = {}): Resolved
     now: options.now ?? Date.now,
     revokeStatuses,
     controlKey: options.controlKey ?? randomBytes(24).toString('base64url'),
+    dialect: options.dialect,
   };
 }

@@ -4,6 +4,7 @@ import { readBearer, SandboxHttpError, unauthorized } from './sandbox-request.va
 import type { SandboxTokenRegistry } from './sandbox-token.registry';
 import type {
   SfsSandboxAccount,
+  SfsSandboxDialect,
   SfsSandboxRevokeStatuses,
   SfsSandboxTokenInfo,
   SfsSandboxTokenKind,
@@ -14,6 +15,7 @@ export interface SandboxSfsContext {
   readonly registry: SandboxTokenRegistry;
   readonly accounts: readonly SfsSandboxAccount[];
   readonly revokeStatuses: Required<SfsSandboxRevokeStatuses>;
+  readonly dialect?: SfsSandboxDialect;
 }
 
 /** Facts a handler learns about a call, for the call log (filled in even when the call fails). */

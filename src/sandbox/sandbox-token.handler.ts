@@ -1,4 +1,5 @@
 import { SFS_WIRE } from '../sfs-auth/sfs/sfs-wire';
+import { dialectTokenBody, translateRequestFields } from './sandbox-dialect';
 import { errorReply, headerValue, type SandboxReply, type SandboxRequest } from './sandbox-http';
 import {
   expectAction,
@@ -18,12 +19,10 @@ import {
 
 const f = SFS_WIRE.fields;
 
-function tokenReply(token: string, expiresIn: number): SandboxReply {
+function tokenReply(token: string, expiresIn: number, ctx: SandboxSfsContext): SandboxReply {
   const r = SFS_WIRE.response;
-  return {
-    status: 201,
-    body: { [r.accessToken]: token, [r.tokenType]: 'Bearer', [r.expiresIn]: expiresIn },
-  };
+  const body = { [r.accessToken]: token, [r.tokenType]: 'Bearer', [r.expiresIn]: expiresIn };
+  return { status: 201, body: dialectTokenBody(body, ctx.dialect) };
 }
 
 /** The answer to a revoke: `{code,message}` either way, "Token revoked" when 2xx. */
@@ -45,6 +44,7 @@ export function handleTokenCall(
 ): SandboxReply {
   requireJsonContentType(req);
   const data = parseEnvelope(req);
+  translateRequestFields(data, ctx.dialect);
   expectAction(data, [SFS_WIRE.actionCreate, SFS_WIRE.actionRevoke]);
   const hasAuth = headerValue(req.headers, 'authorization') !== undefined;
   switch (tokenCallKind(data, hasAuth)) {
@@ -75,7 +75,7 @@ function createPlatformToken(
   if (!account) throw new SandboxHttpError(403, 'Invalid API key or secret');
   const { token, expiresIn } = ctx.registry.issue('platform', account.apiKey);
   notes.issuedToken = token;
-  return tokenReply(token, expiresIn);
+  return tokenReply(token, expiresIn, ctx);
 }
 
 function createClientToken(
@@ -91,7 +91,7 @@ function createClientToken(
   requireKnownClient(findAccount(ctx.accounts, platform.apiKey), clientKey);
   const { token, expiresIn } = ctx.registry.issue('client', platform.apiKey, clientKey);
   notes.issuedToken = token;
-  return tokenReply(token, expiresIn);
+  return tokenReply(token, expiresIn, ctx);
 }
 
 function revokeClientToken(

@@ -56,6 +56,7 @@ export class SfsSandbox implements SandboxControlTarget {
         registry: this.registry,
         accounts: options.accounts,
         revokeStatuses: options.revokeStatuses,
+        dialect: options.dialect,
       },
       log: this.log,
       faults: this.faults,

@@ -38,6 +38,19 @@ export interface SfsSandboxOptions {
   revokeStatuses?: SfsSandboxRevokeStatuses;
   /** Key of the `/__sandbox/` control API (`X-Sandbox-Control` header). @default random */
   controlKey?: string;
+  /** Speak another wire dialect than the module's (for `doctor` tests). @default the module's */
+  dialect?: SfsSandboxDialect;
+}
+
+/** How an SFS may differ from the wire shapes the module sends and expects. */
+export interface SfsSandboxDialect {
+  /**
+   * Request fields inside `data` under another name, by the module's field: e.g.
+   * `{ clientKey: 'client_key' }` wants `client_key` and refuses a body with `clientKey`.
+   */
+  requestFields?: Partial<Record<'apiKey' | 'secret' | 'clientKey' | 'clientToken', string>>;
+  /** Token response fields left out, e.g. `['expires_in']`. */
+  omitResponseFields?: ('access_token' | 'token_type' | 'expires_in')[];
 }
 
 /** One injected failure. */
