@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'src/main.ts', 'src/sandbox/main.ts', 'src/demo/**/*.ts'],
+    files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'src/main.ts', 'src/sandbox/main.ts', 'src/demo/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {
