@@ -10,6 +10,7 @@
  * `HOSTS_RESULTS` (default `.hosts-results.json`).
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
 } from '../../src/dev/embedded-postgres';
+import { SfsSandbox } from '../../src/sandbox';
 import { createTestDatabase } from '../support/test-database';
 import { hostSpecs, type HostSpec } from './host-specs';
 import { checkTarball, readPackedManifest } from './tarball-checks';
@@ -170,11 +172,15 @@ async function testHost(spec: HostSpec, tarball: string): Promise<void> {
     }
     if (!compiled) return;
     const database = await createTestDatabase(`host_${spec.name}`);
+    const env = {
+      DATABASE_URL: database.url,
+      SFS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    };
     try {
       const started = Date.now();
       let output = '';
       try {
-        output = (await sh(dir, 'node', ['dist/main.js'], { DATABASE_URL: database.url })).stdout;
+        output = (await sh(dir, 'node', ['dist/main.js'], env)).stdout;
       } catch (error) {
         output = (error as { stdout?: string }).stdout ?? '';
         if (!/^(not )?ok - /m.test(output))
@@ -185,12 +191,42 @@ async function testHost(spec: HostSpec, tarball: string): Promise<void> {
         if (match) record(`${tag} ${match[2]}`, match[1] === 'ok', match[3]);
       }
       console.log(`${tag} the host ran in ${Date.now() - started} ms`);
+      await doctor(dir, tag, env);
     } finally {
       await database.drop();
     }
   } finally {
     if (!process.env.HOSTS_KEEP) rmSync(dir, { recursive: true, force: true });
     else console.log(`${tag} kept in ${dir}`);
+  }
+}
+
+/** `npx nestjs-sfs-auth doctor` from the installed tarball, on the database the host just used. */
+async function doctor(dir: string, tag: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const sandbox = await SfsSandbox.start();
+  try {
+    await step(
+      `${tag} npx nestjs-sfs-auth doctor --client-key host-doctor --json: every step ok`,
+      async () => {
+        const args = ['nestjs-sfs-auth', 'doctor', '--client-key', 'host-doctor', '--json'];
+        const { stdout } = await sh(dir, 'npx', args, { ...env, ...sandbox.env() });
+        const report = JSON.parse(stdout) as {
+          ok: boolean;
+          steps: { name: string; status: string }[];
+        };
+        const notOk = report.steps.filter((s) => s.status !== 'ok');
+        if (!report.ok || notOk.length > 0) {
+          throw new Error(`steps not ok: ${notOk.map((s) => `${s.name}=${s.status}`).join(', ')}`);
+        }
+        const live = sandbox
+          .calls({ reveal: true })
+          .filter((c) => c.issuedToken && sandbox.tokenInfo(c.issuedToken)?.active);
+        if (live.length > 0) throw new Error(`${live.length} token(s) left live at SFS`);
+        return `${report.steps.length} steps ok`;
+      },
+    );
+  } finally {
+    await sandbox.close();
   }
 }
 

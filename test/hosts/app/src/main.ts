@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const sandbox = await SfsSandbox.start();
   const adminKey = randomBytes(24).toString('base64url');
   Object.assign(process.env, sandbox.env(), {
-    SFS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    // The runner's key when it gives one: its `doctor` run then opens what this host stored.
+    SFS_ENCRYPTION_KEYS:
+      process.env.SFS_ENCRYPTION_KEYS ?? `k1:${randomBytes(32).toString('base64')}`,
     SFS_ADMIN_KEYS: `acme=${adminKey}`,
   });
 
