@@ -1,6 +1,6 @@
 import { DemoHarness } from './support/demo-harness';
 
-describe('demo app: /health and /metrics', () => {
+describe('demo app: /health, /metrics and the OpenAPI document', () => {
   const demo = new DemoHarness();
   beforeAll(() => demo.start('e2e_ops'));
   afterAll(() => demo.close());
@@ -44,5 +44,17 @@ describe('demo app: /health and /metrics', () => {
     );
     expect(after.text).toMatch(/^sfs_auth_active_tokens \d+$/m);
     expect(after.text).toMatch(/^sfs_auth_pending_revocations 0$/m);
+  });
+
+  it("documents the admin API through the host's @nestjs/swagger (the optional peer, present here)", async () => {
+    const doc = (await demo.http.get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(doc.paths['/sfs/admin/tenants/{tenantId}/tokens'].get.tags).toEqual(['sfs-auth admin']);
+    expect(Object.keys(doc.components.schemas.SfsTokenRecordDto.properties ?? {})).toEqual(
+      expect.arrayContaining(['id', 'fingerprint', 'expiresAt', 'lastError']),
+    );
+    expect(doc.components.schemas.SfsMintTokenBodyDto.properties).toHaveProperty('clientKey');
   });
 });
