@@ -77,6 +77,17 @@ export {
   type SfsMetricOperation,
   type SfsMetricOutcome,
 } from './sfs-auth/metrics/metrics-recorder';
+export type { SfsFiguresSource } from './sfs-auth/metrics/figures-source';
+export {
+  SfsOtelMetricsRecorder,
+  type SfsOtelMeter,
+  type SfsOtelMetricsOptions,
+  type SfsOtelObservable,
+} from './sfs-auth/metrics/otel-metrics.recorder';
+export {
+  SfsPrometheusMetricsRecorder,
+  type SfsPrometheusMetricsOptions,
+} from './sfs-auth/metrics/prometheus-metrics.recorder';
 
 // Admin API pieces a host's own code uses: the error shape for a host-level filter, and the
 // identifier rule for the host's own DTOs.

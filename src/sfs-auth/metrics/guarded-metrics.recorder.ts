@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeError } from '../scheduling/work-loop';
+import type { SfsFiguresSource } from './figures-source';
+import { SfsOtelMetricsRecorder, sfsOtelApiAvailable } from './otel-metrics.recorder';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
@@ -39,6 +41,14 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
     }
   }
 
+  observeFigures(source: SfsFiguresSource): void {
+    try {
+      this.inner.observeFigures?.(source);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
   private failed(error: unknown): void {
     if (this.warned) return;
     this.warned = true;
@@ -48,11 +58,22 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
   }
 }
 
-/** The recorder of a module: the host's `metrics` option (guarded) or the no-op one. */
+/**
+ * The recorder of a module: the host's `metrics` option, else OpenTelemetry when the host has
+ * `@opentelemetry/api` (it records through whatever SDK the host registers, or nowhere), else
+ * nothing. Always guarded.
+ */
 export function sfsMetricsRecorderFor(options: {
   readonly metrics?: SfsMetricsRecorder;
+  readonly baseUrl?: string;
 }): SfsMetricsRecorder {
-  return options.metrics
-    ? new SfsGuardedMetricsRecorder(options.metrics)
-    : SFS_NOOP_METRICS_RECORDER;
+  if (options.metrics) return new SfsGuardedMetricsRecorder(options.metrics);
+  if (!sfsOtelApiAvailable()) return SFS_NOOP_METRICS_RECORDER;
+  const url = options.baseUrl ? new URL(options.baseUrl) : undefined;
+  return new SfsGuardedMetricsRecorder(
+    new SfsOtelMetricsRecorder({
+      serverAddress: url?.hostname,
+      serverPort: url ? Number(url.port || 443) : undefined,
+    }),
+  );
 }

@@ -1,3 +1,5 @@
+import type { SfsFiguresSource } from './figures-source';
+
 /** What the module counts. */
 export type SfsMetricOperation = 'mint' | 'refresh' | 'revoke';
 
@@ -14,11 +16,14 @@ export interface SfsCallObservation {
 /**
  * Port: where the module reports what it does, so the host can publish it (Prometheus, StatsD...).
  * Implementations must be cheap and must not throw. Gauges (overdue refreshes, pending
- * revocations) are read on demand from `SfsAuthHealthIndicator.figures()` instead.
+ * revocations...) are read on demand: the module calls `observeFigures` once at start with a
+ * reader of `SfsAuthHealthIndicator.figures()`, for the recorder to register its gauges.
  */
 export interface SfsMetricsRecorder {
   countOperation(operation: SfsMetricOperation, outcome: SfsMetricOutcome): void;
   observeSfsCall(observation: SfsCallObservation): void;
+  /** Optional: register gauges that read the module-wide figures when collected. */
+  observeFigures?(source: SfsFiguresSource): void;
 }
 /** Injection token of the {@link SfsMetricsRecorder} port (defaults to a no-op). */
 export const SfsMetricsRecorder = Symbol('SfsMetricsRecorder');

@@ -1,10 +1,24 @@
-import type { Provider } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
+import { SfsAuthHealthIndicator } from '../health/sfs-auth.health-indicator';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { sfsMetricsRecorderFor } from './guarded-metrics.recorder';
 import { SfsMetricsRecorder } from './metrics-recorder';
 
-/** Binds the {@link SfsMetricsRecorder} port to `options.metrics` (guarded) or a no-op. */
+/** Hands the recorder a reader of the module-wide figures, for its gauges. */
+@Injectable()
+export class SfsMetricsFiguresRegistration implements OnModuleInit {
+  constructor(
+    @Inject(SfsMetricsRecorder) private readonly recorder: SfsMetricsRecorder,
+    private readonly health: SfsAuthHealthIndicator,
+  ) {}
+
+  onModuleInit(): void {
+    this.recorder.observeFigures?.(() => this.health.figures());
+  }
+}
+
+/** Binds the {@link SfsMetricsRecorder} port (see `sfsMetricsRecorderFor`) and its gauges. */
 export const SFS_METRICS_PROVIDERS: Provider[] = [
   {
     provide: SfsMetricsRecorder,
@@ -12,4 +26,5 @@ export const SFS_METRICS_PROVIDERS: Provider[] = [
     useFactory: (options: SfsAuthResolvedOptions): SfsMetricsRecorder =>
       sfsMetricsRecorderFor(options),
   },
+  SfsMetricsFiguresRegistration,
 ];

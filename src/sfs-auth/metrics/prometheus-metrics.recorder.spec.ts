@@ -1,10 +1,10 @@
 import { Registry } from 'prom-client';
-import { PrometheusMetricsRecorder } from './prometheus-metrics.recorder';
+import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
 
-describe('PrometheusMetricsRecorder', () => {
+describe('SfsPrometheusMetricsRecorder', () => {
   it('exposes every operation/outcome series from the start, at 0', async () => {
     const registry = new Registry();
-    new PrometheusMetricsRecorder(registry);
+    new SfsPrometheusMetricsRecorder({ registry });
     const text = await registry.metrics();
     expect(text).toContain('# TYPE sfs_auth_operations_total counter');
     for (const operation of ['mint', 'refresh', 'revoke']) {
@@ -18,7 +18,7 @@ describe('PrometheusMetricsRecorder', () => {
 
   it('counts operations by outcome', async () => {
     const registry = new Registry();
-    const recorder = new PrometheusMetricsRecorder(registry);
+    const recorder = new SfsPrometheusMetricsRecorder({ registry });
     recorder.countOperation('refresh', 'ok');
     recorder.countOperation('refresh', 'ok');
     recorder.countOperation('revoke', 'retry');
@@ -30,7 +30,7 @@ describe('PrometheusMetricsRecorder', () => {
 
   it('observes SFS calls in seconds, by call and status (0: no answer)', async () => {
     const registry = new Registry();
-    const recorder = new PrometheusMetricsRecorder(registry);
+    const recorder = new SfsPrometheusMetricsRecorder({ registry });
     recorder.observeSfsCall({ call: 'client_token', status: 201, durationMs: 30 });
     recorder.observeSfsCall({ call: 'client_token', status: 201, durationMs: 700 });
     recorder.observeSfsCall({ call: 'api', status: 0, durationMs: 10_000 });

@@ -1,6 +1,12 @@
 import { Registry } from 'prom-client';
-import type { SfsTokenHealthFigures } from '../../index';
-import { registerSfsGauges } from './sfs-gauges';
+import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
+
+const registerSfsGauges = (
+  registry: Registry,
+  source: () => Promise<SfsTokenHealthFigures>,
+  clock: () => number,
+) => new SfsPrometheusMetricsRecorder({ registry, now: clock }).observeFigures(source);
 
 const figures: SfsTokenHealthFigures = {
   overdueRefreshes: 3,
@@ -12,7 +18,7 @@ const figures: SfsTokenHealthFigures = {
 };
 const now = () => Date.UTC(2026, 0, 1, 0, 1, 30);
 
-describe('registerSfsGauges', () => {
+describe('SfsPrometheusMetricsRecorder gauges (observeFigures)', () => {
   it('reports the figures, reading them once per scrape', async () => {
     const registry = new Registry();
     let reads = 0;
