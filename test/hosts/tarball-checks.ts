@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 /** The manifest inside a packed tarball. */
 export interface PackedManifest {
   readonly peerDependencies?: Record<string, string>;
+  readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   readonly exports?: Record<string, string | Record<string, string>>;
   readonly typesVersions?: Record<string, Record<string, string[]>>;
   readonly [field: string]: unknown;
