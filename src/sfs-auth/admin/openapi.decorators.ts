@@ -4,6 +4,8 @@
  * it, they do nothing and the admin API works the same, undocumented. Typed here rather than with
  * swagger's types so that the published `.d.ts` files never name a package the host may not have.
  */
+import { loadOptionalPeer } from '../optional-peer';
+
 type OpenApiDecorator = ClassDecorator & MethodDecorator & PropertyDecorator;
 type OpenApiOptions = Record<string, unknown>;
 
@@ -29,24 +31,9 @@ const NAMES: readonly (keyof OpenApiDecorators)[] = [
   'ApiTags',
 ];
 
-function isMissing(error: unknown, name: string): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${name}'`)
-  );
-}
-
 /** `@nestjs/swagger`'s decorators, or no-ops when the host does not have the package. */
-export function loadOpenApiDecorators(
-  load: (name: string) => unknown = (name) => require(name), // eslint-disable-line @typescript-eslint/no-require-imports
-): OpenApiDecorators {
-  let swagger: Partial<OpenApiDecorators> = {};
-  try {
-    swagger = load('@nestjs/swagger') as Partial<OpenApiDecorators>;
-  } catch (error) {
-    // Only its absence is expected; a broken install must fail loudly.
-    if (!isMissing(error, '@nestjs/swagger')) throw error;
-  }
+export function loadOpenApiDecorators(load?: (name: string) => unknown): OpenApiDecorators {
+  const swagger = loadOptionalPeer<Partial<OpenApiDecorators>>('@nestjs/swagger', load) ?? {};
   const noop: OpenApiDecorator = () => undefined;
   const decorators = {} as Record<
     keyof OpenApiDecorators,

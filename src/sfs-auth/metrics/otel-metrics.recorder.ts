@@ -5,7 +5,7 @@ import type {
   SfsMetricOutcome,
   SfsMetricsRecorder,
 } from './metrics-recorder';
-import { loadOptionalPeer } from './optional-peer';
+import { loadOptionalPeer } from '../optional-peer';
 
 type Attributes = Record<string, string | number>;
 

@@ -5,7 +5,7 @@ import type {
   SfsMetricOutcome,
   SfsMetricsRecorder,
 } from './metrics-recorder';
-import { loadOptionalPeer } from './optional-peer';
+import { loadOptionalPeer } from '../optional-peer';
 
 const OPERATIONS: readonly SfsMetricOperation[] = ['mint', 'refresh', 'revoke'];
 const OUTCOMES: readonly SfsMetricOutcome[] = ['ok', 'retry', 'failed'];

@@ -6,6 +6,7 @@ export function loadOptionalPeer<T>(
   name: string,
   load: (name: string) => unknown = (n) => require(n), // eslint-disable-line @typescript-eslint/no-require-imports
 ): T | undefined {
+  // Only its absence is expected; a broken install (another module missing) must fail loudly.
   try {
     return load(name) as T;
   } catch (error) {
