@@ -1,15 +1,9 @@
 import { InMemoryMetrics } from '../../../test/support/otel-metrics';
-import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+import {
+  SAMPLE_FIGURES as figures,
+  SAMPLE_FIGURES_NOW,
+} from '../../../test/support/health-figures';
 import { SfsOtelMetricsRecorder } from './otel-metrics.recorder';
-
-const figures: SfsTokenHealthFigures = {
-  overdueRefreshes: 3,
-  pendingRevocations: 2,
-  oldestPendingRevocationAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)),
-  failedRevocations: 1,
-  failedTokens: 4,
-  activeTokens: 120,
-};
 
 describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
   let sdk: InMemoryMetrics;
@@ -20,7 +14,7 @@ describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
       meter: sdk.provider.getMeter('test'),
       serverAddress: 'api.sendforsign.com',
       serverPort: 443,
-      now: () => Date.UTC(2026, 0, 1, 0, 1, 30),
+      now: () => SAMPLE_FIGURES_NOW,
     });
   });
   afterEach(() => sdk.shutdown());

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { SAMPLE_FIGURES, SAMPLE_FIGURES_NOW } from '../../../test/support/health-figures';
 import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
 import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
 
@@ -8,15 +9,8 @@ const registerSfsGauges = (
   clock: () => number,
 ) => new SfsPrometheusMetricsRecorder({ registry, now: clock }).observeFigures(source);
 
-const figures: SfsTokenHealthFigures = {
-  overdueRefreshes: 3,
-  pendingRevocations: 2,
-  oldestPendingRevocationAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)),
-  failedRevocations: 1,
-  failedTokens: 4,
-  activeTokens: 120,
-};
-const now = () => Date.UTC(2026, 0, 1, 0, 1, 30);
+const figures = SAMPLE_FIGURES;
+const now = () => SAMPLE_FIGURES_NOW;
 
 describe('SfsPrometheusMetricsRecorder gauges (observeFigures)', () => {
   it('reports the figures, reading them once per scrape', async () => {

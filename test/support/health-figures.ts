@@ -1,0 +1,14 @@
+import type { SfsTokenHealthFigures } from '../../src';
+
+/** Figures of a module with some of everything; the oldest revocation pending for 90 s at `NOW`. */
+export const SAMPLE_FIGURES: SfsTokenHealthFigures = {
+  overdueRefreshes: 3,
+  pendingRevocations: 2,
+  oldestPendingRevocationAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)),
+  failedRevocations: 1,
+  failedTokens: 4,
+  activeTokens: 120,
+};
+
+/** The time the sample figures are read at. */
+export const SAMPLE_FIGURES_NOW = Date.UTC(2026, 0, 1, 0, 1, 30);
