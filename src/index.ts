@@ -8,6 +8,8 @@ export type {
   SfsAuthMode,
   SfsAuthModuleOptions,
   SfsCacheOptions,
+  SfsChangeFeedMode,
+  SfsChangeFeedOptions,
   SfsEncryptionKeyInput,
   SfsRetryOptions,
   SfsWorkerOptions,
@@ -115,7 +117,9 @@ export {
 } from './sfs-auth/metrics/metrics-recorder';
 export {
   SfsAuthHealthIndicator,
+  type SfsAuthHealthFigures,
   type SfsHealthCheckOptions,
 } from './sfs-auth/health/sfs-auth.health-indicator';
+export type { SfsChangeFeedStatus } from './sfs-auth/persistence/token.store';
 export type { SfsHealthDetails, SfsHealthProblem } from './sfs-auth/health/sfs-auth.health-verdict';
 export type { SfsTokenHealthFigures } from './sfs-auth/persistence/token-read.model';

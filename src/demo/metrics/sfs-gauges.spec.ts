@@ -1,14 +1,15 @@
 import { Registry } from 'prom-client';
-import type { SfsTokenHealthFigures } from '../../index';
+import type { SfsAuthHealthFigures } from '../../index';
 import { registerSfsGauges } from './sfs-gauges';
 
-const figures: SfsTokenHealthFigures = {
+const figures: SfsAuthHealthFigures = {
   overdueRefreshes: 3,
   pendingRevocations: 2,
   oldestPendingRevocationAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)),
   failedRevocations: 1,
   failedTokens: 4,
   activeTokens: 120,
+  changeFeed: { configured: 'auto', mode: 'poll', lagMs: 750 },
 };
 const now = () => Date.UTC(2026, 0, 1, 0, 1, 30);
 
@@ -24,6 +25,10 @@ describe('registerSfsGauges', () => {
     expect(text).toContain('\nsfs_auth_failed_tokens 4\n');
     expect(text).toContain('\nsfs_auth_active_tokens 120\n');
     expect(text).toContain('\nsfs_auth_oldest_pending_revocation_age_seconds 90\n');
+    expect(text).toContain('\nsfs_auth_change_feed_lag_seconds 0.75\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="listen"} 0\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="poll"} 1\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="degraded"} 0\n');
     expect(reads).toBe(1);
     await registry.metrics();
     expect(reads).toBe(2);

@@ -1,12 +1,12 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { SfsTokenHealthFigures } from '../../index';
+import type { SfsAuthHealthFigures } from '../../index';
 
 /** Reads the module-wide figures (e.g. from `SfsAuthHealthIndicator`). */
-export type SfsFiguresSource = () => Promise<SfsTokenHealthFigures>;
+export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;
 
 /**
- * Registers the token gauges on `registry`; each scrape reads the figures once (the five gauges
- * share one in-flight read). When the read fails the gauges report NaN rather than stale numbers,
+ * Registers the token and change-feed gauges on `registry`; each scrape reads the figures once
+ * (the gauges share one in-flight read). When the read fails the gauges report NaN rather than stale numbers,
  * and the rest of the scrape (counters, histograms) still succeeds.
  */
 export function registerSfsGauges(
@@ -14,8 +14,8 @@ export function registerSfsGauges(
   figures: SfsFiguresSource,
   now: () => number = Date.now,
 ): void {
-  let inFlight: Promise<SfsTokenHealthFigures | null> | undefined;
-  const read = (): Promise<SfsTokenHealthFigures | null> => {
+  let inFlight: Promise<SfsAuthHealthFigures | null> | undefined;
+  const read = (): Promise<SfsAuthHealthFigures | null> => {
     inFlight ??= figures()
       .catch(() => null)
       .finally(() => {
@@ -23,7 +23,7 @@ export function registerSfsGauges(
       });
     return inFlight;
   };
-  const gauge = (name: string, help: string, value: (f: SfsTokenHealthFigures) => number) =>
+  const gauge = (name: string, help: string, value: (f: SfsAuthHealthFigures) => number) =>
     new Gauge({
       name,
       help,
@@ -54,4 +54,21 @@ export function registerSfsGauges(
         ? Math.max(0, (now() - f.oldestPendingRevocationAt.getTime()) / 1000)
         : 0,
   );
+  gauge(
+    'sfs_auth_change_feed_lag_seconds',
+    'How far behind the change feed may be (listen: probe round trip; poll: age of the last poll)',
+    (f) => (f.changeFeed.lagMs === null ? NaN : f.changeFeed.lagMs / 1000),
+  );
+  new Gauge({
+    name: 'sfs_auth_change_feed_mode',
+    help: 'Current change feed mode: 1 for the mode in use (listen, poll or degraded), 0 otherwise',
+    labelNames: ['mode'],
+    registers: [registry],
+    async collect() {
+      const current = await read();
+      for (const mode of ['listen', 'poll', 'degraded'] as const) {
+        this.set({ mode }, current ? Number(current.changeFeed.mode === mode) : NaN);
+      }
+    },
+  });
 }

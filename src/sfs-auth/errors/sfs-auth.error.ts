@@ -17,7 +17,8 @@ export type SfsAuthErrorCode =
   | 'SHUTTING_DOWN'
   | 'ADMIN_UNAUTHENTICATED'
   | 'ADMIN_FORBIDDEN'
-  | 'TOKEN_NOT_ACTIVE';
+  | 'TOKEN_NOT_ACTIVE'
+  | 'CHANGE_FEED_UNPROVEN';
 
 /** Identifiers that help find the failing work; never secrets or token material. */
 export interface SfsAuthErrorContext {

@@ -3,6 +3,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { SfsClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
+import { SfsTokenChangeFeed, type SfsChangeFeedStatus } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
 
@@ -12,6 +13,12 @@ export interface SfsHealthCheckOptions {
   readonly timeoutMs?: number;
 }
 
+/** The module-wide figures of {@link SfsAuthHealthIndicator.figures}. */
+export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
+  /** How this instance learns of other instances' revocations, and how far behind it may be. */
+  readonly changeFeed: SfsChangeFeedStatus;
+}
+
 /** Same default as terminus' own database indicators. */
 const DEFAULT_TIMEOUT_MS = 1000;
 
@@ -19,7 +26,9 @@ const DEFAULT_TIMEOUT_MS = 1000;
  * Health of the module for `@nestjs/terminus`: use it inside `HealthCheckService.check`, e.g.
  * `() => sfsHealth.isHealthy()`. Down when the database does not answer, when more refreshes are
  * overdue than `health.maxOverdueRefreshes` allows, or when a revocation has been pending longer
- * than `health.maxRevocationAgeMs`. Results carry counts and ages only, never token material.
+ * than `health.maxRevocationAgeMs`. Results carry counts and ages only, never token material, and
+ * `changeFeed` (mode `listen`, `poll` or `degraded`, and lag): a degraded feed does not make the
+ * module down, since the cache then keeps entries only `cache.degradedTtlMs`.
  * Works whether or not the host imports `TerminusModule`.
  */
 @Injectable()
@@ -28,13 +37,15 @@ export class SfsAuthHealthIndicator {
     @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     private readonly indicators: HealthIndicatorService,
   ) {}
 
   /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
-  figures(): Promise<SfsTokenHealthFigures> {
+  async figures(): Promise<SfsAuthHealthFigures> {
     const now = new Date(this.clock.now());
-    return this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+    const figures = await this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+    return { ...figures, changeFeed: this.feed.status() };
   }
 
   /**
@@ -46,7 +57,7 @@ export class SfsAuthHealthIndicator {
     options: SfsHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult> {
     const session = this.indicators.check(key);
-    let figures: SfsTokenHealthFigures;
+    let figures: SfsAuthHealthFigures;
     try {
       figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
@@ -54,9 +65,10 @@ export class SfsAuthHealthIndicator {
       return session.down({ db: 'down', error: sfsDbErrorCode(error) });
     }
     const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
+    const details = { ...verdict.details, changeFeed: figures.changeFeed };
     return verdict.healthy
-      ? session.up({ ...verdict.details })
-      : session.down({ ...verdict.details, problems: verdict.problems });
+      ? session.up(details)
+      : session.down({ ...details, problems: verdict.problems });
   }
 }
 
