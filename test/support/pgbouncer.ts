@@ -14,6 +14,8 @@ export interface PgBouncerHandle {
   /** The URL of database `name` through PgBouncer (same credentials as the server URL). */
   urlFor(name: string): string;
   stop(): Promise<void>;
+  /** Kills it synchronously (for `process.on('exit')`). */
+  killNow(): void;
 }
 
 /** How to run PgBouncer. */
@@ -68,6 +70,9 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       `pool_mode = ${options.poolMode ?? 'transaction'}`,
       `default_pool_size = ${options.poolSize ?? 20}`,
       'max_client_conn = 2000',
+      // After a failed server login (a restarting server) PgBouncer refuses new clients for this
+      // long; its 15 s default would outlast the restart itself.
+      'server_login_retry = 1',
       'ignore_startup_parameters = extra_float_digits,options,application_name',
       'log_connections = 0',
       'log_disconnections = 0',
@@ -96,6 +101,10 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       return url.toString();
     },
     stop: () => stopGroup(child).finally(() => rmSync(dir, { recursive: true, force: true })),
+    killNow: () => {
+      if (child.pid !== undefined && child.exitCode === null) signal(-child.pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
   try {
     await waitUntilServing(handle.urlFor(server.pathname.slice(1) || 'postgres'), child);

@@ -12,6 +12,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { PgSfsTokenChangeFeed } from '../persistence/pg-token-change.feed';
+import { SfsTokenChangeListeners } from '../persistence/token-change.listeners';
 import type {
   SfsChangeFeedStatus,
   SfsTokenChange,
@@ -45,8 +46,7 @@ export class SfsChangeFeedService
   private readonly settings: SfsAuthResolvedOptions['changeFeed'];
   private readonly listener: PgSfsTokenChangeFeed | null;
   private readonly poller: SfsTokenChangePoller | null;
-  private readonly listeners = new Set<(change: SfsTokenChange) => void>();
-  private readonly resetListeners = new Set<() => void>();
+  private readonly listeners = new SfsTokenChangeListeners(this.logger);
   private proven = false;
   private polling = false;
   private warned = false;
@@ -97,13 +97,11 @@ export class SfsChangeFeedService
   }
 
   subscribe(listener: (change: SfsTokenChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   onReset(listener: () => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
+    return this.listeners.onReset(listener);
   }
 
   async onModuleInit(): Promise<void> {
@@ -146,6 +144,7 @@ export class SfsChangeFeedService
 
   private async probe(): Promise<void> {
     if (!this.listener || this.stopped) return;
+    const listening = this.listener.connected;
     const started = this.clock.now();
     const ok = await this.listener.probe(
       (channel, payload) => this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
@@ -166,9 +165,14 @@ export class SfsChangeFeedService
       // Notifications may have been lost while the round trip was broken.
       this.emitReset();
     } else if (!ok && !this.polling) {
-      if (!this.warned) this.logger.warn(FALLBACK_WARNING);
-      else this.logger.log('token change feed: NOTIFY round trip failed again; polling');
-      this.warned = true;
+      if (!listening) {
+        this.logger.warn('token change feed: the LISTEN connection is down; polling meanwhile');
+      } else if (!this.warned) {
+        this.logger.warn(FALLBACK_WARNING);
+        this.warned = true;
+      } else {
+        this.logger.log('token change feed: NOTIFY round trip failed again; polling');
+      }
       await this.startPolling();
       if (was) this.emitReset();
     }
@@ -194,28 +198,10 @@ export class SfsChangeFeedService
   }
 
   private emit(change: SfsTokenChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error(
-          `token change listener failed for tenant ${change.tenantId}`,
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.emit(change);
   }
 
   private emitReset(): void {
-    for (const listener of this.resetListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.error(
-          'token change reset listener failed',
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.reset();
   }
 }

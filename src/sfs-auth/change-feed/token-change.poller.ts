@@ -98,7 +98,7 @@ export class SfsTokenChangePoller {
         ));
         for (let page = 0; page < MAX_PAGES; page++) {
           const changes = await sfsChangesAfter(sql, cursor.after, cursor.skip, PAGE);
-          for (const change of changes) this.sink.change(change);
+          for (const { tenantId, tokenId } of changes) this.sink.change({ tenantId, tokenId });
           cursor.accept(changes.map((c) => c.seq));
           if (changes.length < PAGE) break;
         }

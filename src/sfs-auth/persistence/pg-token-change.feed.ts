@@ -4,6 +4,7 @@ import { Client, type ClientConfig, type Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import { SFS_TOKEN_CHANGE_CHANNEL } from './event.queries';
 import { sfsListenClientConfig } from './pg-connection-options';
+import { SfsTokenChangeListeners } from './token-change.listeners';
 import type { SfsTokenChange } from './token.store';
 
 /** Reconnect backoff: doubles from `baseMs` up to `maxMs`; each wait is jittered in [½, 1] of it. */
@@ -24,8 +25,7 @@ export class PgSfsTokenChangeFeed {
   /** Reconnect pacing; tests may shorten it before `start()`. */
   backoff: SfsChangeFeedBackoff = { baseMs: 100, maxMs: 5000 };
   private readonly logger = new Logger('SfsAuth');
-  private readonly listeners = new Set<(change: SfsTokenChange) => void>();
-  private readonly resetListeners = new Set<() => void>();
+  private readonly listeners = new SfsTokenChangeListeners(this.logger);
   /** A connection was lost since the last successful LISTEN: notifications may be missing. */
   private missed = false;
   private readonly config: ClientConfig;
@@ -47,14 +47,15 @@ export class PgSfsTokenChangeFeed {
 
   /** Registers a listener; returns its unsubscribe function. */
   subscribe(listener: (change: SfsTokenChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
-  /** Registers a listener for possibly missed changes; returns its unsubscribe function. */
+  /**
+   * Registers a listener for possibly missed changes (called when the connection is lost and again
+   * once it is re-established); returns its unsubscribe function.
+   */
   onReset(listener: () => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
+    return this.listeners.onReset(listener);
   }
 
   /** Starts listening (resolves after the first attempt, connected or not). */
@@ -152,16 +153,7 @@ export class PgSfsTokenChangeFeed {
   }
 
   private reset(): void {
-    for (const listener of this.resetListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.error(
-          'token change reset listener failed',
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.reset();
   }
 
   private dispatch(message: Notification): void {
@@ -175,15 +167,6 @@ export class PgSfsTokenChangeFeed {
     } catch {
       return;
     }
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error(
-          `token change listener failed for tenant ${change.tenantId}`,
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.emit(change);
   }
 }

@@ -48,6 +48,13 @@ async function logoutReachesB(
 const feedWarnings = (log: CapturingLogger) =>
   log.of('warn').filter((line) => line.includes('change feed'));
 
+/** {@link LOGOUTS} logouts of A reaching B, each within the budget; prints median and max. */
+async function measureLogouts(a: TestInstance, b: TestInstance, tenantId: string, label: string) {
+  const latencies: number[] = [];
+  for (let i = 0; i < LOGOUTS; i++) latencies.push(await logoutReachesB(a, b, tenantId, `u${i}`));
+  console.info(summary(label, latencies));
+}
+
 function summary(label: string, latencies: number[]): string {
   const sorted = [...latencies].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)];
@@ -105,43 +112,28 @@ describe('behind PgBouncer in transaction mode', () => {
     }
   });
 
-  it(
-    'with the listen URL on the direct server: LISTEN proven, a logout reaches the other cache within 2 s',
-    async () => {
-      const { a, b, logs, close } = await pair({ changeFeed: { listenUrl: f.database.url } });
+  it.each<[string, 'listen' | 'poll', (directUrl: string) => Partial<SfsAuthModuleOptions>]>([
+    [
+      'with the listen URL on the direct server: LISTEN proven, no warning',
+      'listen',
+      (directUrl) => ({ changeFeed: { listenUrl: directUrl } }),
+    ],
+    ['without a listen URL: auto warns once and polls', 'poll', () => ({})],
+  ])(
+    '%s; a logout reaches the other cache within 2 s',
+    async (_name, mode, options) => {
+      const { a, b, logs, close } = await pair(options(f.database.url));
       try {
-        expect(await feedOf(a)).toMatchObject({ configured: 'auto', mode: 'listen' });
-        expect(await feedOf(b)).toMatchObject({ configured: 'auto', mode: 'listen' });
-        const latencies: number[] = [];
-        for (let i = 0; i < LOGOUTS; i++) {
-          latencies.push(await logoutReachesB(a, b, 't-listen', `u${i}`));
-        }
-        console.info(
-          summary('listen (direct LISTEN URL, DataSource through PgBouncer)', latencies),
-        );
-        for (const log of logs) expect(feedWarnings(log)).toEqual([]);
-      } finally {
-        await close();
-      }
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
-
-  it(
-    'without a listen URL: auto warns once, polls, and a logout reaches the other cache within 2 s',
-    async () => {
-      const { a, b, logs, close } = await pair({});
-      try {
-        expect(await feedOf(a)).toMatchObject({ configured: 'auto', mode: 'poll' });
-        expect(await feedOf(b)).toMatchObject({ configured: 'auto', mode: 'poll' });
-        const latencies: number[] = [];
-        for (let i = 0; i < LOGOUTS; i++) {
-          latencies.push(await logoutReachesB(a, b, 't-poll', `u${i}`));
-        }
-        console.info(summary('poll fallback (auto, everything through PgBouncer)', latencies));
-        for (const log of logs) {
-          expect(feedWarnings(log)).toEqual([expect.stringMatching(/transaction pooler.*polling/)]);
-        }
+        expect(await feedOf(a)).toMatchObject({ configured: 'auto', mode });
+        expect(await feedOf(b)).toMatchObject({ configured: 'auto', mode });
+        const label =
+          mode === 'listen'
+            ? 'listen (direct LISTEN URL, DataSource through PgBouncer)'
+            : 'poll fallback (auto, everything through PgBouncer)';
+        await measureLogouts(a, b, `t-${mode}`, label);
+        const expected =
+          mode === 'listen' ? [] : [expect.stringMatching(/transaction pooler.*polling/)];
+        for (const log of logs) expect(feedWarnings(log)).toEqual(expected);
       } finally {
         await close();
       }
