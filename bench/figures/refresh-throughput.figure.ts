@@ -1,4 +1,4 @@
-import { SfsRefreshWorker } from '../../src';
+import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 import { median } from '../support/stats';

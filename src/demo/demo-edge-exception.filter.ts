@@ -3,7 +3,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { SfsAdminExceptionFilter } from '../index';
 
 /** Paths that answer errors in the admin shape, even when no route handler ran. */
-const ADMIN_SHAPED_PATH = /^\/(sfs\/admin|demo)(\/|\?|$)/;
+const ADMIN_SHAPED_PATH = /^\/(sfs\/admin|demo)(\/|\?|$)/i; // Express routes ignore case
 
 /**
  * The demo host's global filter. A controller's filter never sees errors raised before its handler

@@ -7,8 +7,9 @@ import {
   SfsLoginEvent,
   SfsLogoutEvent,
   SfsTokenService,
-  sfsAdminValidationPipe,
 } from '../index';
+// The admin API's own pipe, reused so the demo's bodies fail exactly like the admin API's.
+import { sfsAdminValidationPipe } from '../sfs-auth/admin/admin-validation.pipe';
 import { DemoLoginDto, DemoLoginResponseDto, DemoLogoutDto } from './demo.dto';
 
 /**

@@ -95,6 +95,32 @@ export class SfsSandbox implements SandboxControlTarget {
     return `https://127.0.0.1:${this.boundPort}`;
   }
 
+  /** The first account's credentials: what a host configures as `apiKey` and `secret`. */
+  get credentials(): { readonly apiKey: string; readonly secret: string } {
+    const { apiKey, secret } = this.accounts[0];
+    return { apiKey, secret };
+  }
+
+  /**
+   * The environment a host's `sfsAuthOptionsFromEnv` needs to talk to this sandbox:
+   * `SFS_BASE_URL`, `SFS_API_KEY`, `SFS_SECRET` (first account) and `SFS_CA_PEM` (its certificate),
+   * e.g. `sfsAuthOptionsFromEnv({ ...sandbox.env(), SFS_ENCRYPTION_KEYS })` in a host's test.
+   */
+  env(): {
+    SFS_BASE_URL: string;
+    SFS_API_KEY: string;
+    SFS_SECRET: string;
+    SFS_CA_PEM: string;
+  } {
+    const { apiKey, secret } = this.credentials;
+    return {
+      SFS_BASE_URL: this.url,
+      SFS_API_KEY: apiKey,
+      SFS_SECRET: secret,
+      SFS_CA_PEM: this.caPem,
+    };
+  }
+
   /** Stops listening and destroys every socket, hanging ones included. Idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {

@@ -5,7 +5,6 @@ import { SfsApiClient } from './client/sfs-api.client';
 import { SfsClock, SfsSystemClock } from './clock/clock';
 import { SfsAuthEventListener } from './events/sfs-auth.listener';
 import { SfsEventPublisher } from './events/sfs-event.publisher';
-import { SFS_HEALTH_PROVIDERS } from './health/health.providers';
 import { SfsAuthHealthIndicator } from './health/sfs-auth.health-indicator';
 import { SFS_METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { resolveSfsAuthOptions } from './options/resolve-sfs-auth-options';
@@ -66,7 +65,7 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     SfsTokenService,
     SfsApiClient,
     SfsAuthEventListener,
-    ...SFS_HEALTH_PROVIDERS,
+    SfsAuthHealthIndicator,
   ],
   exports: [
     SfsTokenService,

@@ -1,14 +1,10 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import {
-  SfsManualClock,
-  SfsRefreshWorker,
-  SfsRevocationWorker,
-  SfsTokenService,
-  type SfsAuthModuleOptions,
-} from '../../src';
-import { SfsSandbox } from '../../src/sandbox';
+import { SfsTokenService, type SfsAuthModuleOptions } from '../../src';
+import { SfsManualClock, SfsSandbox } from '../../src/sandbox';
+import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
+import { SfsRevocationWorker } from '../../src/sfs-auth/scheduling/revocation.worker';
 import { createTestApp, sandboxOptions } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

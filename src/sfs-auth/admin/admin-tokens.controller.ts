@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiResponse,
   ApiTags,
-} from '@nestjs/swagger';
+} from './openapi.decorators';
 import { SfsAdminActor } from './admin-actor.decorator';
 import { SfsAdminExceptionFilter } from './admin-exception.filter';
 import { SfsAdminGuard } from './admin.guard';

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
+import { fieldWithNul, SFS_ADMIN_MAX_BODY_DEPTH, valueTooDeep } from './admin-body.limits';
 
 /** The first failing field of a validation result, with its dotted path. */
 function firstProblem(errors: ValidationError[], parent = ''): { field: string; problem: string } {
@@ -26,6 +27,15 @@ const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 class SfsAdminValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Before class-transformer and class-validator, which recurse: a deep value must not reach them.
+    if (valueTooDeep(value)) {
+      throw new SfsInvalidInputError(
+        metadata.type === 'body' ? 'body' : metadata.type,
+        `must not nest deeper than ${SFS_ADMIN_MAX_BODY_DEPTH} levels`,
+      );
+    }
+    const nul = fieldWithNul(value);
+    if (nul) throw new SfsInvalidInputError(nul, 'must not contain NUL characters');
     if (typeof value === 'object' && value !== null) {
       const reserved = RESERVED_KEYS.find((key) =>
         Object.prototype.hasOwnProperty.call(value, key),

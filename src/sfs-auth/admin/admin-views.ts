@@ -29,10 +29,10 @@ export function sfsTokenRecordView(record: SfsTokenRecord): SfsTokenRecordDto {
   };
 }
 
-/** An audit-trail entry as the admin API shows it. */
-export function sfsTokenEventView(event: SfsTokenEvent): SfsTokenEventDto {
+/** An audit-trail entry as the admin API shows it, under the id `publicId` gives it. */
+export function sfsTokenEventView(event: SfsTokenEvent, publicId: string): SfsTokenEventDto {
   return {
-    id: event.id,
+    id: publicId,
     tenantId: event.tenantId,
     tokenId: event.tokenId,
     type: event.type,

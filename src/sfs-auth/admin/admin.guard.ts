@@ -8,9 +8,8 @@ import {
 import { SfsAdminAccessError } from '../errors/sfs-auth.error';
 import { assertIdentifier } from '../tokens/identifiers';
 import { SfsAdminAuthorizer } from './admin-authorizer';
-
-/** Largest admin request body accepted (the admin API's bodies are a few identifiers). */
-export const SFS_ADMIN_MAX_BODY_BYTES = 4096;
+import { SfsAdminAuthThrottle } from './admin-auth.throttle';
+import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
 /** The slice of an Express request the guard reads and writes. */
 interface AdminHttpRequest {
@@ -21,15 +20,28 @@ interface AdminHttpRequest {
   params?: Record<string, string | undefined>;
   body?: unknown;
   sfsAdminActor?: string;
+  /** Express's client address (honours the host's `trust proxy`). */
+  ip?: string;
+  socket?: { remoteAddress?: string };
+}
+
+/** The client a failed authentication is counted against: its address, as plain text. */
+function clientOf(request: AdminHttpRequest): string {
+  const address = request.ip ?? request.socket?.remoteAddress ?? 'unknown';
+  return address.replace(/[^0-9A-Za-z:.%-]/g, '').slice(0, 64) || 'unknown';
 }
 
 /**
- * Runs before every admin route: rejects oversized bodies, validates the route's tenant id, then
- * asks the {@link SfsAdminAuthorizer} and stores the actor on the request for the audit trail.
+ * Runs before every admin route: rejects oversized bodies, validates the route's tenant id, refuses
+ * a client past its failed-authentication limit, then asks the {@link SfsAdminAuthorizer} (counting
+ * an `unauthenticated` answer against the client) and stores the actor for the audit trail.
  */
 @Injectable()
 export class SfsAdminGuard implements CanActivate {
-  constructor(@Inject(SfsAdminAuthorizer) private readonly authorizer: SfsAdminAuthorizer) {}
+  constructor(
+    @Inject(SfsAdminAuthorizer) private readonly authorizer: SfsAdminAuthorizer,
+    private readonly throttle: SfsAdminAuthThrottle,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AdminHttpRequest>();
@@ -40,6 +52,9 @@ export class SfsAdminGuard implements CanActivate {
     }
     const tenantId = request.params?.tenantId;
     assertIdentifier('tenantId', tenantId);
+    const client = clientOf(request);
+    const wait = this.throttle.retryAfterMs(client);
+    if (wait > 0) throw new SfsAdminAccessError('throttled', tenantId, wait);
     const decision = await this.authorizer.authorize(
       {
         headers: request.headers,
@@ -49,7 +64,10 @@ export class SfsAdminGuard implements CanActivate {
       },
       tenantId,
     );
-    if (!decision.allowed) throw new SfsAdminAccessError(decision.reason, tenantId);
+    if (!decision.allowed) {
+      if (decision.reason === 'unauthenticated') this.throttle.recordFailure(client, tenantId);
+      throw new SfsAdminAccessError(decision.reason, tenantId);
+    }
     request.sfsAdminActor = decision.actor;
     return true;
   }
@@ -59,5 +77,7 @@ function bodyBytes(request: AdminHttpRequest): number {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > 0) return declared;
   if (request.body === undefined || request.body === null) return 0;
+  // Too deep to serialise safely: the validation pipe refuses it (400) once the caller is known.
+  if (valueTooDeep(request.body)) return 0;
   return Buffer.byteLength(JSON.stringify(request.body) ?? '', 'utf8');
 }

@@ -4,7 +4,10 @@ import type { SfsAdminAuthorizer } from './admin-authorizer';
 import { sfsAdminAuthorizerFactory } from './admin.providers';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 
-const withAdmin = (admin: SfsAuthResolvedOptions['admin']) => ({ admin }) as SfsAuthResolvedOptions;
+const withAdmin = (admin: Pick<SfsAuthResolvedOptions['admin'], 'authorizer' | 'keys'>) =>
+  ({
+    admin: { authFailureLimit: 20, authFailureWindowMs: 60_000, ...admin },
+  }) as SfsAuthResolvedOptions;
 
 describe('sfsAdminAuthorizerFactory (admin API enabled)', () => {
   it('refuses to boot without an authorizer or keys, saying how to fix it', () => {

@@ -3,6 +3,9 @@ import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsAdminAuthorizer } from './admin-authorizer';
+import { SfsAdminAuthThrottle } from './admin-auth.throttle';
+import { SfsAdminEdgeInstaller } from './admin-edge.installer';
+import { SfsAdminEventIds } from './admin-event-ids';
 import { SfsAdminCursorCodec } from './admin-cursor.codec';
 import { SfsAdminGuard } from './admin.guard';
 import { SfsAdminTokensController } from './admin-tokens.controller';
@@ -25,7 +28,10 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
     inject: [SFS_AUTH_RESOLVED_OPTIONS],
     useFactory: sfsAdminAuthorizerFactory,
   },
+  SfsAdminAuthThrottle,
+  SfsAdminEdgeInstaller,
   SfsAdminCursorCodec,
+  SfsAdminEventIds,
   SfsAdminGuard,
   SfsTokenAdminService,
 ];

@@ -9,8 +9,9 @@ import { SfsTokenReadModel, type SfsTokenPageAfter } from '../persistence/token-
 import { SfsTokenStore } from '../persistence/token.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SfsTokenMinter } from '../tokens/token-minter';
-import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../tokens/token-record';
+import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../tokens/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
+import { SfsAdminEventIds } from './admin-event-ids';
 import { sfsTenantSummaryView, sfsTokenEventView, sfsTokenRecordView } from './admin-views';
 import type {
   SfsBulkRevokeBodyDto,
@@ -21,6 +22,7 @@ import type {
 import type {
   SfsTenantSummaryDto,
   SfsTokenDetailDto,
+  SfsTokenEventDto,
   SfsTokenEventListDto,
   SfsTokenListDto,
   SfsTokenRecordDto,
@@ -41,6 +43,7 @@ export class SfsTokenAdminService {
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
     private readonly cursors: SfsAdminCursorCodec,
+    private readonly eventIds: SfsAdminEventIds,
     @Inject(SfsClock) private readonly clock: SfsClock,
   ) {}
 
@@ -71,7 +74,7 @@ export class SfsTokenAdminService {
   async get(tenantId: string, tokenId: string): Promise<SfsTokenDetailDto> {
     const record = await this.find(tenantId, tokenId);
     const events = await this.reads.listEvents({ tenantId, tokenId, limit: DETAIL_EVENTS });
-    return { ...sfsTokenRecordView(record), events: events.map(sfsTokenEventView) };
+    return { ...sfsTokenRecordView(record), events: events.map((e) => this.eventView(e)) };
   }
 
   /** The key's active token, minted when there is none (`created` tells which). */
@@ -148,15 +151,24 @@ export class SfsTokenAdminService {
 
   async events(tenantId: string, query: SfsPageQueryDto): Promise<SfsTokenEventListDto> {
     const scope: SfsCursorScope = { list: 'events', tenantId, filter: '' };
-    const afterId = query.cursor ? this.cursors.decode<string>(scope, query.cursor) : undefined;
+    const afterId = query.cursor
+      ? this.eventIds.openPosition(tenantId, this.cursors.decode<unknown>(scope, query.cursor))
+      : undefined;
     const limit = query.limit ?? DEFAULT_LIMIT;
     const events = await this.reads.listEvents({ tenantId, limit: limit + 1, afterId });
     const items = events.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map(sfsTokenEventView),
-      nextCursor: events.length > limit && last ? this.cursors.encode(scope, last.id) : null,
+      items: items.map((e) => this.eventView(e)),
+      nextCursor:
+        events.length > limit && last
+          ? this.cursors.encode(scope, this.eventIds.sealPosition(tenantId, last.id))
+          : null,
     };
+  }
+
+  private eventView(event: SfsTokenEvent): SfsTokenEventDto {
+    return sfsTokenEventView(event, this.eventIds.publicId(event.tenantId, event.id));
   }
 
   private async find(tenantId: string, tokenId: string): Promise<SfsTokenRecord> {

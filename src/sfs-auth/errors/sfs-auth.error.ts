@@ -17,6 +17,7 @@ export type SfsAuthErrorCode =
   | 'SHUTTING_DOWN'
   | 'ADMIN_UNAUTHENTICATED'
   | 'ADMIN_FORBIDDEN'
+  | 'ADMIN_THROTTLED'
   | 'TOKEN_NOT_ACTIVE'
   | 'CHANGE_FEED_UNPROVEN';
 
@@ -96,20 +97,25 @@ export class SfsTokenNotFoundError extends SfsAuthError {
   }
 }
 
-/** An admin request without valid credentials (`unauthenticated`) or for another tenant (`forbidden`). */
+const ADMIN_ACCESS = {
+  unauthenticated: ['ADMIN_UNAUTHENTICATED', () => 'admin credentials are missing or invalid'],
+  forbidden: ['ADMIN_FORBIDDEN', (tenantId: string) => `not an admin of tenant ${tenantId}`],
+  throttled: ['ADMIN_THROTTLED', () => 'too many failed admin authentications; retry later'],
+} as const;
+
+/**
+ * An admin request without valid credentials (`unauthenticated`), for another tenant
+ * (`forbidden`), or from a client past its failed-authentication limit (`throttled`, with
+ * `retryAfterMs`).
+ */
 export class SfsAdminAccessError extends SfsAuthError {
   constructor(
-    readonly reason: 'unauthenticated' | 'forbidden',
+    readonly reason: 'unauthenticated' | 'forbidden' | 'throttled',
     tenantId: string,
+    retryAfterMs?: number,
   ) {
-    super(
-      reason === 'unauthenticated' ? 'ADMIN_UNAUTHENTICATED' : 'ADMIN_FORBIDDEN',
-      reason === 'unauthenticated'
-        ? 'admin credentials are missing or invalid'
-        : `not an admin of tenant ${tenantId}`,
-      false,
-      { tenantId },
-    );
+    const [code, message] = ADMIN_ACCESS[reason];
+    super(code, message(tenantId), reason === 'throttled', { tenantId, retryAfterMs });
   }
 }
 

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { SfsClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
@@ -18,6 +17,16 @@ export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
   /** How this instance learns of other instances' revocations, and how far behind it may be. */
   readonly changeFeed: SfsChangeFeedStatus;
 }
+
+/**
+ * A result in `@nestjs/terminus`' shape (`{ [key]: { status, ...details } }`), assignable to its
+ * `HealthIndicatorResult`: the module builds it itself, so terminus is the host's choice, not a
+ * dependency.
+ */
+export type SfsHealthIndicatorResult = Record<
+  string,
+  { status: 'up' | 'down' } & Record<string, unknown>
+>;
 
 /** Same default as terminus' own database indicators. */
 const DEFAULT_TIMEOUT_MS = 1000;
@@ -38,7 +47,6 @@ export class SfsAuthHealthIndicator {
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
-    private readonly indicators: HealthIndicatorService,
   ) {}
 
   /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
@@ -55,20 +63,22 @@ export class SfsAuthHealthIndicator {
   async isHealthy(
     key = 'sfs-auth',
     options: SfsHealthCheckOptions = {},
-  ): Promise<HealthIndicatorResult> {
-    const session = this.indicators.check(key);
+  ): Promise<SfsHealthIndicatorResult> {
+    const result = (status: 'up' | 'down', details: Record<string, unknown>) => ({
+      [key]: { ...details, status },
+    });
     let figures: SfsAuthHealthFigures;
     try {
       figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
       // A code only: driver messages can contain the connection URL, credentials or SQL.
-      return session.down({ db: 'down', error: sfsDbErrorCode(error) });
+      return result('down', { db: 'down', error: sfsDbErrorCode(error) });
     }
     const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
     const details = { ...verdict.details, changeFeed: figures.changeFeed };
     return verdict.healthy
-      ? session.up(details)
-      : session.down({ ...details, problems: verdict.problems });
+      ? result('up', details)
+      : result('down', { ...details, problems: verdict.problems });
   }
 }
 

@@ -32,6 +32,7 @@ export const SFS_AUTH_DEFAULTS = {
   },
   idleServiceTokenSeconds: 3600,
   maxSessionAgeSeconds: 86400,
+  admin: { authFailureLimit: 20, authFailureWindowMs: 60_000 },
   retention: {
     tokenSeconds: 30 * 86400,
     eventSeconds: 90 * 86400,
@@ -155,7 +156,24 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       1,
       365 * 86400,
     ),
-    admin: { authorizer: options.admin?.authorizer, keys: adminKeys.keys },
+    admin: {
+      authorizer: options.admin?.authorizer,
+      keys: adminKeys.keys,
+      authFailureLimit: int(
+        'admin.authFailureLimit (SFS_ADMIN_AUTH_FAILURE_LIMIT)',
+        options.admin?.authFailureLimit,
+        d.admin.authFailureLimit,
+        1,
+        1_000_000,
+      ),
+      authFailureWindowMs: int(
+        'admin.authFailureWindowMs',
+        options.admin?.authFailureWindowMs,
+        d.admin.authFailureWindowMs,
+        1000,
+        86_400_000,
+      ),
+    },
     retention: {
       enabled: retention.enabled ?? true,
       tokenSeconds: int(

@@ -33,10 +33,15 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     authMode: env('SFS_AUTH_MODE') as SfsAuthMode | undefined,
     environment: env('NODE_ENV'),
     caFile: env('SFS_CA_FILE'),
+    // One-line env files (and CI secrets) often carry a PEM with its newlines escaped.
+    caPem: env('SFS_CA_PEM')?.replace(/\\n/g, '\n'),
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
-    admin: { keys: env('SFS_ADMIN_KEYS') },
+    admin: {
+      keys: env('SFS_ADMIN_KEYS'),
+      authFailureLimit: env('SFS_ADMIN_AUTH_FAILURE_LIMIT'),
+    },
     retention: {
       tokenSeconds: env('SFS_RETENTION_TOKEN_SECONDS'),
       eventSeconds: env('SFS_RETENTION_EVENT_SECONDS'),

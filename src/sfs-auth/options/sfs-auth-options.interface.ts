@@ -41,7 +41,7 @@ export interface SfsAuthModuleOptions {
   authMode?: SfsAuthMode;
   /** The host's `NODE_ENV`; `production` refuses the api-key mode. @default undefined */
   environment?: string;
-  /** Extra PEM CA trusted for SFS TLS, in addition to the system roots. @default undefined */
+  /** Extra PEM CA trusted for SFS TLS, in addition to the system roots (`SFS_CA_PEM`). @default undefined */
   caPem?: string;
   /** Path of a PEM file read at boot, same meaning as `caPem` (`SFS_CA_FILE`). @default undefined */
   caFile?: string;
@@ -117,6 +117,15 @@ export interface SfsAdminOptions {
    * tenant) or a record; keys of at least 16 characters (`SFS_ADMIN_KEYS`).
    */
   keys?: string | Readonly<Record<string, string>>;
+  /**
+   * Failed admin authentications one client (its address as Express reports it, so `trust proxy`
+   * applies) may make within `authFailureWindowMs` before every further admin request from it
+   * answers `429` with `Retry-After` until the window lets it in again. Counted per instance
+   * (`SFS_ADMIN_AUTH_FAILURE_LIMIT`). @default 20
+   */
+  authFailureLimit?: number | string;
+  /** The sliding window of `authFailureLimit`. @default 60000 */
+  authFailureWindowMs?: number | string;
 }
 
 /** Retention of dead rows (revoked, expired, failed) and audit events. */
@@ -199,6 +208,8 @@ export interface SfsAuthResolvedOptions {
     readonly authorizer?: SfsAdminAuthorizer;
     /** Parsed static keys (tenant id or `*` → key). */
     readonly keys: ReadonlyArray<{ tenantId: string; key: string }>;
+    readonly authFailureLimit: number;
+    readonly authFailureWindowMs: number;
   };
   readonly retention: {
     enabled: boolean;

@@ -14,6 +14,7 @@ const MESSAGE_OF_CODE: Readonly<Record<string, RegExp>> = {
   NOT_FOUND: /^Cannot [A-Z]+ \//,
   PAYLOAD_TOO_LARGE: /^(request )?body (is too large|must be at most \d+ bytes|has too many)/,
   UNSUPPORTED_MEDIA_TYPE: /^body .*not supported/,
+  ADMIN_THROTTLED: /^too many failed admin authentications; retry later$/,
 };
 
 /** The code every status must come with (400 and 404 have their own rules). */
@@ -25,6 +26,7 @@ const CODE_OF_STATUS: Readonly<Record<number, readonly string[]>> = {
   409: ['TOKEN_NOT_ACTIVE'],
   413: ['PAYLOAD_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],
+  429: ['ADMIN_THROTTLED'],
 };
 
 /**

@@ -33,6 +33,11 @@ const bad = (field: string, label: string, request: InputRequest = {}): InputCas
   field,
   ...request,
 });
+const unsupported = (label: string, request: InputRequest): InputCase => ({
+  label,
+  status: 415,
+  ...request,
+});
 const q = encodeURIComponent;
 const long = (n: number) => 'a'.repeat(n);
 const json = 'application/json';
@@ -127,9 +132,10 @@ export const INPUT_CASES: Record<AdminRouteName, readonly InputCase[]> = {
     bad('clientKey', 'no body'),
     ...bodyCases('clientKey'),
     bad('subjectId', 'subjectId 5', { body: { clientKey: 'ok', subjectId: 5 } }),
-    bad('clientKey', 'text/plain', { body: 'clientKey=ok', contentType: 'text/plain' }),
-    bad('clientKey', 'XML', { body: '<clientKey>ok</clientKey>', contentType: 'application/xml' }),
-    bad('clientKey', 'form, two values', {
+    // Admin bodies are JSON only: anything else is refused before it is parsed.
+    unsupported('text/plain', { body: 'clientKey=ok', contentType: 'text/plain' }),
+    unsupported('XML', { body: '<clientKey>ok</clientKey>', contentType: 'application/xml' }),
+    unsupported('form, two values', {
       body: 'clientKey=a&clientKey=b',
       contentType: 'application/x-www-form-urlencoded',
     }),

@@ -5,14 +5,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DemoAppModule, type DemoAppOptions } from '../../../src/demo/demo-app.module';
 import { setupDemoApp } from '../../../src/demo/demo-app.setup';
-import {
-  SfsClock,
-  SfsManualClock,
-  SfsRefreshWorker,
-  SfsRevocationWorker,
-  type SfsAuthModuleOptions,
-} from '../../../src';
-import { SfsSandbox } from '../../../src/sandbox';
+import { SfsClock, type SfsAuthModuleOptions } from '../../../src';
+import { SfsManualClock, SfsSandbox } from '../../../src/sandbox';
+import { SfsRefreshWorker } from '../../../src/sfs-auth/scheduling/refresh.worker';
+import { SfsRevocationWorker } from '../../../src/sfs-auth/scheduling/revocation.worker';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { testEncryptionKey } from '../../support/test-app';
 
@@ -29,6 +25,11 @@ const adminKey = (): string => `test_${randomBytes(18).toString('base64url')}`;
 export interface DemoHarnessOptions {
   /** Receives every log of the module compile and the app, all levels. @default no logs */
   readonly logger?: LoggerService;
+  /**
+   * `SFS_ADMIN_AUTH_FAILURE_LIMIT`. Suites that send many bad keys on purpose from one client
+   * keep it out of their way. @default 1000000
+   */
+  readonly adminAuthFailureLimit?: number;
 }
 
 /**
@@ -76,6 +77,7 @@ export class DemoHarness {
       SFS_SECRET: this.sandbox.accounts[0].secret,
       SFS_ENCRYPTION_KEYS: this.encryptionKeys,
       SFS_ADMIN_KEYS: `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all}`,
+      SFS_ADMIN_AUTH_FAILURE_LIMIT: String(this.options.adminAuthFailureLimit ?? 1_000_000),
     };
     let builder = Test.createTestingModule({
       imports: [

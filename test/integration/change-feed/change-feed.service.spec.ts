@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { resolveSfsAuthOptions, SfsManualClock, type SfsChangeFeedOptions } from '../../../src';
+import type { SfsChangeFeedOptions } from '../../../src';
+import { SfsManualClock } from '../../../src/sandbox';
+import { resolveSfsAuthOptions } from '../../../src/sfs-auth/options/resolve-sfs-auth-options';
 import { SfsChangeFeedService } from '../../../src/sfs-auth/change-feed/change-feed.service';
 import { sfsNotifyChanged } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SfsManualClock } from '../../../src';
+import { SfsManualClock } from '../../../src/sandbox';
 import { SfsTokenChangePoller } from '../../../src/sfs-auth/change-feed/token-change.poller';
 import { sfsNotifyChanged } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction, SfsSqlSession } from '../../../src/sfs-auth/persistence/sql-session';

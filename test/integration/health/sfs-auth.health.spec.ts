@@ -3,7 +3,8 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SfsAuthHealthIndicator, SfsManualClock, type SfsAuthModuleOptions } from '../../../src';
+import { SfsAuthHealthIndicator, type SfsAuthModuleOptions } from '../../../src';
+import { SfsManualClock } from '../../../src/sandbox';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import { createTestApp, testEncryptionKey } from '../../support/test-app';
 import {

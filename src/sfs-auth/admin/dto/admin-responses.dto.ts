@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators';
 import type { SfsTokenStatus } from '../../tokens/token-record';
 import { SFS_TOKEN_STATUSES } from './admin-requests.dto';
 
@@ -29,7 +29,8 @@ export class SfsTokenRecordDto {
 
 /** One audit-trail entry. */
 export class SfsTokenEventDto {
-  @ApiProperty({ description: 'Increasing id' }) id!: string;
+  @ApiProperty({ description: 'Opaque id (stable; says nothing of order or of other tenants)' })
+  id!: string;
   @ApiProperty() tenantId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) tokenId!: string | null;
   @ApiProperty({ example: 'issued' }) type!: string;

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../openapi.decorators';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN } from '../../tokens/identifiers';
 

@@ -1,0 +1,71 @@
+/**
+ * The OpenAPI decorators of the admin API. `@nestjs/swagger` is an optional peer: with it, these are
+ * the host's own copy's decorators (so the host's `SwaggerModule` documents the admin routes); without
+ * it, they do nothing and the admin API works the same, undocumented. Typed here rather than with
+ * swagger's types so that the published `.d.ts` files never name a package the host may not have.
+ */
+type OpenApiDecorator = ClassDecorator & MethodDecorator & PropertyDecorator;
+type OpenApiOptions = Record<string, unknown>;
+
+interface OpenApiDecorators {
+  ApiBearerAuth(name?: string): OpenApiDecorator;
+  ApiCreatedResponse(options?: OpenApiOptions): OpenApiDecorator;
+  ApiOkResponse(options?: OpenApiOptions): OpenApiDecorator;
+  ApiOperation(options: OpenApiOptions): OpenApiDecorator;
+  ApiProperty(options?: OpenApiOptions): OpenApiDecorator;
+  ApiPropertyOptional(options?: OpenApiOptions): OpenApiDecorator;
+  ApiResponse(options: OpenApiOptions): OpenApiDecorator;
+  ApiTags(...tags: string[]): OpenApiDecorator;
+}
+
+const NAMES: readonly (keyof OpenApiDecorators)[] = [
+  'ApiBearerAuth',
+  'ApiCreatedResponse',
+  'ApiOkResponse',
+  'ApiOperation',
+  'ApiProperty',
+  'ApiPropertyOptional',
+  'ApiResponse',
+  'ApiTags',
+];
+
+function isMissing(error: unknown, name: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${name}'`)
+  );
+}
+
+/** `@nestjs/swagger`'s decorators, or no-ops when the host does not have the package. */
+export function loadOpenApiDecorators(
+  load: (name: string) => unknown = (name) => require(name), // eslint-disable-line @typescript-eslint/no-require-imports
+): OpenApiDecorators {
+  let swagger: Partial<OpenApiDecorators> = {};
+  try {
+    swagger = load('@nestjs/swagger') as Partial<OpenApiDecorators>;
+  } catch (error) {
+    // Only its absence is expected; a broken install must fail loudly.
+    if (!isMissing(error, '@nestjs/swagger')) throw error;
+  }
+  const noop: OpenApiDecorator = () => undefined;
+  const decorators = {} as Record<
+    keyof OpenApiDecorators,
+    (...args: unknown[]) => OpenApiDecorator
+  >;
+  for (const name of NAMES) {
+    const real = swagger[name] as ((...args: unknown[]) => OpenApiDecorator) | undefined;
+    decorators[name] = typeof real === 'function' ? real : () => noop;
+  }
+  return decorators as unknown as OpenApiDecorators;
+}
+
+export const {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} = loadOpenApiDecorators();

@@ -1,0 +1,224 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { DemoHarness } from '../e2e/support/demo-harness';
+import { seedTenant } from '../e2e/support/tenant-seed';
+import { CapturingLogger } from './support/log-capture';
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: { statusCode?: number; code?: string; field?: string; message?: string };
+}
+
+interface RawRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as given; with `chunked`, in 1 KiB chunks without a Content-Length. */
+  body?: Buffer | string;
+  chunked?: boolean;
+  /** Another loopback address is another client. */
+  localAddress?: string;
+}
+
+/** A request as an attacker sends it: raw bytes, chunked or compressed, from a chosen address. */
+function send(port: number, req: RawRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const body = req.body === undefined ? undefined : Buffer.from(req.body);
+    const headers: Record<string, string> = { ...req.headers };
+    if (body && !req.chunked) headers['content-length'] = String(body.length);
+    const call = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: req.method ?? 'POST',
+        path: req.path,
+        headers,
+        localAddress: req.localAddress,
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: RawResponse['body'];
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = { message: text };
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parsed });
+        });
+      },
+    );
+    // An early answer (413) may close the socket while we still write: the answer is what counts.
+    call.on('error', reject);
+    if (body && req.chunked) {
+      for (let i = 0; i < body.length; i += 1024) call.write(body.subarray(i, i + 1024));
+    } else if (body) call.write(body);
+    call.end();
+  });
+}
+
+const nestedJson = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('admin API hardening: hostile bodies get a 4xx before parsing, key guessing is throttled', () => {
+  const logs = new CapturingLogger();
+  const demo = new DemoHarness({ logger: logs, adminAuthFailureLimit: 20 });
+  let port: number;
+  const acme = '/sfs/admin/tenants/acme';
+
+  beforeAll(async () => {
+    await demo.start('security_hardening');
+    await demo.app.listen(0, '127.0.0.1');
+    port = (demo.app.getHttpServer().address() as { port: number }).port;
+  });
+  afterAll(() => demo.close());
+
+  const auth = () => ({ authorization: `Bearer ${demo.keys.acme}` });
+
+  it('6000 levels of nested JSON, chunked, with no credentials: 413 before parsing, not a 500', async () => {
+    const answer = await send(port, {
+      path: `${acme}/tokens`,
+      headers: JSON_TYPE,
+      body: nestedJson(6000),
+      chunked: true,
+    });
+    // 6000 levels is over 4 KiB: the byte limit answers first, before any parsing.
+    expect(answer.status).toBe(413);
+    expect(answer.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('1800 levels under 4 KiB, with a key: 400 naming the body', async () => {
+    const body = '['.repeat(1800) + ']'.repeat(1800);
+    expect(body.length).toBeLessThan(4096);
+    const answer = await send(port, {
+      path: `${acme}/tokens`,
+      headers: { ...JSON_TYPE, ...auth() },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'body' });
+  });
+
+  it('the demo login with 1800 levels: 400 from the validation pipe, not a 500', async () => {
+    const body = `{"tenantId":"acme","clientKey":"c","userId":${'['.repeat(1800)}${']'.repeat(1800)}}`;
+    const answer = await send(port, { path: '/demo/login', headers: JSON_TYPE, body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('INVALID_INPUT');
+  });
+
+  it('a NUL in the bulk revoke reason: 400 naming `reason`', async () => {
+    const answer = await send(port, {
+      path: `${acme}/tokens/revoke`,
+      headers: { ...JSON_TYPE, ...auth() },
+      body: JSON.stringify({ subjectId: 'nobody', reason: 'a\u0000b' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' });
+  });
+
+  it('90 KB sent gzip-compressed: 415 before a byte is inflated', async () => {
+    const big = JSON.stringify({ clientKey: 'c', padding: 'x'.repeat(90_000) });
+    const answer = await send(port, {
+      path: `${acme}/tokens`,
+      headers: { ...JSON_TYPE, ...auth(), 'content-encoding': 'gzip' },
+      body: gzipSync(big),
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('90 KB sent chunked (no Content-Length): 413 once 4 KiB have arrived', async () => {
+    const answer = await send(port, {
+      path: `${acme}/tokens/revoke`,
+      headers: { ...JSON_TYPE, ...auth() },
+      // Whitespace: small once parsed, so only a limit on the bytes as sent can refuse it.
+      body: `{"subjectId":"nobody"${' '.repeat(90_000)}}`,
+      chunked: true,
+    });
+    expect(answer.status).toBe(413);
+  });
+
+  it('the same limits under /SFS/Admin/... (Express ignores case), in the admin error shape', async () => {
+    const upper = '/SFS/Admin/tenants/acme/tokens';
+    const big = await send(port, {
+      path: upper,
+      headers: { ...JSON_TYPE, ...auth() },
+      body: 'x'.repeat(5000),
+    });
+    expect(big.status).toBe(413);
+    const unknown = await send(port, { method: 'GET', path: '/SFS/ADMIN/nowhere' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  });
+
+  it("audit event ids and cursors say nothing of other tenants' activity", async () => {
+    await seedTenant(demo, 'acme');
+    const page = async (tenant: string, query: string) =>
+      (await demo.http.get(`/sfs/admin/tenants/${tenant}/events?${query}`).set(demo.auth('all')))
+        .body as { items: { id: string }[]; nextCursor: string | null };
+    const first = await page('acme', 'limit=2');
+    const all = await page('acme', 'limit=100');
+    expect(all.items.length).toBeGreaterThanOrEqual(3);
+    for (const event of all.items) expect(event.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // Stable across calls, and the cursor's readable part holds no row number.
+    expect((await page('acme', 'limit=2')).items).toEqual(first.items);
+    const readable = Buffer.from(first.nextCursor!.split('.')[0], 'base64url').toString('utf8');
+    expect(readable).not.toMatch(/"p":"?\d/);
+    // Another tenant's activity between two pages changes nothing of what acme sees.
+    await seedTenant(demo, 'globex');
+    const second = await page('acme', `limit=100&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect([...first.items, ...second.items]).toEqual(all.items);
+    // A cursor of acme's is refused for globex.
+    const misused = await demo.http
+      .get(`/sfs/admin/tenants/globex/events?cursor=${encodeURIComponent(first.nextCursor!)}`)
+      .set(demo.auth('all'));
+    expect(misused.status).toBe(400);
+  });
+
+  it('300 wrong keys in a burst get 429 with Retry-After after 20; another client is unaffected', async () => {
+    const tries: RawResponse[] = [];
+    for (let i = 0; i < 300; i++) {
+      tries.push(
+        await send(port, {
+          method: 'GET',
+          path: `${acme}/tokens`,
+          headers: { authorization: `Bearer wrong-key-${String(i).padStart(12, '0')}` },
+        }),
+      );
+    }
+    const statuses = tries.map((t) => t.status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    expect(Number(tries[299].headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    expect(tries[299].body.code).toBe('ADMIN_THROTTLED');
+
+    // The right key from the throttled client waits too (a correct guess must look the same)...
+    const same = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
+    expect(same.status).toBe(429);
+    // ...while the right key from another client works.
+    const other = await send(port, {
+      method: 'GET',
+      path: `${acme}/tokens`,
+      headers: auth(),
+      localAddress: '127.0.0.2',
+    });
+    expect(other.status).toBe(200);
+
+    // One log line for the window, with the client and tenant, never a key.
+    const lines = logs.lines.filter((l) => l.includes('admin authentication'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/client (::ffff:)?127\.0\.0\.1 failed 20 times .*tenant acme/);
+    expect(logs.lines.some((l) => l.includes('wrong-key-') || l.includes(demo.keys.acme))).toBe(
+      false,
+    );
+
+    // The window slides on the module's clock: a minute later the client may try again.
+    demo.clock.advance(60_000);
+    const later = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
+    expect(later.status).toBe(200);
+  });
+});
