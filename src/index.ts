@@ -10,6 +10,8 @@ export type {
   SfsAuthMode,
   SfsAuthModuleOptions,
   SfsCacheOptions,
+  SfsChangeFeedMode,
+  SfsChangeFeedOptions,
   SfsEncryptionKeyInput,
   SfsRetryOptions,
   SfsWorkerOptions,
@@ -104,8 +106,10 @@ export { SFS_AUTH_MIGRATIONS } from '../migrations';
 // Health.
 export {
   SfsAuthHealthIndicator,
+  type SfsAuthHealthFigures,
   type SfsHealthCheckOptions,
   type SfsHealthIndicatorResult,
 } from './sfs-auth/health/sfs-auth.health-indicator';
+export type { SfsChangeFeedStatus } from './sfs-auth/persistence/token.store';
 export type { SfsHealthDetails, SfsHealthProblem } from './sfs-auth/health/sfs-auth.health-verdict';
 export type { SfsTokenHealthFigures } from './sfs-auth/persistence/token-read.model';

@@ -31,7 +31,7 @@ import { drainRevocations, runStorm } from './scenario';
  * `POST /demo/login`; `tokens` = token keys (tenant, client, user) kept alive; `tenants`.
  *
  * Environment: `CHAOS_PROFILE=ci|full` (default ci), `CHAOS_SET=field=n,...` (profile
- * overrides), `CHAOS_SEED`, `CHAOS_BUILD=auto|always|never`, `CHAOS_PG=auto|embedded`,
+ * overrides), `CHAOS_SEED`, `CHAOS_BUILD=auto|always|never`, `CHAOS_PG=auto|embedded|pgbouncer`,
  * `CHAOS_KEEP=1` (keep logs and evidence; they are kept anyway when the run fails).
  * Prints a table, then `RESULT {json}` last. Exit 1 when expired served, double mints or lost
  * revocations is above 0, or when the run itself failed.
@@ -82,7 +82,8 @@ async function main(): Promise<number> {
     cluster = await DemoCluster.create(
       3,
       {
-        DATABASE_URL: pg.url,
+        DATABASE_URL: pg.appUrl,
+        ...pg.appEnv,
         SFS_BASE_URL: sandbox.url,
         SFS_CA_FILE: caFile,
         SFS_API_KEY: sandbox.accounts[0].apiKey,

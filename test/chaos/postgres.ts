@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { findFreePort, startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
+import { startPgBouncer } from '../support/pgbouncer';
 
 const run = promisify(execFile);
 const PGBIN = '/usr/lib/postgresql/15/bin';
 
 /** A throwaway PostgreSQL server the chaos driver can stop and start again on the same port. */
 export interface ChaosPostgres {
-  /** `postgres://` URL of the `postgres` database. */
+  /** `postgres://` URL of the `postgres` database (direct: the driver's own queries use it). */
   readonly url: string;
+  /** The URL the app instances get as `DATABASE_URL` (PgBouncer's, with `CHAOS_PG=pgbouncer`). */
+  readonly appUrl: string;
+  /** More environment for the app instances (the change feed's settings behind PgBouncer). */
+  readonly appEnv: Readonly<Record<string, string>>;
   /** What it is, for the report. */
   readonly describe: string;
   /** Fast shutdown (running transactions are aborted); resolves once it is down. */
@@ -29,13 +34,56 @@ export interface ChaosPostgres {
  * Debian's PostgreSQL 15 in a throwaway cluster run as `postgres` (as `.ci/run` does) when this
  * process is root and the binaries exist, else the embedded PostgreSQL (persistent, so it can be
  * stopped and started) in a temporary directory. `CHAOS_PG=embedded` forces the latter.
+ * `CHAOS_PG=pgbouncer` puts Debian's PgBouncer in transaction mode in front of either: the app
+ * instances reach the database only through it (see {@link behindPgBouncer}).
  */
 export async function startChaosPostgres(
   choice = process.env.CHAOS_PG ?? 'auto',
 ): Promise<ChaosPostgres> {
+  if (!['auto', 'embedded', 'pgbouncer'].includes(choice)) {
+    throw new Error(
+      `CHAOS_PG must be 'auto', 'embedded' or 'pgbouncer' (got ${JSON.stringify(choice)})`,
+    );
+  }
   const debian = choice !== 'embedded' && userInfo().uid === 0 && existsSync(join(PGBIN, 'pg_ctl'));
   const owner = debian ? postgresUser() : null;
-  return owner ? startDebian(owner) : startEmbedded();
+  const server = owner ? await startDebian(owner) : await startEmbedded();
+  return choice === 'pgbouncer' ? behindPgBouncer(server) : server;
+}
+
+/** Poll interval of the instances behind PgBouncer: see {@link behindPgBouncer}. */
+const POOLED_POLL_INTERVAL_MS = 500;
+
+/**
+ * The server behind PgBouncer (transaction mode, enough server connections for the three
+ * instances' pools). The instances get no listen URL, so their change feeds prove that LISTEN
+ * through the pooler receives nothing and fall back to polling, every 500 ms: the serve judge
+ * allows 1 s between a revocation and the last serve of the token, and a poll every 1 s (the
+ * default) leaves no room for the poll itself. The database restart goes on behind PgBouncer.
+ */
+async function behindPgBouncer(server: ChaosPostgres): Promise<ChaosPostgres> {
+  let bouncer;
+  try {
+    bouncer = await startPgBouncer({ serverUrl: server.url, poolSize: 160 });
+  } catch (error) {
+    await server.destroy();
+    throw error;
+  }
+  const pooled = bouncer;
+  return {
+    ...server,
+    appUrl: pooled.urlFor('postgres'),
+    appEnv: { SFS_CHANGE_FEED_POLL_INTERVAL_MS: String(POOLED_POLL_INTERVAL_MS) },
+    describe: `${server.describe}, behind PgBouncer 1.18 (transaction mode) on port ${pooled.port}`,
+    destroy: async () => {
+      await pooled.stop().catch(() => undefined);
+      await server.destroy();
+    },
+    destroySync: () => {
+      pooled.killNow();
+      server.destroySync();
+    },
+  };
 }
 
 /** Uid and gid of the `postgres` user, or null when there is none. */
@@ -64,6 +112,8 @@ async function startDebian(owner: { uid: number; gid: number }): Promise<ChaosPo
   let destroyed: Promise<void> | undefined;
   const handle: ChaosPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    appUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    appEnv: {},
     describe: `Debian PostgreSQL 15, throwaway cluster on port ${port}`,
     stop: async () => {
       await pgCtl('-m', 'fast', '-w', 'stop');
@@ -109,6 +159,8 @@ async function startEmbedded(): Promise<ChaosPostgres> {
   let destroyed: Promise<void> | undefined;
   return {
     url: server.url,
+    appUrl: server.url,
+    appEnv: {},
     describe: `embedded PostgreSQL on port ${port}`,
     stop: async () => {
       await server.stop();

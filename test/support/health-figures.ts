@@ -1,13 +1,14 @@
-import type { SfsTokenHealthFigures } from '../../src';
+import type { SfsAuthHealthFigures } from '../../src';
 
 /** Figures of a module with some of everything; the oldest revocation pending for 90 s at `NOW`. */
-export const SAMPLE_FIGURES: SfsTokenHealthFigures = {
+export const SAMPLE_FIGURES: SfsAuthHealthFigures = {
   overdueRefreshes: 3,
   pendingRevocations: 2,
   oldestPendingRevocationAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)),
   failedRevocations: 1,
   failedTokens: 4,
   activeTokens: 120,
+  changeFeed: { configured: 'auto', mode: 'poll', lagMs: 750 },
 };
 
 /** The time the sample figures are read at. */

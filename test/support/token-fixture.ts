@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { SfsTokenService, type SfsAuthModuleOptions } from '../../src';
@@ -42,11 +42,16 @@ export class TokenFixture {
     this.options = sandboxOptions(this.sandbox, extra);
   }
 
-  async addInstance(extra: Partial<SfsAuthModuleOptions> = {}): Promise<TestInstance> {
+  /** A new instance; `via` reaches the database another way (e.g. through PgBouncer). */
+  async addInstance(
+    extra: Partial<SfsAuthModuleOptions> = {},
+    via: { databaseUrl?: string; logger?: LoggerService } = {},
+  ): Promise<TestInstance> {
     const app = await createTestApp({
-      databaseUrl: this.database.url,
+      databaseUrl: via.databaseUrl ?? this.database.url,
       options: { ...this.options, ...extra },
       clock: this.clock,
+      logger: via.logger,
     });
     const instance: TestInstance = {
       app,

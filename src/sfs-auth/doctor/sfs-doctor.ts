@@ -235,10 +235,10 @@ async function databaseSteps(
   if (tables.status === 'ok' && options) {
     await run.step('key ring', () => withPg(url, (c) => checkKeyRing(c, options)));
   } else run.skip('key ring', options ? 'the tables are missing' : 'the options are invalid');
-  const mode = env.SFS_CHANGE_FEED_MODE ?? 'auto';
-  await run.step('change feed', () =>
-    checkChangeFeed(url, env.SFS_LISTEN_DATABASE_URL ?? url, mode),
-  );
+  // The resolved options when they resolve (the module's own rules), else the raw variables.
+  const mode = options?.changeFeed.mode ?? env.SFS_CHANGE_FEED_MODE ?? 'auto';
+  const listenUrl = (options ? options.changeFeed.listenUrl : env.SFS_LISTEN_DATABASE_URL) ?? url;
+  await run.step('change feed', () => checkChangeFeed(url, listenUrl, mode));
 }
 
 function safeUrl(value: string | undefined): URL | undefined {

@@ -18,7 +18,8 @@ export type SfsAuthErrorCode =
   | 'ADMIN_UNAUTHENTICATED'
   | 'ADMIN_FORBIDDEN'
   | 'ADMIN_THROTTLED'
-  | 'TOKEN_NOT_ACTIVE';
+  | 'TOKEN_NOT_ACTIVE'
+  | 'CHANGE_FEED_UNPROVEN';
 
 /** Identifiers that help find the failing work; never secrets or token material. */
 export interface SfsAuthErrorContext {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
+import { SfsTokenChangeFeed, type SfsChangeFeedStatus } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
 
@@ -9,6 +10,12 @@ import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
 export interface SfsHealthCheckOptions {
   /** Longest wait for the database before reporting it down (`error: 'TIMEOUT'`). @default 1000 */
   readonly timeoutMs?: number;
+}
+
+/** The module-wide figures of {@link SfsAuthHealthIndicator.figures}. */
+export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
+  /** How this instance learns of other instances' revocations, and how far behind it may be. */
+  readonly changeFeed: SfsChangeFeedStatus;
 }
 
 /**
@@ -28,7 +35,9 @@ const DEFAULT_TIMEOUT_MS = 1000;
  * Health of the module for `@nestjs/terminus`: use it inside `HealthCheckService.check`, e.g.
  * `() => sfsHealth.isHealthy()`. Down when the database does not answer, when more refreshes are
  * overdue than `health.maxOverdueRefreshes` allows, or when a revocation has been pending longer
- * than `health.maxRevocationAgeMs`. Results carry counts and ages only, never token material.
+ * than `health.maxRevocationAgeMs`. Results carry counts and ages only, never token material, and
+ * `changeFeed` (mode `listen`, `poll` or `degraded`, and lag): a degraded feed does not make the
+ * module down, since the cache then keeps entries only `cache.degradedTtlMs`.
  * Works whether or not the host imports `TerminusModule`.
  */
 @Injectable()
@@ -37,12 +46,14 @@ export class SfsAuthHealthIndicator {
     @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
   ) {}
 
   /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
-  figures(): Promise<SfsTokenHealthFigures> {
+  async figures(): Promise<SfsAuthHealthFigures> {
     const now = new Date(this.clock.now());
-    return this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+    const figures = await this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+    return { ...figures, changeFeed: this.feed.status() };
   }
 
   /**
@@ -56,7 +67,7 @@ export class SfsAuthHealthIndicator {
     const result = (status: 'up' | 'down', details: Record<string, unknown>) => ({
       [key]: { ...details, status },
     });
-    let figures: SfsTokenHealthFigures;
+    let figures: SfsAuthHealthFigures;
     try {
       figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
@@ -64,9 +75,10 @@ export class SfsAuthHealthIndicator {
       return result('down', { db: 'down', error: sfsDbErrorCode(error) });
     }
     const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
+    const details = { ...verdict.details, changeFeed: figures.changeFeed };
     return verdict.healthy
-      ? result('up', { ...verdict.details })
-      : result('down', { ...verdict.details, problems: verdict.problems });
+      ? result('up', details)
+      : result('down', { ...details, problems: verdict.problems });
   }
 }
 

@@ -1,14 +1,20 @@
-import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+import type { SfsAuthHealthFigures } from '../health/sfs-auth.health-indicator';
 
 /** Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`). */
-export type SfsFiguresSource = () => Promise<SfsTokenHealthFigures>;
+export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;
 
-/** The gauges every adapter publishes, from one figures read: name suffix, help, value. */
+/** The change-feed modes the mode gauge reports (1 for the one in use, 0 for the others). */
+export const SFS_CHANGE_FEED_MODES = ['listen', 'poll', 'degraded'] as const;
+
+/**
+ * The gauges every adapter publishes, from one figures read: name suffix, help, value (NaN: no
+ * value, e.g. a change feed that has not measured its lag yet).
+ */
 export const SFS_FIGURE_GAUGES: readonly {
   readonly name: string;
   readonly help: string;
   readonly unit?: 's';
-  readonly value: (figures: SfsTokenHealthFigures, now: number) => number;
+  readonly value: (figures: SfsAuthHealthFigures, now: number) => number;
 }[] = [
   {
     name: 'overdue_refreshes',
@@ -36,6 +42,12 @@ export const SFS_FIGURE_GAUGES: readonly {
         ? Math.max(0, (now - f.oldestPendingRevocationAt.getTime()) / 1000)
         : 0,
   },
+  {
+    name: 'change_feed_lag',
+    help: 'How far behind the change feed may be (listen: probe round trip; poll: age of the last poll)',
+    unit: 's',
+    value: (f) => (f.changeFeed.lagMs === null ? NaN : f.changeFeed.lagMs / 1000),
+  },
 ];
 
 /**
@@ -44,8 +56,8 @@ export const SFS_FIGURE_GAUGES: readonly {
  */
 export function sharedFiguresRead(
   source: SfsFiguresSource,
-): () => Promise<SfsTokenHealthFigures | null> {
-  let inFlight: Promise<SfsTokenHealthFigures | null> | undefined;
+): () => Promise<SfsAuthHealthFigures | null> {
+  let inFlight: Promise<SfsAuthHealthFigures | null> | undefined;
   return () => {
     inFlight ??= source()
       .catch(() => null)

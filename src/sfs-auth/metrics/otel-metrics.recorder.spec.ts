@@ -76,6 +76,16 @@ describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
     expect(gauge('failed_revocations')).toBe(1);
     expect(gauge('failed_tokens')).toBe(4);
     expect(gauge('oldest_pending_revocation_age')).toBe(90);
+    expect(gauge('change_feed_lag')).toBe(0.75);
+    expect(
+      seen
+        .filter((p) => p.name === 'sfs_auth.change_feed.mode')
+        .map((p) => [p.attributes['sfs_auth.mode'], p.value]),
+    ).toEqual([
+      ['listen', 0],
+      ['poll', 1],
+      ['degraded', 0],
+    ]);
     expect(reads).toBe(1);
   });
 

@@ -1,4 +1,9 @@
-import { SFS_FIGURE_GAUGES, sharedFiguresRead, type SfsFiguresSource } from './figures-source';
+import {
+  SFS_CHANGE_FEED_MODES,
+  SFS_FIGURE_GAUGES,
+  sharedFiguresRead,
+  type SfsFiguresSource,
+} from './figures-source';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
@@ -67,7 +72,8 @@ export function sfsOtelApiAvailable(): boolean {
  * `http.response.status_code` or `error.type`, `sfs.call`), `sfs_auth.operations` (counter;
  * `sfs_auth.operation`, `sfs_auth.outcome`), and gauges `sfs_auth.overdue_refreshes`,
  * `sfs_auth.pending_revocations`, `sfs_auth.failed_revocations`, `sfs_auth.failed_tokens`,
- * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s). No attribute holds token
+ * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s), `sfs_auth.change_feed_lag`
+ * (s) and `sfs_auth.change_feed.mode` (`sfs_auth.mode`). No attribute holds token
  * material. Without an SDK registered the API records nothing, at no cost worth measuring.
  */
 export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
@@ -128,14 +134,22 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
         ...(gauge.unit ? { unit: gauge.unit } : {}),
       }),
     }));
+    const mode = this.meter.createObservableGauge('sfs_auth.change_feed.mode', {
+      description: 'Change feed mode in use: 1 for it (listen, poll or degraded), 0 for the others',
+    });
     this.meter.addBatchObservableCallback(
       async (result) => {
         const figures = await read();
         if (!figures) return;
-        for (const { gauge, observable } of gauges)
-          result.observe(observable, gauge.value(figures, now()));
+        for (const { gauge, observable } of gauges) {
+          const value = gauge.value(figures, now());
+          if (!Number.isNaN(value)) result.observe(observable, value);
+        }
+        for (const name of SFS_CHANGE_FEED_MODES) {
+          result.observe(mode, Number(figures.changeFeed.mode === name), { 'sfs_auth.mode': name });
+        }
       },
-      gauges.map((g) => g.observable),
+      [...gauges.map((g) => g.observable), mode],
     );
   }
 }

@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
 import { SAMPLE_FIGURES, SAMPLE_FIGURES_NOW } from '../../../test/support/health-figures';
-import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+import type { SfsAuthHealthFigures } from '../health/sfs-auth.health-indicator';
 import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
 
 const registerSfsGauges = (
   registry: Registry,
-  source: () => Promise<SfsTokenHealthFigures>,
+  source: () => Promise<SfsAuthHealthFigures>,
   clock: () => number,
 ) => new SfsPrometheusMetricsRecorder({ registry, now: clock }).observeFigures(source);
 
@@ -24,6 +24,10 @@ describe('SfsPrometheusMetricsRecorder gauges (observeFigures)', () => {
     expect(text).toContain('\nsfs_auth_failed_tokens 4\n');
     expect(text).toContain('\nsfs_auth_active_tokens 120\n');
     expect(text).toContain('\nsfs_auth_oldest_pending_revocation_age_seconds 90\n');
+    expect(text).toContain('\nsfs_auth_change_feed_lag_seconds 0.75\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="listen"} 0\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="poll"} 1\n');
+    expect(text).toContain('\nsfs_auth_change_feed_mode{mode="degraded"} 0\n');
     expect(reads).toBe(1);
     await registry.metrics();
     expect(reads).toBe(2);

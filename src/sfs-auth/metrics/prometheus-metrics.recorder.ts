@@ -1,4 +1,9 @@
-import { SFS_FIGURE_GAUGES, sharedFiguresRead, type SfsFiguresSource } from './figures-source';
+import {
+  SFS_CHANGE_FEED_MODES,
+  SFS_FIGURE_GAUGES,
+  sharedFiguresRead,
+  type SfsFiguresSource,
+} from './figures-source';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
@@ -39,7 +44,8 @@ export interface SfsPrometheusMetricsOptions {
  * `sfs_auth_operations_total{operation,outcome}`, `sfs_auth_sfs_call_duration_seconds{call,status}`
  * (status 0: no answer) and, once the module passes its figures, the gauges
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
- * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`.
+ * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
+ * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
  */
 export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private readonly prom: PromClient;
@@ -100,5 +106,17 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
         },
       });
     }
+    new this.prom.Gauge({
+      name: 'sfs_auth_change_feed_mode',
+      help: 'Change feed mode in use: 1 for it (listen, poll or degraded), 0 for the others',
+      labelNames: ['mode'],
+      registers: [this.registry],
+      async collect(this: { set(labels: Record<string, string>, value: number): void }) {
+        const figures = await read();
+        for (const mode of SFS_CHANGE_FEED_MODES) {
+          this.set({ mode }, figures ? Number(figures.changeFeed.mode === mode) : NaN);
+        }
+      },
+    });
   }
 }

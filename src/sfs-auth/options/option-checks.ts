@@ -77,3 +77,34 @@ export function authMode(problems: Problems, options: SfsAuthModuleOptions): 'to
   }
   return mode;
 }
+
+export function changeFeedMode(
+  problems: Problems,
+  value: string | undefined,
+): 'auto' | 'listen' | 'poll' {
+  const mode = value?.trim() || 'auto';
+  if (mode === 'auto' || mode === 'listen' || mode === 'poll') return mode;
+  problems.push(
+    `changeFeed.mode (SFS_CHANGE_FEED_MODE) must be 'auto', 'listen' or 'poll' (got ${JSON.stringify(value)})`,
+  );
+  return 'auto';
+}
+
+/** A postgres:// URL, checked without ever echoing it (it usually holds a password). */
+export function listenUrl(problems: Problems, value: string | undefined): string | undefined {
+  const raw = value?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    problems.push(
+      'changeFeed.listenUrl (SFS_LISTEN_DATABASE_URL) must be a postgres:// or postgresql:// URL',
+    );
+    return undefined;
+  }
+  return raw;
+}

@@ -191,4 +191,52 @@ describe('sfsAuthOptionsFromEnv', () => {
     expect(options.admin).toEqual({ keys: '*=abc' });
     expect(options.retention).toEqual({ tokenSeconds: '60', eventSeconds: '120' });
   });
+
+  it('maps and resolves the change feed variables, with their defaults', () => {
+    expect(resolveSfsAuthOptions(valid).changeFeed).toEqual({
+      listenUrl: undefined,
+      mode: 'auto',
+      pollIntervalMs: 1000,
+      probeIntervalMs: 60_000,
+      probeTimeoutMs: 1000,
+    });
+    const listen = 'postgres://app:pw@db.internal:5432/app';
+    const options = sfsAuthOptionsFromEnv({
+      ...valid,
+      SFS_API_KEY: 'k',
+      SFS_SECRET: 's',
+      SFS_ENCRYPTION_KEYS: key(),
+      SFS_LISTEN_DATABASE_URL: listen,
+      SFS_CHANGE_FEED_MODE: 'poll',
+      SFS_CHANGE_FEED_POLL_INTERVAL_MS: '250',
+    });
+    expect(resolveSfsAuthOptions(options).changeFeed).toMatchObject({
+      listenUrl: listen,
+      mode: 'poll',
+      pollIntervalMs: 250,
+    });
+  });
+
+  it('reports a bad change feed mode, interval and listen URL together, never echoing the URL', () => {
+    const found = problems(() =>
+      resolveSfsAuthOptions({
+        ...valid,
+        changeFeed: {
+          mode: 'sometimes' as 'auto',
+          pollIntervalMs: 0,
+          listenUrl: 'mysql://root:hunter2@db/x',
+        },
+      }),
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^changeFeed\.listenUrl \(SFS_LISTEN_DATABASE_URL\) must be a postgres/,
+      ),
+      expect.stringMatching(
+        /^changeFeed\.mode \(SFS_CHANGE_FEED_MODE\) must be 'auto', 'listen' or 'poll'/,
+      ),
+      expect.stringMatching(/^changeFeed\.pollIntervalMs \(SFS_CHANGE_FEED_POLL_INTERVAL_MS\)/),
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
 });

@@ -2,7 +2,16 @@ import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { parseEncryptionKeys } from '../crypto/encryption-keys';
 import { parseAdminKeys } from '../admin/admin-keys';
 import type { SfsAuthModuleOptions, SfsAuthResolvedOptions } from './sfs-auth-options.interface';
-import { authMode, baseUrl, caPem, credentials, integer, type Problems } from './option-checks';
+import {
+  authMode,
+  baseUrl,
+  caPem,
+  changeFeedMode,
+  credentials,
+  integer,
+  listenUrl,
+  type Problems,
+} from './option-checks';
 
 /** Defaults applied once, here. */
 export const SFS_AUTH_DEFAULTS = {
@@ -31,6 +40,7 @@ export const SFS_AUTH_DEFAULTS = {
     intervalMs: 3_600_000,
   },
   health: { overdueAfterMs: 60_000, maxOverdueRefreshes: 0, maxRevocationAgeMs: 600_000 },
+  changeFeed: { mode: 'auto', pollIntervalMs: 1000, probeIntervalMs: 60_000, probeTimeoutMs: 1000 },
 } as const;
 
 /**
@@ -49,6 +59,7 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
   const workers = options.workers ?? {};
   const retention = options.retention ?? {};
   const health = options.health ?? {};
+  const feed = options.changeFeed ?? {};
   const adminKeys = parseAdminKeys(options.admin?.keys);
   problems.push(...adminKeys.problems);
   const int = (
@@ -212,6 +223,31 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       ),
     },
     metrics: options.metrics,
+    changeFeed: {
+      listenUrl: listenUrl(problems, feed.listenUrl),
+      mode: changeFeedMode(problems, feed.mode),
+      pollIntervalMs: int(
+        'changeFeed.pollIntervalMs (SFS_CHANGE_FEED_POLL_INTERVAL_MS)',
+        feed.pollIntervalMs,
+        d.changeFeed.pollIntervalMs,
+        10,
+        60_000,
+      ),
+      probeIntervalMs: int(
+        'changeFeed.probeIntervalMs',
+        feed.probeIntervalMs,
+        d.changeFeed.probeIntervalMs,
+        100,
+        86_400_000,
+      ),
+      probeTimeoutMs: int(
+        'changeFeed.probeTimeoutMs',
+        feed.probeTimeoutMs,
+        d.changeFeed.probeTimeoutMs,
+        10,
+        60_000,
+      ),
+    },
   };
   if (problems.length > 0) throw new SfsAuthConfigError(problems);
   return resolved;

@@ -1,4 +1,8 @@
-import type { SfsAuthMode, SfsAuthModuleOptions } from './sfs-auth-options.interface';
+import type {
+  SfsAuthMode,
+  SfsAuthModuleOptions,
+  SfsChangeFeedMode,
+} from './sfs-auth-options.interface';
 
 /** Anything that reads configuration by name: `@nestjs/config`'s `ConfigService`, or a plain record. */
 export type SfsEnvSource =
@@ -41,6 +45,11 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     retention: {
       tokenSeconds: env('SFS_RETENTION_TOKEN_SECONDS'),
       eventSeconds: env('SFS_RETENTION_EVENT_SECONDS'),
+    },
+    changeFeed: {
+      listenUrl: env('SFS_LISTEN_DATABASE_URL'),
+      mode: env('SFS_CHANGE_FEED_MODE') as SfsChangeFeedMode | undefined,
+      pollIntervalMs: env('SFS_CHANGE_FEED_POLL_INTERVAL_MS'),
     },
   };
 }

@@ -75,6 +75,37 @@ export interface SfsAuthModuleOptions {
   health?: SfsHealthOptions;
   /** Where the module reports counters and SFS call latencies. @default no-op */
   metrics?: SfsMetricsRecorder;
+  /** How instances learn of each other's revocations (cache invalidation). */
+  changeFeed?: SfsChangeFeedOptions;
+}
+
+/** `auto` (prove LISTEN works, else poll), `listen` or `poll`. */
+export type SfsChangeFeedMode = 'auto' | 'listen' | 'poll';
+
+/**
+ * Cross-instance cache invalidation. Behind a transaction pooler (PgBouncer, Supavisor, RDS Proxy)
+ * a LISTEN through the pooler receives nothing: give `listenUrl` (direct or session mode), or let
+ * `auto` fall back to polling the change sequence.
+ */
+export interface SfsChangeFeedOptions {
+  /**
+   * PostgreSQL URL of the session connection that LISTENs (`SFS_LISTEN_DATABASE_URL`): a direct
+   * or session-mode endpoint. @default the host DataSource's connection options
+   */
+  listenUrl?: string;
+  /**
+   * `auto`: LISTEN, proven at boot and every `probeIntervalMs` by a NOTIFY sent through the
+   * DataSource; while unproven, poll (one warning). `listen`: LISTEN only; the boot fails when the
+   * round trip is not proven. `poll`: poll only, no LISTEN connection (`SFS_CHANGE_FEED_MODE`).
+   * @default 'auto'
+   */
+  mode?: SfsChangeFeedMode;
+  /** How often the change sequence is polled (`SFS_CHANGE_FEED_POLL_INTERVAL_MS`). @default 1000 */
+  pollIntervalMs?: number | string;
+  /** How often `auto` and `listen` re-prove the NOTIFY round trip. @default 60000 */
+  probeIntervalMs?: number | string;
+  /** How long a probe waits for its NOTIFY to come back. @default 1000 */
+  probeTimeoutMs?: number | string;
 }
 
 /** Tenant admin REST API. */
@@ -193,4 +224,11 @@ export interface SfsAuthResolvedOptions {
     maxRevocationAgeMs: number;
   };
   readonly metrics?: SfsMetricsRecorder;
+  readonly changeFeed: {
+    readonly listenUrl?: string;
+    readonly mode: SfsChangeFeedMode;
+    readonly pollIntervalMs: number;
+    readonly probeIntervalMs: number;
+    readonly probeTimeoutMs: number;
+  };
 }

@@ -12,10 +12,17 @@ const INSERT_EVENTS = `
     $7::timestamptz[]
   )`;
 
-const NOTIFY = `
+// One row per change in the change sequence (polled by instances that cannot LISTEN), and the
+// same change announced to the instances that LISTEN.
+const RECORD_AND_NOTIFY = `
+  WITH c AS (
+    INSERT INTO sfs_token_change (tenant_id, token_id)
+    SELECT * FROM unnest($1::varchar[], $2::uuid[])
+    RETURNING tenant_id, token_id
+  )
   SELECT pg_notify('${SFS_TOKEN_CHANGE_CHANNEL}',
                    json_build_object('tenantId', c.tenant_id, 'tokenId', c.token_id)::text)
-  FROM unnest($1::text[], $2::text[]) AS c(tenant_id, token_id)`;
+  FROM c`;
 
 /** Appends audit events (one statement, however many). */
 export async function sfsAppendEvents(
@@ -35,13 +42,14 @@ export async function sfsAppendEvents(
 }
 
 /**
- * Tells every instance that these tokens may no longer be served. Inside the caller's
- * transaction, so PostgreSQL delivers it only if (and once) the change commits.
+ * Tells every instance that these tokens may no longer be served: appends them to the change
+ * sequence and NOTIFYs. Inside the caller's transaction, so both happen only if (and once) the
+ * change commits.
  */
 export async function sfsNotifyChanged(
   sql: SfsSqlSession,
   tokens: ReadonlyArray<{ tenantId: string; tokenId: string }>,
 ): Promise<void> {
   if (tokens.length === 0) return;
-  await sql.run(NOTIFY, [tokens.map((t) => t.tenantId), tokens.map((t) => t.tokenId)]);
+  await sql.run(RECORD_AND_NOTIFY, [tokens.map((t) => t.tenantId), tokens.map((t) => t.tokenId)]);
 }

@@ -3,7 +3,7 @@ import { SfsKeyRing } from '../crypto/key-ring';
 import { SfsTokenCipher } from '../crypto/token-cipher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
+import { SfsChangeFeedService } from '../change-feed/change-feed.service';
 import { SfsTokenReadModel } from './token-read.model';
 import { SfsTokenRetentionStore } from './token-retention.store';
 import { SfsTokenChangeFeed, SfsTokenStore } from './token.store';
@@ -19,8 +19,8 @@ export const SFS_PERSISTENCE_PROVIDERS: Provider[] = [
   { provide: SfsTokenStore, useClass: TypeOrmSfsTokenStore },
   { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
   { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },
-  PgSfsTokenChangeFeed,
-  { provide: SfsTokenChangeFeed, useExisting: PgSfsTokenChangeFeed },
+  SfsChangeFeedService,
+  { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },
   {
     provide: SfsKeyRing,
     inject: [SFS_AUTH_RESOLVED_OPTIONS],

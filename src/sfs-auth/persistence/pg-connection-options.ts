@@ -24,3 +24,24 @@ export function sfsPgClientConfig(options: DataSourceOptions): ClientConfig {
     ...((options.extra as Record<string, unknown> | undefined) ?? {}),
   };
 }
+
+/**
+ * Settings of the change feed's LISTEN connection: the DataSource's own (TLS, timeouts, `extra`)
+ * pointed at `listenUrl` when given, so that only the endpoint differs.
+ */
+export function sfsListenClientConfig(
+  options: DataSourceOptions,
+  listenUrl: string | undefined,
+): ClientConfig {
+  const base = sfsPgClientConfig(options);
+  if (!listenUrl) return base;
+  return {
+    ...base,
+    connectionString: listenUrl,
+    host: undefined,
+    port: undefined,
+    user: undefined,
+    password: undefined,
+    database: undefined,
+  };
+}

@@ -1,16 +1,11 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Client, type ClientConfig, type Notification } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { SFS_TOKEN_CHANGE_CHANNEL } from './event.queries';
-import { sfsPgClientConfig } from './pg-connection-options';
-import type { SfsTokenChange, SfsTokenChangeFeed } from './token.store';
+import { sfsListenClientConfig } from './pg-connection-options';
+import { SfsTokenChangeListeners } from './token-change.listeners';
+import type { SfsTokenChange } from './token.store';
 
 /** Reconnect backoff: doubles from `baseMs` up to `maxMs`; each wait is jittered in [½, 1] of it. */
 export interface SfsChangeFeedBackoff {
@@ -19,19 +14,18 @@ export interface SfsChangeFeedBackoff {
 }
 
 /**
- * {@link SfsTokenChangeFeed} over PostgreSQL `LISTEN sfs_auth_token` on a dedicated connection
- * (same server and credentials as the host's DataSource). When the connection drops, `connected`
- * turns false and it reconnects with capped backoff until stopped.
+ * {@link SfsTokenChangeFeed} over PostgreSQL `LISTEN sfs_auth_token` on a dedicated session
+ * connection: `listenUrl` when given (a direct or session-mode URL, for hosts whose DataSource goes
+ * through a transaction pooler), else the same server and credentials as the host's DataSource.
+ * When the connection drops, `connected` turns false and it reconnects with capped backoff until
+ * stopped. `connected` only means the LISTEN was accepted: behind a transaction pooler nothing is
+ * ever delivered, which only {@link PgSfsTokenChangeFeed.probe} can tell.
  */
-@Injectable()
-export class PgSfsTokenChangeFeed
-  implements SfsTokenChangeFeed, OnModuleInit, OnModuleDestroy, OnApplicationShutdown
-{
+export class PgSfsTokenChangeFeed {
   /** Reconnect pacing; tests may shorten it before `start()`. */
   backoff: SfsChangeFeedBackoff = { baseMs: 100, maxMs: 5000 };
   private readonly logger = new Logger('SfsAuth');
-  private readonly listeners = new Set<(change: SfsTokenChange) => void>();
-  private readonly resetListeners = new Set<() => void>();
+  private readonly listeners = new SfsTokenChangeListeners(this.logger);
   /** A connection was lost since the last successful LISTEN: notifications may be missing. */
   private missed = false;
   private readonly config: ClientConfig;
@@ -40,9 +34,10 @@ export class PgSfsTokenChangeFeed
   private running = false;
   private failures = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly probes = new Map<string, () => void>();
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.config = sfsPgClientConfig(dataSource.options);
+  constructor(dataSource: Pick<DataSource, 'options'>, listenUrl?: string) {
+    this.config = sfsListenClientConfig(dataSource.options, listenUrl);
   }
 
   /** True while the LISTEN connection is up. */
@@ -52,14 +47,15 @@ export class PgSfsTokenChangeFeed
 
   /** Registers a listener; returns its unsubscribe function. */
   subscribe(listener: (change: SfsTokenChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
-  /** Registers a listener for possibly missed changes; returns its unsubscribe function. */
+  /**
+   * Registers a listener for possibly missed changes (called when the connection is lost and again
+   * once it is re-established); returns its unsubscribe function.
+   */
   onReset(listener: () => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
+    return this.listeners.onReset(listener);
   }
 
   /** Starts listening (resolves after the first attempt, connected or not). */
@@ -80,16 +76,31 @@ export class PgSfsTokenChangeFeed
     if (client) await client.end().catch(() => undefined);
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
+  /**
+   * Proves the round trip: `send(channel, payload)` must NOTIFY `payload` on `channel` (through the
+   * host's DataSource, pooler included). Resolves true once it comes back on this LISTEN
+   * connection, false when it has not within `timeoutMs` or the send failed.
+   */
+  async probe(
+    send: (channel: string, payload: string) => Promise<unknown>,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    if (!this.isConnected) return false;
+    const nonce = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    const back = new Promise<boolean>((resolve) => {
+      this.probes.set(nonce, () => resolve(true));
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      await send(SFS_TOKEN_CHANGE_CHANNEL, JSON.stringify({ probe: nonce }));
+      return await back;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      this.probes.delete(nonce);
+    }
   }
 
   private async connect(): Promise<void> {
@@ -142,37 +153,20 @@ export class PgSfsTokenChangeFeed
   }
 
   private reset(): void {
-    for (const listener of this.resetListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.error(
-          'token change reset listener failed',
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.reset();
   }
 
   private dispatch(message: Notification): void {
     if (message.channel !== SFS_TOKEN_CHANGE_CHANNEL || !message.payload) return;
     let change: SfsTokenChange;
     try {
-      const parsed = JSON.parse(message.payload) as Partial<SfsTokenChange>;
+      const parsed = JSON.parse(message.payload) as Partial<SfsTokenChange> & { probe?: unknown };
+      if (typeof parsed.probe === 'string') return this.probes.get(parsed.probe)?.();
       if (typeof parsed.tenantId !== 'string' || typeof parsed.tokenId !== 'string') return;
       change = { tenantId: parsed.tenantId, tokenId: parsed.tokenId };
     } catch {
       return;
     }
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error(
-          `token change listener failed for tenant ${change.tenantId}`,
-          error instanceof Error ? error.stack : undefined,
-        );
-      }
-    }
+    this.listeners.emit(change);
   }
 }

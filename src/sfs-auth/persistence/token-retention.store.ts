@@ -13,6 +13,8 @@ export interface SfsTokenRetentionStore {
   purgeDeadTokens(before: Date, limit: number): Promise<number>;
   /** Deletes up to `limit` audit events that happened before `before`, oldest first. */
   purgeEvents(before: Date, limit: number): Promise<number>;
+  /** Deletes up to `limit` rows of the change sequence recorded before `before`, oldest first. */
+  purgeChanges(before: Date, limit: number): Promise<number>;
 }
 /** Injection token of the {@link SfsTokenRetentionStore} port. */
 export const SfsTokenRetentionStore = Symbol('SfsTokenRetentionStore');

@@ -169,12 +169,32 @@ export interface SfsTokenChange {
   readonly tokenId: string;
 }
 
+/** How the change feed configured as `auto`, `listen` or `poll` currently learns of changes. */
+export interface SfsChangeFeedStatus {
+  /** The configured `changeFeed.mode`. */
+  readonly configured: 'auto' | 'listen' | 'poll';
+  /**
+   * `listen`: a NOTIFY round trip is proven; `poll`: the change sequence is read every
+   * `changeFeed.pollIntervalMs`; `degraded`: neither works right now (the cache then keeps
+   * entries only `cache.degradedTtlMs`).
+   */
+  readonly mode: 'listen' | 'poll' | 'degraded';
+  /**
+   * How far behind the feed may be, in ms: in `listen`, the last probe's round trip; in `poll`,
+   * the age of the last successful poll; in `degraded`, the time since the feed last worked (null
+   * when it never did).
+   */
+  readonly lagMs: number | null;
+}
+
 /**
- * Port: cross-instance cache invalidation (PostgreSQL LISTEN/NOTIFY in the TypeORM adapter).
- * `connected` is false while the feed is down; the cache then shortens its lifetimes.
+ * Port: cross-instance cache invalidation (LISTEN/NOTIFY, or polling the change sequence).
+ * `connected` is false while the feed is degraded; the cache then shortens its lifetimes.
  */
 export interface SfsTokenChangeFeed {
   readonly connected: boolean;
+  /** Mode and lag, for health and metrics. */
+  status(): SfsChangeFeedStatus;
   subscribe(listener: (change: SfsTokenChange) => void): () => void;
   /**
    * Registers a listener for "changes may have been missed": called when the feed loses its

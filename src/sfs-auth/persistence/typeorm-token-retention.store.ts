@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sfsPurgeChanges } from './change.queries';
 import { sfsPurgeDeadTokens, sfsPurgeEvents } from './retention.queries';
 import { sfsInTransaction } from './sql-session';
 import type { SfsTokenRetentionStore } from './token-retention.store';
@@ -20,5 +21,9 @@ export class TypeOrmSfsTokenRetentionStore implements SfsTokenRetentionStore {
 
   purgeEvents(before: Date, limit: number): Promise<number> {
     return sfsInTransaction(this.dataSource, (sql) => sfsPurgeEvents(sql, before, limit));
+  }
+
+  purgeChanges(before: Date, limit: number): Promise<number> {
+    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeChanges(sql, before, limit));
   }
 }

@@ -13,10 +13,18 @@ export interface SfsRetentionReport {
   readonly tokens: number;
   /** Audit events deleted. */
   readonly events: number;
+  /** Rows of the change sequence deleted (older than {@link SFS_CHANGE_RETENTION_SECONDS}). */
+  readonly changes: number;
 }
 
 /**
- * Deletes dead token rows and audit events older than the retention windows, in batches of
+ * How long the change sequence keeps a row. Pollers read it every second or so, and one that falls
+ * further behind has cleared its cache when its polls began failing, so an hour is ample.
+ */
+export const SFS_CHANGE_RETENTION_SECONDS = 3600;
+
+/**
+ * Deletes dead token rows, audit events and change-sequence rows older than the retention windows, in batches of
  * `retention.batchSize` until a batch comes back short (at most {@link SFS_RETENTION_MAX_BATCHES}
  * per kind). Appends no audit events: recording the deletion of history would be history that is
  * itself never deleted. Windows are measured from the injected clock.
@@ -39,7 +47,11 @@ export class SfsRetentionService {
       this.store.purgeDeadTokens(tokensBefore, limit),
     );
     const events = await drain(batchSize, (limit) => this.store.purgeEvents(eventsBefore, limit));
-    return { tokens, events };
+    const changesBefore = new Date(now - SFS_CHANGE_RETENTION_SECONDS * 1000);
+    const changes = await drain(batchSize, (limit) =>
+      this.store.purgeChanges(changesBefore, limit),
+    );
+    return { tokens, events, changes };
   }
 }
 

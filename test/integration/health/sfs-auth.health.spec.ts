@@ -51,6 +51,8 @@ const quiet = {
   failedRevocations: 0,
   failedTokens: 0,
   activeTokens: 0,
+  // LISTEN works on a direct connection; the manual clock does not move during the probe.
+  changeFeed: { configured: 'auto', mode: 'listen', lagMs: 0 },
 };
 
 /** SfsAuthHealthIndicator in a host-like app with TerminusModule, on real PostgreSQL. */
@@ -206,7 +208,9 @@ describe('SfsAuthHealthIndicator without TerminusModule', () => {
     const app = await createTestApp({ databaseUrl: h.db.url, options });
     try {
       const indicator = app.get(SfsAuthHealthIndicator);
-      expect(await indicator.isHealthy()).toEqual({ 'sfs-auth': quiet });
+      // The system clock here: the probe's round trip is some number of ms.
+      const changeFeed = { configured: 'auto', mode: 'listen', lagMs: expect.any(Number) };
+      expect(await indicator.isHealthy()).toEqual({ 'sfs-auth': { ...quiet, changeFeed } });
       expect(await indicator.figures()).toEqual({
         overdueRefreshes: 0,
         pendingRevocations: 0,
@@ -214,6 +218,7 @@ describe('SfsAuthHealthIndicator without TerminusModule', () => {
         failedRevocations: 0,
         failedTokens: 0,
         activeTokens: 0,
+        changeFeed,
       });
     } finally {
       await app.close();

@@ -7,7 +7,7 @@ import {
   type PersistenceHarness,
 } from './persistence-harness';
 
-const TABLES = ['sfs_client_token', 'sfs_token_event', 'sfs_token_revocation'];
+const TABLES = ['sfs_client_token', 'sfs_token_change', 'sfs_token_event', 'sfs_token_revocation'];
 
 async function insertRaw(h: PersistenceHarness, subjectId: string | null, status: string) {
   const r = newRecord({ tenantId: 't1', subjectId });
@@ -44,7 +44,7 @@ describe('migrations', () => {
   afterAll(() => h.close());
 
   describe('up', () => {
-    it('creates the three tables with no extension installed', async () => {
+    it('creates the four tables with no extension installed', async () => {
       const tables = await h.sql<{ tablename: string }>(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'sfs_%' ORDER BY 1`,
       );
@@ -77,6 +77,8 @@ describe('migrations', () => {
         /\(created_at\) WHERE \(\(status\)::text = ANY .*'revoked'.*'expired'.*'failed'/,
       );
       expect(defs.ix_sfs_token_event_at).toMatch(/\(at\)$/);
+      expect(defs.pk_sfs_token_change).toMatch(/UNIQUE INDEX .* \(seq\)$/);
+      expect(defs.ix_sfs_token_change_at).toMatch(/\(at\)$/);
     });
 
     it('allows one active row per key, NULL subject included, and any number of dead ones', async () => {

@@ -70,10 +70,10 @@ describe('PgSfsTokenChangeFeed', () => {
     feed.backoff = { baseMs: 200, maxMs: 400 };
     feed.subscribe((change) => received.push(change));
     feed.onReset(() => resets.push('reset'));
-    await feed.onModuleInit();
+    await feed.start();
   });
   afterAll(async () => {
-    await feed.onApplicationShutdown();
+    await feed.stop();
     await feedDataSource.destroy();
     await h.close();
   });
@@ -90,7 +90,7 @@ describe('PgSfsTokenChangeFeed', () => {
   const delivered = (tokenId: string) =>
     eventually(() => received.some((c) => c.tokenId === tokenId), `notification for ${tokenId}`);
 
-  it('is connected after module init', () => {
+  it('is connected once started', () => {
     expect(feed.connected).toBe(true);
   });
 
@@ -134,7 +134,7 @@ describe('PgSfsTokenChangeFeed', () => {
     await other.start();
     expect(other.connected).toBe(true);
     expect(await listenerPids()).toHaveLength(2);
-    await other.onModuleDestroy();
+    await other.stop();
     expect(other.connected).toBe(false);
     await eventually(async () => (await listenerPids()).length === 1, 'the connection to close');
     const unsubscribed: SfsTokenChange[] = [];

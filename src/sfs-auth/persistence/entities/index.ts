@@ -1,12 +1,19 @@
 import { SfsClientTokenEntity } from './client-token.entity';
+import { SfsTokenChangeEntity } from './token-change.entity';
 import { SfsTokenEventEntity } from './token-event.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
 
-export { SfsClientTokenEntity, SfsTokenEventEntity, SfsTokenRevocationEntity };
+export {
+  SfsClientTokenEntity,
+  SfsTokenChangeEntity,
+  SfsTokenEventEntity,
+  SfsTokenRevocationEntity,
+};
 
 /** The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`. */
 export const SFS_AUTH_ENTITIES = [
   SfsClientTokenEntity,
   SfsTokenRevocationEntity,
   SfsTokenEventEntity,
+  SfsTokenChangeEntity,
 ];
