@@ -1,6 +1,8 @@
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 const ITERATIONS = 100;
+// 100 iterations take about 20 s alone; with the rest of the suite on two cores, up to three times that.
+jest.setTimeout(120_000);
 
 describe('races (repeated)', () => {
   const f = new TokenFixture();
