@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * Mutation testing of the pure-logic modules (`npm run test:mutation`, see README "Mutation testing").
+ * Only files without I/O are mutated: their specs run in `jest.mutation.config.js`, without a database.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/sfs-auth/options/resolve-sfs-auth-options.ts',
+    'src/sfs-auth/options/option-checks.ts',
+    'src/sfs-auth/options/sfs-auth-options-from-env.ts',
+    'src/sfs-auth/crypto/key-ring.ts',
+    'src/sfs-auth/crypto/token-cipher.ts',
+    'src/sfs-auth/crypto/encryption-keys.ts',
+    'src/sfs-auth/admin/admin-cursor.codec.ts',
+    'src/sfs-auth/admin/admin-keys.ts',
+    'src/sfs-auth/sfs/sfs-error.mapping.ts',
+    'src/sfs-auth/sfs/retry-policy.ts',
+    'src/sfs-auth/sfs/sfs-wire.ts',
+    'src/sfs-auth/tokens/refresh-schedule.ts',
+    'src/sfs-auth/tokens/identifiers.ts',
+    'src/sfs-auth/health/sfs-auth.health-verdict.ts',
+    'src/sfs-auth/scheduling/backoff.ts',
+    // sfsKeyLockId only: the rest of the file is SQL, covered by the integration suite.
+    'src/sfs-auth/persistence/key-lock.ts:16-19',
+  ],
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false },
+  thresholds: { high: 95, low: 90, break: null },
+  concurrency: 2,
+  timeoutMS: 10000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
