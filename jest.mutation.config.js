@@ -15,6 +15,8 @@ module.exports = {
     'admin\\.providers\\.spec\\.ts$',
     'admin-exception\\.filter\\.spec\\.ts$',
   ],
+  // Framework plumbing only: see the stub's TSDoc.
+  moduleNameMapper: { '^@nestjs/common$': '<rootDir>/test/mutation/nest-common.stub.ts' },
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
