@@ -32,13 +32,14 @@ if (stryker.status !== 0 || !existsSync(REPORT)) {
 }
 
 const report = JSON.parse(readFileSync(REPORT, 'utf8'));
-const total = { detected: 0, undetected: 0 };
+const total = { detected: 0, undetected: 0, ignored: 0 };
 const rows = [];
 for (const [file, { mutants }] of Object.entries(report.files)) {
   const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
   const undetected = mutants.filter((m) => UNDETECTED.has(m.status)).length;
   total.detected += detected;
   total.undetected += undetected;
+  total.ignored += mutants.filter((m) => m.status === 'Ignored').length;
   const score = detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected);
   rows.push(
     `${score.toFixed(1).padStart(6)} %  ${String(detected + undetected).padStart(4)} mutants  ${String(undetected).padStart(3)} undetected  ${file}`,
@@ -48,5 +49,6 @@ const mutants = total.detected + total.undetected;
 const mutationScore = mutants === 0 ? 100 : Math.round((10000 * total.detected) / mutants) / 100;
 console.log(`\nmutation score by file (threshold ${THRESHOLD} %, run took ${seconds} s):`);
 console.log(rows.sort().join('\n'));
+console.log(`ignored (static, see stryker.config.mjs): ${total.ignored}`);
 console.log(`RESULT ${JSON.stringify({ mutationScore, mutants, survived: total.undetected })}`);
 process.exit(mutationScore >= THRESHOLD ? 0 : 1);

@@ -45,8 +45,9 @@ export class SfsAdminCursorCodec {
     const invalid = () =>
       new SfsInvalidInputError('cursor', 'is invalid or was issued for another query');
     if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw invalid();
-    const [body, tag, extra] = cursor.split('.');
-    if (!body || !tag || extra !== undefined) throw invalid();
+    const parts = cursor.split('.');
+    if (parts.length !== 2) throw invalid();
+    const [body, tag] = parts;
     // The tag is compared as the exact characters we issue: Buffer's base64url decoder ignores
     // junk and padding and lets 16 last characters decode alike, so decoding first would accept
     // many spellings of one tag. Equal lengths are checked first: timingSafeEqual throws otherwise.

@@ -94,6 +94,14 @@ describe('parseEncryptionKeys', () => {
       ["encryptionKeys entry 1 (id 'a'): key must be 32 bytes in base64 (got 0 bytes)"],
     ],
     [
+      `!a:${Buffer.alloc(32).toString('base64')}`,
+      ["encryptionKeys entry 1: id must be 1-32 chars of [A-Za-z0-9_-] followed by ':'"],
+    ],
+    [
+      `a:!${Buffer.alloc(32).toString('base64')}`,
+      ["encryptionKeys entry 1 (id 'a'): key must be 32 bytes in base64 (got 0 bytes)"],
+    ],
+    [
       `a:${Buffer.alloc(33).toString('base64')}`,
       ["encryptionKeys entry 1 (id 'a'): key must be 32 bytes in base64 (got 33 bytes)"],
     ],

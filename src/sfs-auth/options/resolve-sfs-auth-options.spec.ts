@@ -361,7 +361,7 @@ describe('option checks', () => {
   });
 
   it.each([
-    ['not a url', /^baseUrl \(SFS_BASE_URL\) is not a valid URL \(got "not a url"\)$/],
+    ['  not a url//  ', /^baseUrl \(SFS_BASE_URL\) is not a valid URL \(got "not a url"\)$/],
     [
       'http://sfs.example.com',
       /^baseUrl \(SFS_BASE_URL\) must use https:\/\/ .*\(got http:\/\/\)$/,
