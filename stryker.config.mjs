@@ -9,24 +9,19 @@ export default {
   testRunner: 'jest',
   jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
+  // The pure-logic modules measured at >= 90 %. Further modules without I/O (option-checks.ts,
+  // sfs-auth-options-from-env.ts, encryption-keys.ts, admin-keys.ts, sfs-wire.ts, identifiers.ts,
+  // scheduling/backoff.ts, sfsKeyLockId in persistence/key-lock.ts) have specs and golden vectors
+  // and can join once a run has measured them.
   mutate: [
     'src/sfs-auth/options/resolve-sfs-auth-options.ts',
-    'src/sfs-auth/options/option-checks.ts',
-    'src/sfs-auth/options/sfs-auth-options-from-env.ts',
     'src/sfs-auth/crypto/key-ring.ts',
     'src/sfs-auth/crypto/token-cipher.ts',
-    'src/sfs-auth/crypto/encryption-keys.ts',
     'src/sfs-auth/admin/admin-cursor.codec.ts',
-    'src/sfs-auth/admin/admin-keys.ts',
     'src/sfs-auth/sfs/sfs-error.mapping.ts',
     'src/sfs-auth/sfs/retry-policy.ts',
-    'src/sfs-auth/sfs/sfs-wire.ts',
     'src/sfs-auth/tokens/refresh-schedule.ts',
-    'src/sfs-auth/tokens/identifiers.ts',
     'src/sfs-auth/health/sfs-auth.health-verdict.ts',
-    'src/sfs-auth/scheduling/backoff.ts',
-    // sfsKeyLockId only: the rest of the file is SQL, covered by the integration suite.
-    'src/sfs-auth/persistence/key-lock.ts:16-19',
   ],
   // Static mutants (module-level constants: SFS_AUTH_DEFAULTS, SFS_WIRE, HKDF salts, regexes) would
   // each re-run every spec, about half of a run's time on two cores. They are pinned by the golden
@@ -39,7 +34,7 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false },
   thresholds: { high: 95, low: 90, break: null },
   concurrency: 2,
-  timeoutMS: 5000,
+  timeoutMS: 30000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };
