@@ -5,6 +5,8 @@ import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 
 const TAG_BYTES = 16;
 const MAX_CURSOR_LENGTH = 512;
+/** HKDF info of the cursor HMAC key: changing it invalidates every cursor in flight. */
+const CURSOR_KEY_INFO = 'nestjs-sfs-auth/admin-cursor';
 
 /** What a cursor is bound to: the list it pages, the tenant and the filters of the first page. */
 export interface SfsCursorScope {
@@ -24,7 +26,7 @@ export class SfsAdminCursorCodec {
 
   constructor(ring: SfsKeyRing) {
     this.key = Buffer.from(
-      hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), 'nestjs-sfs-auth/admin-cursor', 32),
+      hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), CURSOR_KEY_INFO, 32),
     );
   }
 
@@ -35,26 +37,34 @@ export class SfsAdminCursorCodec {
     return `${body}.${this.tag(body).toString('base64url')}`;
   }
 
-  /** The position of a cursor issued for `scope`; `SfsInvalidInputError('cursor')` otherwise. */
+  /**
+   * The position of a cursor issued for `scope`; `SfsInvalidInputError('cursor')` for anything
+   * else, whatever its shape (never a `RangeError` or a `SyntaxError`).
+   */
   decode<T>(scope: SfsCursorScope, cursor: string): T {
     const invalid = () =>
       new SfsInvalidInputError('cursor', 'is invalid or was issued for another query');
-    if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
-    const [body, tag, extra] = cursor.split('.');
-    if (!body || !tag || extra !== undefined) throw invalid();
-    const given = Buffer.from(tag, 'base64url');
-    if (given.length !== TAG_BYTES || !timingSafeEqual(given, this.tag(body))) throw invalid();
-    let parsed: { s?: SfsCursorScope; p?: T };
+    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw invalid();
+    const parts = cursor.split('.');
+    if (parts.length !== 2) throw invalid();
+    const [body, tag] = parts;
+    // The tag is compared as the exact characters we issue: Buffer's base64url decoder ignores
+    // junk and padding and lets 16 last characters decode alike, so decoding first would accept
+    // many spellings of one tag. Equal lengths are checked first: timingSafeEqual throws otherwise.
+    const given = Buffer.from(tag, 'utf8');
+    const expected = Buffer.from(this.tag(body).toString('base64url'), 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+    let parsed: unknown;
     try {
       parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     } catch {
       throw invalid();
     }
-    const s = parsed.s;
+    const { s, p } = (parsed ?? {}) as { s?: SfsCursorScope; p?: T };
     if (!s || s.list !== scope.list || s.tenantId !== scope.tenantId || s.filter !== scope.filter) {
       throw invalid();
     }
-    return parsed.p as T;
+    return p as T;
   }
 
   private tag(body: string): Buffer {

@@ -89,4 +89,22 @@ describe('parseAdminKeys', () => {
     expect(problems.join('\n')).not.toContain('short-secret');
     expect(problems.join('\n')).not.toContain(ALL);
   });
+
+  it('reports each kind of bad entry exactly, naming its position', () => {
+    expect(parseAdminKeys('')).toEqual({ keys: [], problems: [] });
+    expect(parseAdminKeys(`,, acme = ${ACME} ,`).keys).toEqual([{ tenantId: 'acme', key: ACME }]);
+    expect(parseAdminKeys(`acme=${'k'.repeat(16)}`).keys).toEqual([
+      { tenantId: 'acme', key: 'k'.repeat(16) },
+    ]);
+    expect(parseAdminKeys(`acme=${ACME},acme=${'k'.repeat(15)},=${ALL},noequals`).problems).toEqual(
+      [
+        'admin.keys (SFS_ADMIN_KEYS) entry 2 (tenant acme): key must be at least 16 characters',
+        "admin.keys (SFS_ADMIN_KEYS) entry 3: tenant must be '*' or an identifier (1-128 of [A-Za-z0-9._:@-])",
+        'admin.keys (SFS_ADMIN_KEYS) entry 4 (tenant noequals): key must be at least 16 characters',
+      ],
+    );
+    expect(parseAdminKeys({ acme: 42 as unknown as string }).problems).toEqual([
+      'admin.keys (SFS_ADMIN_KEYS) entry 1 (tenant acme): key must be at least 16 characters',
+    ]);
+  });
 });

@@ -76,6 +76,46 @@ describe('SfsTokenCipher', () => {
       expect(codeOf(() => cipher.open(sealed, other))).toBe('DECRYPTION_FAILED');
     });
 
+    it('reports DECRYPTION_FAILED as permanent, with the row ids and the low-level cause', () => {
+      const sealed = cipher.seal(TOKEN, ctx);
+      const tampered = Buffer.from(sealed.ciphertext);
+      tampered[tampered.length - 1] ^= 1;
+      let caught: SfsAuthError | undefined;
+      try {
+        cipher.open({ ...sealed, ciphertext: tampered }, ctx);
+      } catch (error) {
+        caught = error as SfsAuthError;
+      }
+      expect(caught).toMatchObject({
+        code: 'DECRYPTION_FAILED',
+        retryable: false,
+        tenantId: ctx.tenantId,
+        tokenId: ctx.tokenId,
+      });
+      expect(caught?.cause).toBeDefined();
+      expect(caught?.message).toBe(
+        `token ${ctx.tokenId} cannot be decrypted with key 'k1': ` +
+          'authentication failed (tampered, or bound to another row)',
+      );
+      let malformed: SfsAuthError | undefined;
+      try {
+        cipher.open({ ...sealed, ciphertext: Buffer.alloc(0) }, ctx);
+      } catch (error) {
+        malformed = error as SfsAuthError;
+      }
+      expect(malformed).toMatchObject({ code: 'DECRYPTION_FAILED', retryable: false });
+      expect(malformed?.cause).toBeUndefined();
+      expect(malformed?.message).toMatch(/: unknown format$/);
+    });
+
+    it('seals the empty string into a bare 29-byte header, and refuses 28 bytes', () => {
+      const sealed = cipher.seal('', ctx);
+      expect(sealed.ciphertext).toHaveLength(29);
+      expect(cipher.open(sealed, ctx)).toBe('');
+      const short = { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 28) };
+      expect(codeOf(() => cipher.open(short, ctx))).toBe('DECRYPTION_FAILED');
+    });
+
     it('fails with DECRYPTION_FAILED under the wrong key of the same id', () => {
       const sealed = cipher.seal(TOKEN, ctx);
       expect(codeOf(() => cipherOf(key('k1')).open(sealed, ctx))).toBe('DECRYPTION_FAILED');

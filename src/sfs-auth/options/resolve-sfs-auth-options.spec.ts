@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { resolveSfsAuthOptions } from './resolve-sfs-auth-options';
 import { sfsAuthOptionsFromEnv } from './sfs-auth-options-from-env';
@@ -182,13 +185,55 @@ describe('sfsAuthOptionsFromEnv', () => {
     expect(found.join('\n')).not.toContain('too-short');
   });
 
+  it('maps every variable to its option, as strings, and nothing else', () => {
+    const env: Record<string, string> = {
+      SFS_BASE_URL: 'u',
+      SFS_API_KEY: 'k',
+      SFS_SECRET: 's',
+      SFS_AUTH_MODE: 'token',
+      NODE_ENV: 'production',
+      SFS_CA_FILE: '/ca.pem',
+      SFS_CA_PEM: 'p',
+      SFS_ENCRYPTION_KEYS: 'e',
+      SFS_REFRESH_LEAD_SECONDS: '1',
+      SFS_SWEEP_INTERVAL_MS: '2',
+      SFS_ADMIN_KEYS: 'a',
+      SFS_RETENTION_TOKEN_SECONDS: '3',
+      SFS_RETENTION_EVENT_SECONDS: '4',
+      SFS_ADMIN_AUTH_FAILURE_LIMIT: '5',
+      SFS_LISTEN_DATABASE_URL: 'l',
+      SFS_CHANGE_FEED_MODE: 'poll',
+      SFS_CHANGE_FEED_POLL_INTERVAL_MS: '6',
+    };
+    expect(sfsAuthOptionsFromEnv(env)).toEqual({
+      baseUrl: 'u',
+      apiKey: 'k',
+      secret: 's',
+      authMode: 'token',
+      environment: 'production',
+      caFile: '/ca.pem',
+      caPem: 'p',
+      encryptionKeys: 'e',
+      refreshLeadSeconds: '1',
+      sweepIntervalMs: '2',
+      admin: { keys: 'a', authFailureLimit: '5' },
+      retention: { tokenSeconds: '3', eventSeconds: '4' },
+      changeFeed: { listenUrl: 'l', mode: 'poll', pollIntervalMs: '6' },
+    });
+    const typed = { get: (k: string) => ({ SFS_REFRESH_LEAD_SECONDS: 120, SFS_SECRET: null })[k] };
+    expect(sfsAuthOptionsFromEnv(typed)).toMatchObject({
+      refreshLeadSeconds: '120',
+      secret: undefined,
+    });
+  });
+
   it('maps SFS_ADMIN_KEYS and the retention variables', () => {
     const options = sfsAuthOptionsFromEnv({
       SFS_ADMIN_KEYS: '*=abc',
       SFS_RETENTION_TOKEN_SECONDS: '60',
       SFS_RETENTION_EVENT_SECONDS: '120',
     });
-    expect(options.admin).toEqual({ keys: '*=abc' });
+    expect(options.admin).toEqual({ keys: '*=abc', authFailureLimit: undefined });
     expect(options.retention).toEqual({ tokenSeconds: '60', eventSeconds: '120' });
   });
 
@@ -238,5 +283,195 @@ describe('sfsAuthOptionsFromEnv', () => {
       expect.stringMatching(/^changeFeed\.pollIntervalMs \(SFS_CHANGE_FEED_POLL_INTERVAL_MS\)/),
     ]);
     expect(found.join('\n')).not.toContain('hunter2');
+  });
+});
+
+describe('resolveSfsAuthOptions: every default and every bound', () => {
+  it('resolves the minimal options to exactly the documented defaults', () => {
+    const resolved = resolveSfsAuthOptions(valid);
+    expect({ ...resolved, encryptionKeys: undefined }).toEqual({
+      baseUrl: 'https://api.sendforsign.com',
+      apiKey: 'api-key',
+      secret: 'top-secret-value',
+      credentialsResolver: undefined,
+      authMode: 'token',
+      caPem: undefined,
+      dispatcher: undefined,
+      encryptionKeys: undefined,
+      refreshLeadSeconds: 300,
+      sweepIntervalMs: 5000,
+      requestTimeoutMs: 10000,
+      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+      shutdownTimeoutMs: 3000,
+      cache: { maxEntries: 10000, ttlMs: 300000, degradedTtlMs: 1000 },
+      workers: {
+        enabled: true,
+        batchSize: 100,
+        concurrency: 8,
+        leaseMs: 60000,
+        revocationGiveUpSeconds: 86400,
+        maxBackoffMs: 600000,
+      },
+      idleServiceTokenSeconds: 3600,
+      maxSessionAgeSeconds: 86400,
+      admin: {
+        authorizer: undefined,
+        keys: [],
+        authFailureLimit: 20,
+        authFailureWindowMs: 60_000,
+      },
+      retention: {
+        enabled: true,
+        tokenSeconds: 2_592_000,
+        eventSeconds: 7_776_000,
+        batchSize: 500,
+        intervalMs: 3_600_000,
+      },
+      health: { overdueAfterMs: 60_000, maxOverdueRefreshes: 0, maxRevocationAgeMs: 600_000 },
+      metrics: undefined,
+      changeFeed: {
+        listenUrl: undefined,
+        mode: 'auto',
+        pollIntervalMs: 1000,
+        probeIntervalMs: 60_000,
+        probeTimeoutMs: 1000,
+      },
+    });
+  });
+
+  it('keeps workers and retention off when asked, and passes host objects through', () => {
+    const metrics = { increment: () => undefined } as never;
+    const dispatcher = {} as never;
+    const resolved = resolveSfsAuthOptions({
+      ...valid,
+      workers: { enabled: false },
+      retention: { enabled: false },
+      metrics,
+      dispatcher,
+      caPem: '-----BEGIN CERTIFICATE-----',
+    });
+    expect(resolved.workers.enabled).toBe(false);
+    expect(resolved.retention.enabled).toBe(false);
+    expect(resolved.metrics).toBe(metrics);
+    expect(resolved.dispatcher).toBe(dispatcher);
+    expect(resolved.caPem).toBe('-----BEGIN CERTIFICATE-----');
+  });
+
+  const DAY = 86400;
+  /** Every integer option: where it sits in the options, its name in problems, and its range. */
+  const bounds: Array<[string, number, number]> = [
+    ['refreshLeadSeconds', 0, DAY],
+    ['sweepIntervalMs', 10, 3_600_000],
+    ['requestTimeoutMs', 1, 300_000],
+    ['retry.maxAttempts', 1, 20],
+    ['retry.baseDelayMs', 0, 60_000],
+    ['retry.maxDelayMs', 0, 600_000],
+    ['shutdownTimeoutMs', 0, 60_000],
+    ['cache.maxEntries', 0, 10_000_000],
+    ['cache.ttlMs', 0, 86_400_000],
+    ['cache.degradedTtlMs', 0, 86_400_000],
+    ['workers.batchSize', 1, 10_000],
+    ['workers.concurrency', 1, 1000],
+    ['workers.leaseMs', 1000, 3_600_000],
+    ['workers.revocationGiveUpSeconds', 1, 30 * DAY],
+    ['workers.maxBackoffMs', 1, 86_400_000],
+    ['idleServiceTokenSeconds', 1, 30 * DAY],
+    ['maxSessionAgeSeconds', 1, 365 * DAY],
+    ['retention.tokenSeconds', 1, 3650 * DAY],
+    ['retention.eventSeconds', 1, 3650 * DAY],
+    ['retention.batchSize', 1, 100_000],
+    ['retention.intervalMs', 10, 86_400_000],
+    ['health.overdueAfterMs', 0, 86_400_000],
+    ['health.maxOverdueRefreshes', 0, 10_000_000],
+    ['health.maxRevocationAgeMs', 0, 30 * 86_400_000],
+  ];
+  const withOption = (path: string, value: number | string) => {
+    const [group, leaf] = path.split('.');
+    return leaf === undefined
+      ? { ...valid, [group]: value }
+      : { ...valid, [group]: { [leaf]: value } };
+  };
+  const read = (resolved: object, path: string): unknown =>
+    path.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown>)[part], resolved);
+
+  it.each(bounds)('%s accepts %d and %d, as numbers or strings', (path, min, max) => {
+    expect(read(resolveSfsAuthOptions(withOption(path, min)), path)).toBe(min);
+    expect(read(resolveSfsAuthOptions(withOption(path, max)), path)).toBe(max);
+    expect(read(resolveSfsAuthOptions(withOption(path, ` ${max} `)), path)).toBe(max);
+  });
+
+  it.each(bounds)(
+    '%s refuses one below %d and one above %d, naming the range',
+    (path, min, max) => {
+      for (const bad of [min - 1, max + 1, min + 0.5, 'x']) {
+        const found = problems(() => resolveSfsAuthOptions(withOption(path, bad)));
+        expect(found).toHaveLength(1);
+        expect(found[0].startsWith(`${path} `)).toBe(true);
+        expect(found[0]).toContain(`must be an integer from ${min} to ${max}`);
+        expect(found[0]).toContain(`(got ${JSON.stringify(bad)})`);
+      }
+    },
+  );
+
+  it('treats an empty string as unset (the default applies)', () => {
+    expect(resolveSfsAuthOptions(withOption('workers.batchSize', '')).workers.batchSize).toBe(100);
+  });
+});
+
+describe('option checks', () => {
+  it.each([
+    ['https://sfs.example.com/', 'https://sfs.example.com'],
+    ['  https://sfs.example.com/base///  ', 'https://sfs.example.com/base'],
+    ['https://sfs.example.com:8443/a/b/', 'https://sfs.example.com:8443/a/b'],
+  ])('normalises the base URL %j to %j', (given, expected) => {
+    expect(resolveSfsAuthOptions({ ...valid, baseUrl: given }).baseUrl).toBe(expected);
+  });
+
+  it.each([
+    ['  not a url//  ', /^baseUrl \(SFS_BASE_URL\) is not a valid URL \(got "not a url"\)$/],
+    [
+      'http://sfs.example.com',
+      /^baseUrl \(SFS_BASE_URL\) must use https:\/\/ .*\(got http:\/\/\)$/,
+    ],
+    ['https://user:pw@sfs.example.com', /^baseUrl \(SFS_BASE_URL\) must not contain credentials$/],
+    ['https://user@sfs.example.com', /must not contain credentials/],
+    ['https://:pw@sfs.example.com', /must not contain credentials/],
+  ])('refuses the base URL %j', (given, message) => {
+    expect(problems(() => resolveSfsAuthOptions({ ...valid, baseUrl: given }))).toEqual([
+      expect.stringMatching(message),
+    ]);
+  });
+
+  it('requires the secret in token mode only, and a non-blank API key', () => {
+    expect(problems(() => resolveSfsAuthOptions({ ...valid, secret: '  ' }))).toEqual([
+      'secret (SFS_SECRET) is required in token mode',
+    ]);
+    expect(problems(() => resolveSfsAuthOptions({ ...valid, apiKey: '  ' }))).toEqual([
+      'apiKey (SFS_API_KEY) is required',
+    ]);
+    const apiKeyMode = resolveSfsAuthOptions({ ...valid, secret: undefined, authMode: 'api-key' });
+    expect(apiKeyMode.authMode).toBe('api-key');
+    expect(resolveSfsAuthOptions({ ...valid, apiKey: ' padded ' }).apiKey).toBe('padded');
+  });
+
+  it('reports an unknown auth mode exactly and falls back to token', () => {
+    expect(
+      problems(() => resolveSfsAuthOptions({ ...valid, authMode: 'magic' as 'token' })),
+    ).toEqual(["authMode (SFS_AUTH_MODE) must be 'token' or 'api-key' (got \"magic\")"]);
+  });
+
+  it('reads a CA file, and refuses one without a PEM certificate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfs-ca-'));
+    const pemFile = join(dir, 'ca.pem');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(pemFile, pem);
+    expect(resolveSfsAuthOptions({ ...valid, caFile: pemFile }).caPem).toBe(pem);
+    const junkFile = join(dir, 'junk.pem');
+    writeFileSync(junkFile, 'not a certificate');
+    expect(problems(() => resolveSfsAuthOptions({ ...valid, caFile: junkFile }))).toEqual([
+      `caFile (SFS_CA_FILE) ${junkFile} holds no PEM certificate`,
+    ]);
+    expect(resolveSfsAuthOptions({ ...valid, caPem: pem, caFile: junkFile }).caPem).toBe(pem);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -17,6 +17,8 @@ describe('backoffDelayMs', () => {
     [5, 0.5, 500],
     [40, 0.5, 500], // no overflow far past the cap
     [0, 0.5, 50], // attempt below 1 behaves as the first retry
+    [2.7, 0.5, 100], // a fractional attempt counts as the attempt below it
+    [1, -0.5, 0], // a random source below 0 is clamped, never a negative delay
   ])('attempt %d with random %d → %d ms', (attempt, random, expected) => {
     expect(backoffDelayMs(attempt, policy, () => random)).toBe(expected);
   });

@@ -66,4 +66,15 @@ describe('isServable', () => {
     expect(isServable(short, 4_999, 300_000)).toBe(true);
     expect(isServable(short, 5_000, 300_000)).toBe(false);
   });
+
+  it('measures the lifetime from issuedAt, not from zero', () => {
+    // Issued at 100 min, 30 min lifetime: the lead is 5 min (not capped: the lifetime is not 130 min).
+    const later = { issuedAt: 100 * MIN, expiresAt: 130 * MIN };
+    expect(isServable(later, 125 * MIN - 1, 5 * MIN)).toBe(true);
+    expect(isServable(later, 125 * MIN, 5 * MIN)).toBe(false);
+    // A 10 s token issued late: the lead is capped at 5 s of its own lifetime.
+    const shortLater = { issuedAt: 1_000_000, expiresAt: 1_010_000 };
+    expect(isServable(shortLater, 1_004_999, 300_000)).toBe(true);
+    expect(isServable(shortLater, 1_005_000, 300_000)).toBe(false);
+  });
 });
