@@ -1,10 +1,16 @@
 import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
+import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyLeases';
 
-export { AddSfsAuthRetentionIndexes1764400000000, CreateSfsAuthTables1764300000000 };
+export {
+  AddSfsAuthKeyLeases1764510000000,
+  AddSfsAuthRetentionIndexes1764400000000,
+  CreateSfsAuthTables1764300000000,
+};
 
 /** Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`. */
 export const SFS_AUTH_MIGRATIONS = [
   CreateSfsAuthTables1764300000000,
   AddSfsAuthRetentionIndexes1764400000000,
+  AddSfsAuthKeyLeases1764510000000,
 ];

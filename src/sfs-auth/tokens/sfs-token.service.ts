@@ -129,7 +129,7 @@ export class SfsTokenService {
   async replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
     const key = toTokenKey(request);
     this.serving.forget(tokenId);
-    await this.minter.mintUnderLock(key, 'host', (current, now) =>
+    await this.minter.mintUnderLease(key, 'host', (current, now) =>
       current && current.id !== tokenId && this.minter.servable(current, now) ? 'reuse' : 'mint',
     );
     return this.authFor(request);

@@ -73,7 +73,7 @@ export class SfsTokenRefreshService {
       return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
     }
     try {
-      const result = await this.minter.mintUnderLock(row, 'system', (current) =>
+      const result = await this.minter.mintUnderLease(row, 'system', (current) =>
         current?.id === row.id ? 'mint' : 'skip',
       );
       if (result.kind === 'minted')

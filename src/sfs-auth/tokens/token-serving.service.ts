@@ -17,7 +17,7 @@ import { SfsTokenMinter, type SfsServableToken } from './token-minter';
 import type { SfsActor, SfsTokenKey } from './token-record';
 
 /**
- * Serves client tokens: memory, then the database, then a mint under the key lock. One in-process
+ * Serves client tokens: memory, then the database, then a mint under the key lease. One in-process
  * flight per key, so a burst of callers costs one database read (and at most one mint).
  */
 @Injectable()
@@ -75,14 +75,14 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
       try {
         return this.remember(key, this.minter.open(row));
       } catch (error) {
-        // Undecryptable (key missing): mint a replacement under the lock below.
+        // Undecryptable (key missing): mint a replacement under the lease below.
         this.logger.warn(
           `token ${row.id} of tenant ${key.tenantId} cannot be decrypted: ${codeOf(error)}`,
         );
       }
     }
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLock(key, actor, (current, now) =>
+      const outcome = await this.minter.mintUnderLease(key, actor, (current, now) =>
         this.minter.servable(current, now) && this.opens(current) ? 'reuse' : 'mint',
       );
       if (outcome.kind === 'found' || outcome.kind === 'minted') {

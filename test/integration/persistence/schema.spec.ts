@@ -7,7 +7,12 @@ import {
   type PersistenceHarness,
 } from './persistence-harness';
 
-const TABLES = ['sfs_client_token', 'sfs_token_event', 'sfs_token_revocation'];
+const TABLES = [
+  'sfs_client_token',
+  'sfs_token_event',
+  'sfs_token_key_lease',
+  'sfs_token_revocation',
+];
 
 async function insertRaw(h: PersistenceHarness, subjectId: string | null, status: string) {
   const r = newRecord({ tenantId: 't1', subjectId });
@@ -44,7 +49,7 @@ describe('migrations', () => {
   afterAll(() => h.close());
 
   describe('up', () => {
-    it('creates the three tables with no extension installed', async () => {
+    it('creates the four tables with no extension installed', async () => {
       const tables = await h.sql<{ tablename: string }>(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'sfs_%' ORDER BY 1`,
       );

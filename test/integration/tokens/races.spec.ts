@@ -2,6 +2,9 @@ import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 const ITERATIONS = 100;
 
+// 100 iterations of real round trips: generous on a loaded two-core machine.
+jest.setTimeout(180_000);
+
 describe('races (repeated)', () => {
   const f = new TokenFixture();
   let a: TestInstance;

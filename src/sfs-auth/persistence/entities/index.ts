@@ -1,12 +1,19 @@
 import { SfsClientTokenEntity } from './client-token.entity';
 import { SfsTokenEventEntity } from './token-event.entity';
+import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
 
-export { SfsClientTokenEntity, SfsTokenEventEntity, SfsTokenRevocationEntity };
+export {
+  SfsClientTokenEntity,
+  SfsTokenEventEntity,
+  SfsTokenKeyLeaseEntity,
+  SfsTokenRevocationEntity,
+};
 
 /** The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`. */
 export const SFS_AUTH_ENTITIES = [
   SfsClientTokenEntity,
   SfsTokenRevocationEntity,
   SfsTokenEventEntity,
+  SfsTokenKeyLeaseEntity,
 ];
