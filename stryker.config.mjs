@@ -11,7 +11,7 @@ export default {
   coverageAnalysis: 'perTest',
   // The pure-logic modules measured at >= 90 %. Further modules without I/O (option-checks.ts,
   // sfs-auth-options-from-env.ts, encryption-keys.ts, admin-keys.ts, sfs-wire.ts, identifiers.ts,
-  // scheduling/backoff.ts, sfsKeyLockId in persistence/key-lock.ts) have specs and golden vectors
+  // scheduling/backoff.ts) have specs and golden vectors
   // and can join once a run has measured them.
   mutate: [
     'src/sfs-auth/options/resolve-sfs-auth-options.ts',

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { cachedLookupFigure } from './figures/cached-lookup.figure';
 import { heapPerTokenFigure } from './figures/heap-per-token.figure';
 import { mintDedupeFigure } from './figures/mint-dedupe.figure';
+import { slowSfsFigure } from './figures/slow-sfs.figure';
 import { refreshThroughputFigure } from './figures/refresh-throughput.figure';
 import { sweepScalingFigure } from './figures/sweep-scaling.figure';
 import { uncachedLookupFigure } from './figures/uncached-lookup.figure';
@@ -18,6 +19,7 @@ const FIGURES: readonly BenchFigure[] = [
   refreshThroughputFigure,
   sweepScalingFigure,
   heapPerTokenFigure,
+  slowSfsFigure,
 ];
 
 /**

@@ -1,8 +1,10 @@
 import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
+import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyLeases';
 
 export {
+  AddSfsAuthKeyLeases1764510000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   CreateSfsAuthTables1764300000000,
@@ -13,4 +15,5 @@ export const SFS_AUTH_MIGRATIONS = [
   CreateSfsAuthTables1764300000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,
+  AddSfsAuthKeyLeases1764510000000,
 ];

@@ -124,7 +124,7 @@ export const heapPerTokenFigure: BenchFigure = {
           key: 'heap_per_token',
           label: `heap bytes per token at ${TOKENS / 1000}k tokens in one instance`,
           samples: perToken,
-          goal: { op: '<=', value: 1024 },
+          goal: { op: '<=', value: 512 },
         },
       ],
       notes: [

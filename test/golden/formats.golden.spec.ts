@@ -5,7 +5,7 @@ import {
 } from '../../src/sfs-auth/admin/admin-cursor.codec';
 import { SfsKeyRing } from '../../src/sfs-auth/crypto/key-ring';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
-import { sfsKeyLockId } from '../../src/sfs-auth/persistence/key-lock';
+import { sfsKeyLeaseRow } from '../../src/sfs-auth/persistence/key-lease.queries';
 import {
   clientTokenBody,
   parseTokenResponse,
@@ -16,7 +16,7 @@ import {
 
 /*
  * Golden vectors: values computed by a released version and stored by hosts (in their database),
- * held by clients (cursors) or exchanged with other instances (lock ids) or with SFS (wire bodies).
+ * held by clients (cursors) or exchanged with other instances (lease keys) or with SFS (wire bodies).
  * They must NEVER be edited to make a test pass: a failure here means the change breaks data or
  * peers that already exist. Each block says what breaks and what a deliberate change must ship.
  */
@@ -138,19 +138,28 @@ describe('golden: admin cursors', () => {
 });
 
 /*
- * Advisory-lock ids of token keys (pg_advisory_xact_lock, src/sfs-auth/persistence/key-lock.ts).
- * Instances of two versions run side by side during a rolling deploy: if they computed different
- * ids for one key, both could mint that key's token at once (two live tokens at SFS, a conflict
- * on insert). A deliberate change needs a stop-the-world deploy (no two versions running), or one
- * release that takes both the old and the new lock.
+ * Lease keys of token keys (table sfs_token_key_lease, src/sfs-auth/persistence/key-lease.queries.ts).
+ * Instances of two versions run side by side during a rolling deploy: if they leased different rows
+ * for one key (a service token's subject as '' in one, NULL or another marker in the other), both
+ * could mint that key's token at once. A deliberate change needs a migration that rewrites the
+ * lease rows and a stop-the-world deploy (no two versions running). (Until this release, keys were
+ * coordinated by advisory-lock ids; an instance of that version and one of this one do not see
+ * each other's claims, and the unique index on active rows makes the later insert lose: its token
+ * is revoked at once.)
  */
-describe('golden: advisory-lock ids of token keys', () => {
+describe('golden: lease keys of token keys', () => {
   it.each([
-    [{ tenantId: 'acme', clientKey: 'client-1', subjectId: null }, '-2229018193449666206'],
-    [{ tenantId: 'acme', clientKey: 'client-1', subjectId: 'alice' }, '-1893350848204885295'],
-    [{ tenantId: 'globex', clientKey: 'c:2', subjectId: 'bob@example.com' }, '3083135005532968022'],
-  ])('%j → %s', (key, id) => {
-    expect(sfsKeyLockId(key)).toBe(id);
+    [{ tenantId: 'acme', clientKey: 'client-1', subjectId: null }, ['acme', 'client-1', '']],
+    [
+      { tenantId: 'acme', clientKey: 'client-1', subjectId: 'alice' },
+      ['acme', 'client-1', 'alice'],
+    ],
+    [
+      { tenantId: 'globex', clientKey: 'c:2', subjectId: 'bob@example.com' },
+      ['globex', 'c:2', 'bob@example.com'],
+    ],
+  ])('%j → %j', (key, row) => {
+    expect(sfsKeyLeaseRow(key)).toEqual(row);
   });
 });
 

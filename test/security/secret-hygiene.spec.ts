@@ -87,10 +87,12 @@ describe('secret hygiene: no token, key or secret in logs, responses or tables',
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),
       'table sfs_token_revocation (2 rows)',
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),
       'table sfs_token_revocation (0 rows)',
     ]);
   });

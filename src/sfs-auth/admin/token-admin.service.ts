@@ -89,7 +89,7 @@ export class SfsTokenAdminService {
       subjectId: body.subjectId ?? null,
     };
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLock(key, actor, (current, now) =>
+      const outcome = await this.minter.mintUnderLease(key, actor, (current, now) =>
         this.minter.servable(current, now) ? 'reuse' : 'mint',
       );
       if (outcome.kind === 'found' || outcome.kind === 'minted') {
@@ -114,7 +114,7 @@ export class SfsTokenAdminService {
     const record = await this.find(tenantId, tokenId);
     if (record.status !== 'active')
       throw new SfsTokenNotActiveError(tenantId, tokenId, record.status);
-    const outcome = await this.minter.mintUnderLock(record, actor, (current) =>
+    const outcome = await this.minter.mintUnderLease(record, actor, (current) =>
       current?.id === record.id ? 'mint' : 'skip',
     );
     if (outcome.kind !== 'minted') {

@@ -7,7 +7,13 @@ import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interfa
 import { verdict, type SfsDoctorVerdict } from './doctor-report';
 
 /** The tables the module's entities map, in the migrations' schema. */
-const TABLES = ['sfs_client_token', 'sfs_token_revocation', 'sfs_token_event'];
+const TABLES = [
+  'sfs_client_token',
+  'sfs_token_revocation',
+  'sfs_token_event',
+  'sfs_token_change',
+  'sfs_token_key_lease',
+];
 /** Stored tokens opened to prove the key ring (a sample: the check must stay quick). */
 const KEY_SAMPLE = 200;
 /** How long a NOTIFY may take to come back before the change feed is judged not to deliver. */

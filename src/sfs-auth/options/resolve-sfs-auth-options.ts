@@ -21,6 +21,7 @@ export const SFS_AUTH_DEFAULTS = {
   sweepIntervalMs: 5000,
   requestTimeoutMs: 10000,
   retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+  sfs: { maxConcurrentCalls: 64 },
   shutdownTimeoutMs: 3000,
   cache: { maxEntries: 10000, ttlMs: 300000, degradedTtlMs: 1000 },
   workers: {
@@ -103,6 +104,15 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       maxAttempts: int('retry.maxAttempts', retry.maxAttempts, d.retry.maxAttempts, 1, 20),
       baseDelayMs: int('retry.baseDelayMs', retry.baseDelayMs, d.retry.baseDelayMs, 0, 60_000),
       maxDelayMs: int('retry.maxDelayMs', retry.maxDelayMs, d.retry.maxDelayMs, 0, 600_000),
+    },
+    sfs: {
+      maxConcurrentCalls: int(
+        'sfs.maxConcurrentCalls (SFS_MAX_CONCURRENT_CALLS)',
+        options.sfs?.maxConcurrentCalls,
+        d.sfs.maxConcurrentCalls,
+        1,
+        10_000,
+      ),
     },
     shutdownTimeoutMs: int(
       'shutdownTimeoutMs',

@@ -38,6 +38,7 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
+    sfs: { maxConcurrentCalls: env('SFS_MAX_CONCURRENT_CALLS') },
     admin: {
       keys: env('SFS_ADMIN_KEYS'),
       authFailureLimit: env('SFS_ADMIN_AUTH_FAILURE_LIMIT'),

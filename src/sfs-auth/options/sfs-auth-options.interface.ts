@@ -57,6 +57,8 @@ export interface SfsAuthModuleOptions {
   requestTimeoutMs?: number | string;
   /** Retry policy for transient SFS failures. */
   retry?: SfsRetryOptions;
+  /** Limits on the calls this instance makes to SFS. */
+  sfs?: SfsCallOptions;
   /** Longest wait for platform-token revocation at shutdown. @default 3000 */
   shutdownTimeoutMs?: number | string;
   /** In-memory token cache. */
@@ -106,6 +108,17 @@ export interface SfsChangeFeedOptions {
   probeIntervalMs?: number | string;
   /** How long a probe waits for its NOTIFY to come back. @default 1000 */
   probeTimeoutMs?: number | string;
+}
+
+/** Limits on the calls one instance makes to SFS. */
+export interface SfsCallOptions {
+  /**
+   * Bulkhead: HTTP requests to SFS in flight at once per instance (`SFS_MAX_CONCURRENT_CALLS`);
+   * the rest wait in line, first come first served, so a login storm cannot open unbounded
+   * sockets. The default lets 60 concurrent first mints on a 3 s SFS finish in one wave.
+   * @default 64
+   */
+  maxConcurrentCalls?: number | string;
 }
 
 /** Tenant admin REST API. */
@@ -170,7 +183,10 @@ export interface SfsWorkerOptions {
   batchSize?: number | string;
   /** SFS calls in flight per tick. @default 8 */
   concurrency?: number | string;
-  /** How long a claim is held before another instance may take the row over. @default 60000 */
+  /**
+   * How long a claim (a due row, an outbox row, or a key being minted) is held before another
+   * instance may take it over; covers an SFS call with its retries. @default 60000
+   */
   leaseMs?: number | string;
   /** A revocation SFS has not confirmed for this long is given up (`failed`, retryable). @default 86400 */
   revocationGiveUpSeconds?: number | string;
@@ -192,6 +208,7 @@ export interface SfsAuthResolvedOptions {
   readonly sweepIntervalMs: number;
   readonly requestTimeoutMs: number;
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  readonly sfs: { maxConcurrentCalls: number };
   readonly shutdownTimeoutMs: number;
   readonly cache: { maxEntries: number; ttlMs: number; degradedTtlMs: number };
   readonly workers: {

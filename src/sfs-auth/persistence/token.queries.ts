@@ -32,7 +32,7 @@ const INSERT_OUTBOX_FOR_NEW = `
 
 // Keeps the material: a replaced token may still be live at SFS until it expires (revocable).
 // Compare-and-set on the status, not the version: a worker's lease claim bumps the version without
-// taking the row out of service, and the key lock already serialises every mint of the key. Only a
+// taking the row out of service, and the key lease (with its fence) already serialises every mint of the key. Only a
 // revocation makes the new token lose; a row that expired or failed meanwhile is simply replaced.
 const RETIRE = `
   UPDATE sfs_client_token
@@ -40,7 +40,7 @@ const RETIRE = `
   WHERE id = $1 AND status IN ('active', 'expired', 'failed')
   RETURNING tenant_id`;
 
-// replaceToken (outside the key lock) keeps its compare-and-set on the version it read.
+// replaceToken (without a key lease) keeps its compare-and-set on the version it read.
 const RETIRE_AT_VERSION = `
   UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
   WHERE id = $1 AND status = 'active' AND version = $2

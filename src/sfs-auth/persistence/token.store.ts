@@ -25,22 +25,35 @@ export interface SfsAttemptFailure {
   readonly permanent: boolean;
 }
 
-/** The part of the store usable inside {@link SfsTokenStore.withKeyLock}. */
-export interface SfsTokenStoreTx {
-  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null>;
+/** A held claim on a token key: who, until when, and the fence that proves it is still ours. */
+export interface SfsKeyLease {
+  readonly key: SfsTokenKey;
+  readonly owner: string;
+  /** Bumped by every claim of the key (a bigint, as text). */
+  readonly fence: string;
+  readonly expiresAt: Date;
+}
+
+/** What {@link SfsTokenStore.claimKey} found. */
+export interface SfsKeyClaim {
+  /** The lease, or `null` when another claimant holds it and it has not run out. */
+  readonly lease: SfsKeyLease | null;
+  /** When `lease` is `null`: when the other claimant's lease runs out (`null`: released since). */
+  readonly heldUntil: Date | null;
+  /** The key's active row, read after the claim (it sees what the previous holder recorded). */
+  readonly current: SfsTokenRecord | null;
+}
+
+/** A token row to insert, its events, and the row it replaces (if any). */
+export interface SfsMintRecord {
+  readonly record: SfsNewTokenRecord;
+  readonly events: SfsNewTokenEvent[];
   /**
-   * Inserts a freshly minted token (a `revoking` one gets its outbox row too). When `retire` is
-   * given, that row (the previous token of the same key) first becomes `expired` with `replaced_by`
-   * set (a row that expired or failed meanwhile keeps its status and is linked). Only a revocation
-   * that took the row first (`revoking`, `revoked`) makes it fail: then nothing is written and the
-   * result is `false`. The version is not compared: a lease claim bumps it but leaves the row in
-   * service, and the key lock serialises mints.
+   * The previous token of the key: it becomes `expired` with `replaced_by` set (a row that
+   * expired or failed meanwhile keeps its status and is linked). A revocation that took it first
+   * (`revoking`, `revoked`) makes the mint lose.
    */
-  insertToken(
-    record: SfsNewTokenRecord,
-    events: SfsNewTokenEvent[],
-    retire?: { id: string },
-  ): Promise<boolean>;
+  readonly retire?: { id: string };
 }
 
 /**
@@ -52,9 +65,26 @@ export interface SfsTokenStoreTx {
 export interface SfsTokenStore {
   findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null>;
   findById(tenantId: string, id: string): Promise<SfsTokenRecord | null>;
-  /** Runs `fn` in a transaction that holds a cross-instance lock on `key` (advisory lock). */
-  withKeyLock<T>(key: SfsTokenKey, fn: (tx: SfsTokenStoreTx) => Promise<T>): Promise<T>;
-  /** Inserts a token outside a key lock (e.g. a refresh that lost its race: status `revoking` + outbox row). */
+  /**
+   * Claims `key`'s lease for `owner` until `now + leaseMs` (when free or run out; the fence moves
+   * on) in one statement that commits, then reads the key's active row. Nothing is held afterwards but
+   * the lease row's values: the caller calls SFS with no connection checked out.
+   */
+  claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim>;
+  /** Gives a lease up; a no-op when it was taken over meanwhile. */
+  releaseKey(lease: SfsKeyLease): Promise<void>;
+  /**
+   * One short transaction: while `lease` still holds (same owner and fence), releases it and
+   * stores `mint` (`'stored'`). Otherwise (taken over, or a revocation took the replaced row)
+   * stores `lost` instead, a `revoking` row that goes to the outbox (`'lost'`). Throws
+   * {@link SfsTokenConflictError} if another active row holds the key.
+   */
+  recordMint(
+    lease: SfsKeyLease,
+    mint: SfsMintRecord,
+    lost: SfsMintRecord,
+  ): Promise<'stored' | 'lost'>;
+  /** Inserts a token without a lease (e.g. status `revoking` + outbox row). */
   insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void>;
 
   /**

@@ -11,7 +11,7 @@ import type {
   SfsTokenRecord,
 } from '../tokens/token-record';
 import { sfsAppendEvents } from './event.queries';
-import { SfsKeyLockedTx, sfsLockKey } from './key-lock';
+import { sfsClaimKey, sfsRecordMint, sfsReleaseKey } from './key-lease.queries';
 import {
   sfsClaimDueRevocations,
   sfsConfirmRevocation,
@@ -24,9 +24,11 @@ import { sfsFindActive, sfsInsertToken, sfsRetireAndInsert } from './token.queri
 import { sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
 import type {
   SfsAttemptFailure,
+  SfsKeyClaim,
+  SfsKeyLease,
+  SfsMintRecord,
   SfsRevocationFilter,
   SfsTokenStore,
-  SfsTokenStoreTx,
 } from './token.store';
 import {
   sfsClaimDueRefreshes,
@@ -72,11 +74,22 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     return rows.length > 0 ? sfsTokenRecordFromRow(rows[0]) : null;
   }
 
-  withKeyLock<T>(key: SfsTokenKey, fn: (tx: SfsTokenStoreTx) => Promise<T>): Promise<T> {
-    return this.tx(async (sql) => {
-      await sfsLockKey(sql, key);
-      return fn(new SfsKeyLockedTx(sql));
-    });
+  claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim> {
+    // Statements of their own (each commits): the claim's row lock lasts one statement, and the
+    // read after it is a new snapshot that sees what the previous holder recorded.
+    return this.single((sql) => sfsClaimKey(sql, key, owner, now, leaseMs));
+  }
+
+  async releaseKey(lease: SfsKeyLease): Promise<void> {
+    await this.single((sql) => sfsReleaseKey(sql, lease));
+  }
+
+  recordMint(
+    lease: SfsKeyLease,
+    mint: SfsMintRecord,
+    lost: SfsMintRecord,
+  ): Promise<'stored' | 'lost'> {
+    return this.tx((sql) => sfsRecordMint(sql, lease, mint, lost));
   }
 
   async insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void> {

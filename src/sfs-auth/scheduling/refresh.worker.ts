@@ -36,7 +36,7 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
   }
 
   protected override hasBacklog(report: SfsRefreshReport): boolean {
-    return report.claimed >= this.options.workers.batchSize;
+    return report.backlog === true;
   }
 
   protected async pass(): Promise<SfsRefreshReport> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { SfsAuthConfigError, SfsAuthError } from '../errors/sfs-auth.error';
 import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
@@ -7,6 +7,7 @@ import { SfsMetricsRecorder, type SfsCallObservation } from '../metrics/metrics-
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
+import { SfsBulkhead } from './sfs-bulkhead';
 import {
   cleanSfsMessage,
   sfsErrorForFetchFailure,
@@ -53,6 +54,7 @@ export interface SfsHttpResponse {
  * longer than `retry.maxDelayMs` ends the call with the retryable error carrying `retryAfterMs`,
  * for a worker to schedule. Logs method, path, status, attempt and duration; never bodies or tokens.
  * Every attempt is also reported to the {@link SfsMetricsRecorder} (kind, status or 0, duration).
+ * Every attempt passes the instance's bulkhead (`sfs.maxConcurrentCalls` in flight at most).
  */
 @Injectable()
 export class SfsHttpTransport {
@@ -60,6 +62,8 @@ export class SfsHttpTransport {
   private readonly dispatcher?: Dispatcher;
   private readonly sleep: SfsSleep;
   private readonly metrics: SfsMetricsRecorder;
+  /** At most `sfs.maxConcurrentCalls` requests in flight from this instance. */
+  readonly bulkhead: SfsBulkhead;
 
   constructor(
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
@@ -67,11 +71,19 @@ export class SfsHttpTransport {
     @Optional() @Inject(SfsMetricsRecorder) metrics?: SfsMetricsRecorder,
   ) {
     this.sleep = sleep ?? sfsTimerSleep;
+    this.bulkhead = new SfsBulkhead(options.sfs.maxConcurrentCalls);
     this.metrics = metrics ?? sfsMetricsRecorderFor(options);
     this.dispatcher =
       options.dispatcher ??
       (options.caPem
-        ? new Agent({ connect: { ca: [...rootCertificates, options.caPem] } })
+        ? // One secure context for every connection: built per connection from `ca`, the ~140
+          // root certificates would be parsed again on each new socket (tens of ms of CPU each,
+          // which a burst of parallel calls pays on the event loop).
+          new Agent({
+            connect: {
+              secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }),
+            },
+          })
         : undefined);
   }
 
@@ -88,11 +100,16 @@ export class SfsHttpTransport {
     const { maxAttempts } = this.options.retry;
     const kind = options.call ?? 'api';
     for (let attempt = 1; ; attempt++) {
-      // A monotonic timer, not the injected clock: tests hold that clock still.
-      const started = performance.now();
+      // A monotonic timer, not the injected clock: tests hold that clock still. Restarted once
+      // the bulkhead lets the attempt through, so queueing is not counted as SFS latency.
+      let started = performance.now();
       const where = `${call.method} ${path}${options.tenantId === undefined ? '' : ` (tenant ${options.tenantId})`}`;
       try {
-        const response = await this.once(url, body, options, call);
+        // Each attempt takes a slot; the backoff between attempts holds none.
+        const response = await this.bulkhead.run(() => {
+          started = performance.now();
+          return this.once(url, body, options, call);
+        });
         const ms = this.observe(kind, response.status, started);
         this.logger.debug(
           `${where} → ${response.status} in ${ms} ms (attempt ${attempt}/${maxAttempts})`,

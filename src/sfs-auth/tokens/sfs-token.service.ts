@@ -32,6 +32,19 @@ export interface SfsCallAuth {
   readonly tokenId?: string;
 }
 
+function clientToken(token: {
+  tokenId: string;
+  accessToken: string;
+  expiresAt: number;
+}): SfsClientToken {
+  return {
+    tokenId: token.tokenId,
+    accessToken: token.accessToken,
+    tokenType: 'Bearer',
+    expiresAt: new Date(token.expiresAt),
+  };
+}
+
 /**
  * What host services call: a valid client token for (tenant, clientKey, subject), revocation, and
  * the auth to put on SFS calls. Every identifier is validated (`SfsInvalidInputError`).
@@ -52,17 +65,21 @@ export class SfsTokenService {
    * A token that does not expire within the refresh lead, minted at most once per key however
    * many callers and instances ask at the same moment.
    */
-  async getClientToken(
+  getClientToken(
     request: SfsClientTokenRequest,
     actor: SfsActor = 'host',
   ): Promise<SfsClientToken> {
-    const token = await this.serving.get(toTokenKey(request), actor);
-    return {
-      tokenId: token.tokenId,
-      accessToken: token.accessToken,
-      tokenType: 'Bearer',
-      expiresAt: new Date(token.expiresAt),
-    };
+    // The hot path: a cached token, without validation work (only valid keys are ever cached).
+    const cached = this.serving.peek(request);
+    if (cached !== undefined) return Promise.resolve(clientToken(cached));
+    return this.getUncached(request, actor);
+  }
+
+  private async getUncached(
+    request: SfsClientTokenRequest,
+    actor: SfsActor,
+  ): Promise<SfsClientToken> {
+    return clientToken(await this.serving.get(toTokenKey(request), actor));
   }
 
   /**
@@ -129,7 +146,7 @@ export class SfsTokenService {
   async replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
     const key = toTokenKey(request);
     this.serving.forget(tokenId);
-    await this.minter.mintUnderLock(key, 'host', (current, now) =>
+    await this.minter.mintUnderLease(key, 'host', (current, now) =>
       current && current.id !== tokenId && this.minter.servable(current, now) ? 'reuse' : 'mint',
     );
     return this.authFor(request);

@@ -16,7 +16,8 @@ import {
   type SfsMetricOutcome,
 } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenStore, type SfsTokenStoreTx } from '../persistence/token.store';
+import { SfsTokenStore, type SfsKeyLease, type SfsMintRecord } from '../persistence/token.store';
+import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
@@ -38,7 +39,7 @@ export interface SfsServableToken {
   readonly expiresAt: number;
 }
 
-/** What {@link SfsTokenMinter.mintUnderLock} did. */
+/** What {@link SfsTokenMinter.mintUnderLease} did. */
 export type SfsMintOutcome =
   | { kind: 'found'; token: SfsServableToken }
   | { kind: 'minted'; token: SfsServableToken; replaced: string | null }
@@ -46,17 +47,28 @@ export type SfsMintOutcome =
   /** A revocation changed the row while we minted: the new token went to the revocation outbox. */
   | { kind: 'lost'; tokenId: string };
 
-/** Decides, under the key lock, what to do with the key's current active row. */
+/** Decides, holding the key's lease, what to do with the key's current active row. */
 export type SfsMintDecision = (
   current: SfsTokenRecord | null,
   now: number,
 ) => 'reuse' | 'mint' | 'skip';
 
+/** First and longest pause between two looks at a key another claimant is minting. */
+const WAIT_FIRST_MS = 25;
+const WAIT_MAX_MS = 500;
+
 /**
- * The one place that mints client tokens: always inside the key's cross-instance lock, after
- * re-reading the active row, so a key is minted once however many callers, workers and instances
- * ask at the same moment. Being the one place, it is also where `mint` (first token of a key) and
- * `refresh` (a replacement, by a worker or on demand) are counted for the metrics recorder.
+ * The one place that mints client tokens, so a key is minted once however many callers, workers
+ * and instances ask at the same moment. No database connection is held while SFS answers:
+ * 1. a short transaction claims the key's lease (owner, expiry, fence) and re-reads the active row;
+ * 2. SFS is called with no transaction open and no connection checked out;
+ * 3. a short transaction records the token only if the fence still holds, and releases the lease.
+ * A caller that finds the key claimed by someone else polls (with backoff) until the holder's
+ * result is there or its lease has run out, and then takes the key over. A token that loses (fence
+ * taken over, or the replaced row revoked meanwhile) is stored `revoking` and revoked through the
+ * outbox; one that cannot be recorded at all is revoked at once by the unstored-token discarder.
+ * Being the one place, it is also where `mint` (first token of a key) and `refresh` (a
+ * replacement, by a worker or on demand) are counted for the metrics recorder.
  */
 @Injectable()
 export class SfsTokenMinter {
@@ -70,6 +82,7 @@ export class SfsTokenMinter {
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
+    @Inject(SFS_INSTANCE_ID) private readonly owner: string,
   ) {}
 
   get leadMs(): number {
@@ -109,38 +122,67 @@ export class SfsTokenMinter {
     );
   }
 
-  /** Under the key lock: reuse, skip, or mint a token replacing the current one. */
-  async mintUnderLock(
+  /** Holding the key's lease: reuse, skip, or mint a token replacing the current one. */
+  async mintUnderLease(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,
   ): Promise<SfsMintOutcome> {
-    // Set once SFS is about to be asked, so a failure before that (lock, read) counts as nothing.
-    let attempted: SfsMetricOperation | undefined;
-    // A token SFS issued in this attempt; if it never reaches a committed row it must not stay live.
-    const issued: { accessToken?: string } = {};
+    // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
+    const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;
     try {
-      outcome = await this.store.withKeyLock(key, async (tx): Promise<SfsMintOutcome> => {
-        const current = await tx.findActive(key);
-        const decision = decide(current, this.clock.now());
-        if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
-        if (decision === 'reuse' && current) return { kind: 'found', token: this.open(current) };
-        attempted = current ? 'refresh' : 'mint';
-        return this.mintInto(tx, key, actor, current, issued);
-      });
+      outcome = await this.claimAndMint(key, actor, decide, attempt);
     } catch (error) {
-      if (attempted) this.metrics.countOperation(attempted, failureOutcome(attempted, error));
+      if (attempt.operation) {
+        this.metrics.countOperation(attempt.operation, failureOutcome(attempt.operation, error));
+      }
       // SFS issued a token that no committed row records: it must not stay live.
-      if (issued.accessToken) await this.discarder.discard(key.tenantId, issued.accessToken);
+      if (attempt.accessToken) await this.discarder.discard(key.tenantId, attempt.accessToken);
       throw error;
     }
-    // 'lost' (a revocation won the race) is neither a success nor a failure of the operation.
+    // 'lost' (a revocation or a takeover won the race) is neither a success nor a failure.
     if (outcome.kind === 'minted') {
       this.metrics.countOperation(outcome.replaced ? 'refresh' : 'mint', 'ok');
     }
     this.announce(key, outcome);
     return outcome;
+  }
+
+  private async claimAndMint(
+    key: SfsTokenKey,
+    actor: SfsActor,
+    decide: SfsMintDecision,
+    attempt: { operation?: SfsMetricOperation; accessToken?: string },
+  ): Promise<SfsMintOutcome> {
+    const leaseMs = this.options.workers.leaseMs;
+    // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
+    const giveUpAt = performance.now() + 2 * leaseMs;
+    for (let round = 0; ; round++) {
+      const now = this.clock.now();
+      const claim = await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
+      const decision = decide(claim.current, now);
+      if (claim.lease && decision !== 'mint') await this.store.releaseKey(claim.lease);
+      if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
+      if (decision === 'reuse' && claim.current) {
+        return { kind: 'found', token: this.open(claim.current) };
+      }
+      if (claim.lease) {
+        attempt.operation = claim.current ? 'refresh' : 'mint';
+        return this.mintWith(claim.lease, key, actor, claim.current, attempt);
+      }
+      // Another claimant is minting this key: its result (or its lease running out) comes next.
+      if (performance.now() >= giveUpAt) {
+        throw new SfsAuthError(
+          'SFS_UNAVAILABLE',
+          `tenant ${key.tenantId}: the key stayed claimed by another mint`,
+          true,
+          { tenantId: key.tenantId, clientKey: key.clientKey },
+        );
+      }
+      const backoff = Math.min(WAIT_MAX_MS, WAIT_FIRST_MS * 2 ** Math.min(round, 5));
+      await pause(backoff / 2 + Math.random() * (backoff / 2));
+    }
   }
 
   /** Outbound event, after the transaction committed. */
@@ -163,17 +205,63 @@ export class SfsTokenMinter {
     }
   }
 
-  private async mintInto(
-    tx: SfsTokenStoreTx,
+  private async mintWith(
+    lease: SfsKeyLease,
     key: SfsTokenKey,
     actor: SfsActor,
     current: SfsTokenRecord | null,
-    minted: { accessToken?: string },
+    attempt: { accessToken?: string },
   ): Promise<SfsMintOutcome> {
-    const issued = await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
-      this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
-    );
-    minted.accessToken = issued.accessToken;
+    let issued: { accessToken: string; expiresInSeconds: number };
+    try {
+      // No transaction is open and no connection is checked out while SFS answers.
+      issued = await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
+        this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
+      );
+    } catch (error) {
+      await this.store.releaseKey(lease).catch(() => undefined);
+      throw error;
+    }
+    attempt.accessToken = issued.accessToken;
+    const mint = this.newRecord(key, actor, current, issued);
+    const lostReason = 'revoked while being refreshed';
+    const lost: SfsMintRecord = {
+      record: { ...mint.record, status: 'revoking', revokeReason: lostReason },
+      events: [
+        {
+          tenantId: key.tenantId,
+          tokenId: mint.record.id,
+          actor,
+          at: mint.record.issuedAt,
+          type: 'revoke_requested',
+          reason: lostReason,
+        },
+      ],
+    };
+    let stored: 'stored' | 'lost';
+    try {
+      stored = await this.store.recordMint(lease, mint, lost);
+    } catch (error) {
+      // The database may be back soon: give the key back rather than make others wait out the lease.
+      void this.store.releaseKey(lease).catch(() => undefined);
+      throw error;
+    }
+    if (stored === 'lost') return { kind: 'lost', tokenId: mint.record.id };
+    const token = {
+      tokenId: mint.record.id,
+      accessToken: issued.accessToken,
+      issuedAt: mint.record.issuedAt.getTime(),
+      expiresAt: mint.record.expiresAt.getTime(),
+    };
+    return { kind: 'minted', token, replaced: current?.id ?? null };
+  }
+
+  private newRecord(
+    key: SfsTokenKey,
+    actor: SfsActor,
+    current: SfsTokenRecord | null,
+    issued: { accessToken: string; expiresInSeconds: number },
+  ): SfsMintRecord {
     const id = randomUUID();
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + Math.round(issued.expiresInSeconds * 1000);
@@ -192,35 +280,17 @@ export class SfsTokenMinter {
       ),
       sessionStartedAt: current?.sessionStartedAt ?? new Date(issuedAt),
     };
-    const at = new Date(issuedAt);
     const expiry = record.expiresAt.toISOString();
     const event: Pick<SfsNewTokenEvent, 'type' | 'detail'> = current
       ? { type: 'refreshed', detail: { previousTokenId: current.id, expiresAt: expiry } }
       : { type: 'issued', detail: { expiresAt: expiry } };
-    const stored = await tx.insertToken(
-      record,
-      [{ tenantId: key.tenantId, tokenId: id, actor, at, type: event.type, detail: event.detail }],
-      current ? { id: current.id } : undefined,
-    );
-    if (!stored) {
-      await tx.insertToken(
-        { ...record, status: 'revoking', revokeReason: 'revoked while being refreshed' },
-        [
-          {
-            tenantId: key.tenantId,
-            tokenId: id,
-            actor,
-            at,
-            type: 'revoke_requested',
-            reason: 'revoked while being refreshed',
-          },
-        ],
-      );
-      return { kind: 'lost', tokenId: id };
-    }
-    const token = { tokenId: id, accessToken: issued.accessToken, issuedAt, expiresAt };
-    return { kind: 'minted', token, replaced: current?.id ?? null };
+    const events = [{ tenantId: key.tenantId, tokenId: id, actor, at: record.issuedAt, ...event }];
+    return { record, events, retire: current ? { id: current.id } : undefined };
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

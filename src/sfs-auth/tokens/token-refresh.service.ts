@@ -6,7 +6,6 @@ import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenStore } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
-import { mapConcurrent } from '../scheduling/map-concurrent';
 import { describeError } from '../scheduling/work-loop';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsTokenMinter } from './token-minter';
@@ -24,7 +23,12 @@ export type SfsRefreshOutcome =
 export interface SfsRefreshReport {
   readonly claimed: number;
   readonly outcomes: SfsRefreshOutcome[];
+  /** More rows may be due (the pass stopped at its batch limit): run another pass at once. */
+  readonly backlog?: boolean;
 }
+
+/** Batches one pass claims at most before it reports a backlog and hands over. */
+const MAX_BATCHES_PER_PASS = 10;
 
 /**
  * Replaces tokens before they expire. Instances share the work through the database: each pass
@@ -41,17 +45,58 @@ export class SfsTokenRefreshService {
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
 
-  /** Claims due tokens as `owner` and refreshes them with bounded concurrency. */
+  /**
+   * Claims due tokens as `owner` and refreshes them on `workers.concurrency` lanes. The next batch
+   * is claimed ahead, while the lanes still work (once fewer rows wait than there are lanes), so
+   * no lane idles at a batch boundary. The pass ends when a claim comes back short, or after
+   * {@link MAX_BATCHES_PER_PASS} batches (the worker then starts another pass at once).
+   */
   async runPass(owner: string): Promise<SfsRefreshReport> {
     const { leaseMs, batchSize, concurrency } = this.options.workers;
-    const claimed = await this.store.claimDueRefreshes(
-      owner,
-      new Date(this.clock.now()),
-      leaseMs,
-      batchSize,
-    );
-    const outcomes = await mapConcurrent(claimed, concurrency, (row) => this.refreshOne(row));
-    return { claimed: claimed.length, outcomes };
+    const waiting: SfsTokenRecord[] = [];
+    const outcomes: SfsRefreshOutcome[] = [];
+    let claimed = 0;
+    let batches = 0;
+    let exhausted = false;
+    let lastFull = false;
+    let claiming: Promise<void> | undefined;
+    const claimNext = (): Promise<void> =>
+      (claiming ??= (async () => {
+        try {
+          const rows = await this.store.claimDueRefreshes(
+            owner,
+            new Date(this.clock.now()),
+            leaseMs,
+            batchSize,
+          );
+          batches++;
+          claimed += rows.length;
+          waiting.push(...rows);
+          lastFull = rows.length >= batchSize;
+          if (!lastFull || batches >= MAX_BATCHES_PER_PASS) exhausted = true;
+        } catch (error) {
+          exhausted = true;
+          throw error;
+        } finally {
+          claiming = undefined;
+        }
+      })());
+    await claimNext();
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        if (!exhausted && waiting.length <= concurrency) void claimNext().catch(() => undefined);
+        const row = waiting.shift();
+        if (row) {
+          outcomes.push(await this.refreshOne(row));
+        } else if (claiming) {
+          await claiming.catch(() => undefined);
+        } else {
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return { claimed, outcomes, backlog: lastFull };
   }
 
   /** Refreshes one claimed row (also used by the admin "refresh now"). */
@@ -73,7 +118,7 @@ export class SfsTokenRefreshService {
       return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
     }
     try {
-      const result = await this.minter.mintUnderLock(row, 'system', (current) =>
+      const result = await this.minter.mintUnderLease(row, 'system', (current) =>
         current?.id === row.id ? 'mint' : 'skip',
       );
       if (result.kind === 'minted')

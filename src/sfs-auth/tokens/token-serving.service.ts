@@ -12,19 +12,21 @@ import { SfsTokenChangeFeed, SfsTokenStore } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsLastUsedTracker } from './last-used.tracker';
 import { SfsSingleFlight } from './single-flight';
-import { SfsTokenCache, tokenKeyString } from './token-cache';
+import { SfsCacheEntry, SfsTokenCache, tokenKeyString, type SfsCachedToken } from './token-cache';
+import { effectiveLeadMs } from './refresh-schedule';
+import type { SfsClientTokenRequest } from './token-inputs';
 import { SfsTokenMinter, type SfsServableToken } from './token-minter';
 import type { SfsActor, SfsTokenKey } from './token-record';
 
 /**
- * Serves client tokens: memory, then the database, then a mint under the key lock. One in-process
+ * Serves client tokens: memory, then the database, then a mint under the key lease. One in-process
  * flight per key, so a burst of callers costs one database read (and at most one mint).
  */
 @Injectable()
 export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SfsTokenServingService.name);
   private readonly cache: SfsTokenCache;
-  private readonly flights = new SfsSingleFlight<SfsServableToken>();
+  private readonly flights = new SfsSingleFlight<SfsCachedToken>();
   readonly lastUsed = new SfsLastUsedTracker();
   private unsubscribe: Array<() => void> = [];
 
@@ -50,17 +52,42 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe.forEach((unsubscribe) => unsubscribe());
   }
 
+  /**
+   * The cached token of a request, synchronously, or `undefined` (then call {@link get}). Only
+   * strings reach the lookup and the cache holds validated keys only, so a request that is not
+   * valid never matches an entry: it misses here and is refused by {@link get}'s validation.
+   */
+  peek(request: SfsClientTokenRequest): SfsCachedToken | undefined {
+    if (typeof request !== 'object' || request === null) return undefined;
+    const { tenantId, clientKey, subjectId } = request;
+    if (typeof tenantId !== 'string' || typeof clientKey !== 'string') return undefined;
+    // An empty subject is invalid, yet it would make the same cache key as "no subject".
+    if (
+      subjectId !== undefined &&
+      subjectId !== null &&
+      (typeof subjectId !== 'string' || subjectId === '')
+    ) {
+      return undefined;
+    }
+    const now = this.clock.now();
+    const entry = this.cache.get(tenantId, clientKey, subjectId, now);
+    if (entry === undefined) return undefined;
+    this.lastUsed.touchEntry(entry, now);
+    return entry;
+  }
+
   /** A token of `key` that does not expire within the refresh lead. */
-  async get(key: SfsTokenKey, actor: SfsActor): Promise<SfsServableToken> {
+  async get(key: SfsTokenKey, actor: SfsActor): Promise<SfsCachedToken> {
     const cacheKey = tokenKeyString(key);
     const now = this.clock.now();
-    const cached = this.cache.get(cacheKey, now);
-    if (cached && this.minter.fresh(cached, now)) {
-      this.lastUsed.touch(cached.tokenId, now);
+    const cached = this.cache.get(key.tenantId, key.clientKey, key.subjectId, now);
+    if (cached) {
+      this.lastUsed.touchEntry(cached, now);
       return cached;
     }
     const token = await this.flights.run(cacheKey, () => this.load(key, actor));
-    this.lastUsed.touch(token.tokenId, this.clock.now());
+    if (token instanceof SfsCacheEntry) this.lastUsed.touchEntry(token, this.clock.now());
+    else this.lastUsed.touch(token.tokenId, this.clock.now());
     return token;
   }
 
@@ -69,20 +96,20 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     this.cache.invalidateToken(tokenId);
   }
 
-  private async load(key: SfsTokenKey, actor: SfsActor): Promise<SfsServableToken> {
+  private async load(key: SfsTokenKey, actor: SfsActor): Promise<SfsCachedToken> {
     const row = await this.store.findActive(key);
     if (this.minter.servable(row, this.clock.now())) {
       try {
         return this.remember(key, this.minter.open(row));
       } catch (error) {
-        // Undecryptable (key missing): mint a replacement under the lock below.
+        // Undecryptable (key missing): mint a replacement under the lease below.
         this.logger.warn(
           `token ${row.id} of tenant ${key.tenantId} cannot be decrypted: ${codeOf(error)}`,
         );
       }
     }
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLock(key, actor, (current, now) =>
+      const outcome = await this.minter.mintUnderLease(key, actor, (current, now) =>
         this.minter.servable(current, now) && this.opens(current) ? 'reuse' : 'mint',
       );
       if (outcome.kind === 'found' || outcome.kind === 'minted') {
@@ -110,11 +137,13 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private remember(key: SfsTokenKey, token: SfsServableToken): SfsServableToken {
+  private remember(key: SfsTokenKey, token: SfsServableToken): SfsCachedToken {
     const now = this.clock.now();
     const ttl = this.feed.connected ? this.options.cache.ttlMs : this.options.cache.degradedTtlMs;
-    this.cache.set(tokenKeyString(key), token, now + ttl);
-    return token;
+    // Served from the cache while fresh there and outside the refresh lead, whichever ends first.
+    const lead = effectiveLeadMs(token.expiresAt - token.issuedAt, this.minter.leadMs);
+    const until = Math.min(now + ttl, token.expiresAt - lead);
+    return this.cache.set(tokenKeyString(key), token, until) ?? token;
   }
 }
 

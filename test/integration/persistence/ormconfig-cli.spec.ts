@@ -43,6 +43,7 @@ describe('ormconfig.ts + TypeORM CLI', () => {
       'sfs_client_token',
       'sfs_token_change',
       'sfs_token_event',
+      'sfs_token_key_lease',
       'sfs_token_revocation',
     ]);
     // The CLI reverts one migration per run.

@@ -7,7 +7,13 @@ import {
   type PersistenceHarness,
 } from './persistence-harness';
 
-const TABLES = ['sfs_client_token', 'sfs_token_change', 'sfs_token_event', 'sfs_token_revocation'];
+const TABLES = [
+  'sfs_client_token',
+  'sfs_token_change',
+  'sfs_token_event',
+  'sfs_token_key_lease',
+  'sfs_token_revocation',
+];
 
 async function insertRaw(h: PersistenceHarness, subjectId: string | null, status: string) {
   const r = newRecord({ tenantId: 't1', subjectId });

@@ -47,11 +47,16 @@ const UNUSABLE: Array<[string, Change]> = [
     (s, r) => s.markUndecryptable(r.id, r.version, 'DECRYPTION_FAILED', eventFor(r, 'key_missing')),
   ],
   [
-    'withKeyLock insert retiring it',
-    (s, r) =>
-      s.withKeyLock(r, (tx) =>
-        tx.insertToken(newRecord({ tenantId: r.tenantId, subjectId: r.subjectId }), [], r),
-      ),
+    'recordMint retiring it',
+    async (s, r) => {
+      const { lease } = await s.claimKey(r, 'feed-test', new Date(0), 60_000);
+      const next = newRecord({ tenantId: r.tenantId, subjectId: r.subjectId });
+      return s.recordMint(
+        lease!,
+        { record: next, events: [], retire: { id: r.id } },
+        { record: { ...next, status: 'revoking' }, events: [] },
+      );
+    },
   ],
 ];
 

@@ -29,14 +29,6 @@ describe('TypeOrmSfsTokenStore: two instances racing', () => {
   });
   beforeEach(() => truncate(h));
 
-  const waitingAdvisoryLocks = async () =>
-    Number(
-      (
-        await h.sql<{ n: string }>(
-          `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
-        )
-      )[0].n,
-    );
   const waitingRowLocks = async () =>
     Number(
       (
@@ -92,32 +84,26 @@ describe('TypeOrmSfsTokenStore: two instances racing', () => {
     expect(await a.postponeRefresh(r.id, first.version, at(999), null)).toBe(false);
   });
 
-  it('withKeyLock serialises the same key across instances: the second sees the first insert', async () => {
+  it('a key lease serialises the same key across instances: the second sees the first record', async () => {
     const key = { tenantId: 't', clientKey: 'client-a', subjectId: 'u1' };
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const seenByB: Array<string | null> = [];
-    const first = a.withKeyLock(key, async (tx) => {
-      expect(await tx.findActive(key)).toBeNull();
-      await gate;
-      const record = newRecord(key);
-      await tx.insertToken(record, [eventFor(record, 'issued')]);
-      return record.id;
-    });
-    await eventually(
-      async () =>
-        (await h.sql(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted`)).length > 0,
-      'first lock',
+    const first = await a.claimKey(key, 'a', at(1), 30_000);
+    expect(first.lease).not.toBeNull();
+    expect(first.current).toBeNull();
+    // No transaction stays open while the holder would be waiting on SFS.
+    const open = await h.sql(
+      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
     );
-    const second = b.withKeyLock(key, async (tx) => {
-      seenByB.push((await tx.findActive(key))?.id ?? null);
-    });
-    await eventually(async () => (await waitingAdvisoryLocks()) === 1, 'second instance to wait');
-    expect(seenByB).toEqual([]);
-    release();
-    const insertedId = await first;
-    await second;
-    expect(seenByB).toEqual([insertedId]);
+    expect(open).toEqual([]);
+    const waiting = await b.claimKey(key, 'b', at(2), 30_000);
+    expect(waiting).toMatchObject({ lease: null, current: null });
+    const record = newRecord(key);
+    const lost = { record: { ...record, status: 'revoking' as const }, events: [] };
+    expect(
+      await a.recordMint(first.lease!, { record, events: [eventFor(record, 'issued')] }, lost),
+    ).toBe('stored');
+    const after = await b.claimKey(key, 'b', at(3), 30_000);
+    expect(after.lease).toMatchObject({ owner: 'b', fence: '2' });
+    expect(after.current?.id).toBe(record.id);
   });
 
   it('a revocation waiting on a refresh in flight also revokes the replacement it commits', async () => {

@@ -105,15 +105,35 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
     });
   });
 
-  describe('withKeyLock → tx.insertToken with retire', () => {
-    it('retires the previous token and links it to its replacement', async () => {
+  describe('claimKey → recordMint with retire', () => {
+    type Record = ReturnType<typeof newRecord>;
+    type Key = Parameters<typeof h.store.claimKey>[0] & { id: string };
+    const lostOf = (next: Record) => ({
+      record: { ...next, status: 'revoking' as const, revokeReason: 'lost' },
+      events: [eventFor(next, 'revoke_requested', 10)],
+    });
+    const claim = async (key: Key, owner = 'me', now = 2) => {
+      const got = await h.store.claimKey(key, owner, at(now), 60_000);
+      return got;
+    };
+    const record = async (
+      lease: Awaited<ReturnType<typeof claim>>['lease'],
+      old: Key,
+      next: Record,
+    ) =>
+      h.store.recordMint(
+        lease!,
+        { record: next, events: [eventFor(next, 'refreshed', 10)], retire: { id: old.id } },
+        lostOf(next),
+      );
+
+    it('retires the previous token, links it to its replacement and releases the lease', async () => {
       const old = await seed();
+      const got = await claim(old);
+      expect(got.current?.id).toBe(old.id);
+      expect(got.lease).toMatchObject({ owner: 'me', fence: '1' });
       const next = newRecord({ tenantId: t }, { issued: 10 });
-      const stored = await h.store.withKeyLock(old, async (tx) => {
-        expect((await tx.findActive(old))?.id).toBe(old.id);
-        return tx.insertToken(next, [eventFor(next, 'refreshed', 10)], old);
-      });
-      expect(stored).toBe(true);
+      expect(await record(got.lease, old, next)).toBe('stored');
       expect(await h.store.findById(t, old.id)).toMatchObject({
         status: 'expired',
         replacedBy: next.id,
@@ -121,10 +141,35 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
         sealed: old.sealed,
       });
       expect((await h.store.findActive(old))?.id).toBe(next.id);
+      // Released: the next claim gets the key at once, with the next fence.
+      expect((await claim(old, 'other', 3)).lease).toMatchObject({ owner: 'other', fence: '2' });
     });
 
-    it('returns false and writes nothing when the retired row left service; the tx stays usable', async () => {
+    it('a held lease is not given to another claimant until it runs out', async () => {
       const old = await seed();
+      const first = await claim(old, 'a', 2);
+      const second = await claim(old, 'b', 3);
+      expect(second.lease).toBeNull();
+      expect(second.heldUntil).toEqual(at(2 + 60));
+      expect(second.current?.id).toBe(old.id);
+      const third = await claim(old, 'b', 2 + 60);
+      expect(third.lease).toMatchObject({ owner: 'b', fence: '2' });
+      // The first holder was taken over: its token goes to revocation, the row stays as it was.
+      const late = newRecord({ tenantId: t }, { issued: 10 });
+      expect(await record(first.lease, old, late)).toBe('lost');
+      expect(await h.store.findById(t, late.id)).toMatchObject({ status: 'revoking' });
+      expect((await h.store.findActive(old))?.id).toBe(old.id);
+      const outbox = await h.sql('SELECT token_id FROM sfs_token_revocation');
+      expect(outbox).toEqual([{ token_id: late.id }]);
+      // The new holder records normally.
+      const next = newRecord({ tenantId: t }, { issued: 11 });
+      expect(await record(third.lease, old, next)).toBe('stored');
+      expect((await h.store.findActive(old))?.id).toBe(next.id);
+    });
+
+    it('loses when a revocation took the retired row: the new token is born revoking', async () => {
+      const old = await seed();
+      const got = await claim(old);
       const next = newRecord({ tenantId: t }, { issued: 10 });
       await h.store.requestRevocation(
         { tenantId: t, tokenId: old.id },
@@ -132,25 +177,18 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
         'test',
         new Date(5),
       );
-      const before = await snapshot(h);
-      const result = await h.store.withKeyLock(old, async (tx) => {
-        const stored = await tx.insertToken(next, [], { id: old.id });
-        const still = await tx.findActive(old);
-        return { stored, still: still?.id ?? null };
-      });
-      expect(result).toEqual({ stored: false, still: null });
-      expect(await snapshot(h)).toEqual(before);
+      expect(await record(got.lease, old, next)).toBe('lost');
+      expect(await h.store.findById(t, old.id)).toMatchObject({ status: 'revoking' });
+      expect(await h.store.findById(t, next.id)).toMatchObject({ status: 'revoking' });
+      expect(await h.store.findActive(old)).toBeNull();
     });
 
     it('replaces a row the worker marked expired meanwhile (only a revocation makes the mint lose)', async () => {
       const old = await seed();
+      const got = await claim(old);
+      await h.store.markExpired(old.id, old.version, eventFor(old, 'expired'));
       const next = newRecord({ tenantId: t }, { issued: 10 });
-      const stored = await h.store.withKeyLock(old, async (tx) => {
-        expect((await tx.findActive(old))?.id).toBe(old.id);
-        await h.store.markExpired(old.id, old.version, eventFor(old, 'expired'));
-        return tx.insertToken(next, [], { id: old.id });
-      });
-      expect(stored).toBe(true);
+      expect(await record(got.lease, old, next)).toBe('stored');
       expect(await h.store.findById(t, old.id)).toMatchObject({
         status: 'expired',
         replacedBy: next.id,
@@ -163,11 +201,9 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       const old = await seed({ refreshIn: -1 });
       const [claimed] = await h.store.claimDueRefreshes('worker-a', at(1), 60_000, 10);
       expect(claimed).toMatchObject({ id: old.id, version: old.version + 1 });
+      const got = await claim(old);
       const next = newRecord({ tenantId: t }, { issued: 10 });
-      const stored = await h.store.withKeyLock(old, (tx) =>
-        tx.insertToken(next, [], { id: old.id }),
-      );
-      expect(stored).toBe(true);
+      expect(await record(got.lease, old, next)).toBe('stored');
       expect(await h.store.findById(t, old.id)).toMatchObject({
         status: 'expired',
         replacedBy: next.id,

@@ -73,12 +73,12 @@ describe('a mint whose row cannot be written', () => {
     expect(f.sandbox.isTokenActive(issued.token, 'client')).toBe(false);
   });
 
-  const keyLocksHeld = async () =>
+  const keyLeasesHeld = async (tenantId: string) =>
     (
       await f.rows<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks
-         WHERE locktype = 'advisory' AND granted
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        `SELECT count(*)::int AS n FROM sfs_token_key_lease
+         WHERE tenant_id = $1 AND lease_owner IS NOT NULL`,
+        [tenantId],
       )
     )[0].n;
 
@@ -89,13 +89,14 @@ describe('a mint whose row cannot be written', () => {
     const mints = () =>
       f.sandbox.calls({ kind: 'client.create' }).filter((c) => c.clientKey === 'c-claim').length;
     const before = mints();
-    // The serve holds the key lock and waits on a slow SFS; meanwhile a worker claims the row
-    // (bumping its version) and queues behind the lock.
+    // The serve holds the key's lease and waits on a slow SFS; meanwhile a worker claims the row
+    // (bumping its version) and waits for the lease.
     f.sandbox.enqueueFaults({ kind: 'client.create', delayMs: 300 });
     const served = a.tokens.getClientToken(key);
-    while ((await keyLocksHeld()) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((await keyLeasesHeld(key.tenantId)) === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     const [, report] = await Promise.all([served, a.refresh.runOnce()]);
-    // The worker claimed the row while the serve was minting; under the lock it finds it replaced.
+    // The worker claimed the row while the serve was minting; holding the lease it finds it replaced.
     expect(report.outcomes).toContainEqual(
       expect.objectContaining({ tokenId: old.tokenId, outcome: 'skipped' }),
     );

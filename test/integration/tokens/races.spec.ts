@@ -4,6 +4,9 @@ const ITERATIONS = 100;
 // 100 iterations take about 20 s alone; with the rest of the suite on two cores, up to three times that.
 jest.setTimeout(120_000);
 
+// 100 iterations of real round trips: generous on a loaded two-core machine.
+jest.setTimeout(180_000);
+
 describe('races (repeated)', () => {
   const f = new TokenFixture();
   let a: TestInstance;

@@ -1,12 +1,14 @@
 import { SfsClientTokenEntity } from './client-token.entity';
 import { SfsTokenChangeEntity } from './token-change.entity';
 import { SfsTokenEventEntity } from './token-event.entity';
+import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
 
 export {
   SfsClientTokenEntity,
   SfsTokenChangeEntity,
   SfsTokenEventEntity,
+  SfsTokenKeyLeaseEntity,
   SfsTokenRevocationEntity,
 };
 
@@ -16,4 +18,5 @@ export const SFS_AUTH_ENTITIES = [
   SfsTokenRevocationEntity,
   SfsTokenEventEntity,
   SfsTokenChangeEntity,
+  SfsTokenKeyLeaseEntity,
 ];

@@ -1,0 +1,61 @@
+import { SfsInvalidInputError } from '../../../src';
+import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+
+/** The cached fast path of getClientToken: same answers and checks as the full path. */
+describe('getClientToken from the cache', () => {
+  const f = new TokenFixture();
+  let a: TestInstance;
+
+  beforeAll(async () => {
+    await f.start('cached_path');
+    a = await f.addInstance();
+  });
+  afterAll(() => f.stop());
+
+  it('never answers an invalid request from a cached entry with the same key', async () => {
+    const service = await a.tokens.getClientToken({ tenantId: 't-cache', clientKey: 'c' });
+    // An empty subject would build the service token's cache key; it is refused, not served.
+    await expect(
+      a.tokens.getClientToken({ tenantId: 't-cache', clientKey: 'c', subjectId: '' }),
+    ).rejects.toBeInstanceOf(SfsInvalidInputError);
+    const odd = { tenantId: ['t-cache'], clientKey: 'c' } as unknown as {
+      tenantId: string;
+      clientKey: string;
+    };
+    await expect(a.tokens.getClientToken(odd)).rejects.toBeInstanceOf(SfsInvalidInputError);
+    await expect(
+      a.tokens.getClientToken(null as unknown as { tenantId: string; clientKey: string }),
+    ).rejects.toBeInstanceOf(SfsInvalidInputError);
+    const again = await a.tokens.getClientToken({
+      tenantId: 't-cache',
+      clientKey: 'c',
+      subjectId: null,
+    });
+    expect(again).toEqual(service);
+  });
+
+  it('records the last cached use in last_used_at at the next flush', async () => {
+    const key = { tenantId: 't-cache', clientKey: 'c', subjectId: 'u1' };
+    const token = await a.tokens.getClientToken(key);
+    f.clock.advance(1_234);
+    await a.tokens.getClientToken(key);
+    f.clock.advance(1_000);
+    const last = f.clock.now();
+    await a.tokens.getClientToken(key);
+    await a.refresh.runOnce();
+    const [row] = await f.rows<{ last_used_at: Date }>(
+      'SELECT last_used_at FROM sfs_client_token WHERE id = $1',
+      [token.tokenId],
+    );
+    expect(row.last_used_at.getTime()).toBe(last);
+  });
+
+  it('stops serving a cached token once it is within the refresh lead', async () => {
+    const key = { tenantId: 't-cache', clientKey: 'c', subjectId: 'u2' };
+    const first = await a.tokens.getClientToken(key);
+    f.clock.advance(1_600_000); // 1800 s tokens, 300 s lead (+ jitter): no longer servable
+    const second = await a.tokens.getClientToken(key);
+    expect(second.tokenId).not.toBe(first.tokenId);
+    expect(second.expiresAt.getTime() - f.clock.now()).toBeGreaterThan(300_000);
+  });
+});
