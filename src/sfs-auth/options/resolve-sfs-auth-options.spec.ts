@@ -201,6 +201,7 @@ describe('sfsAuthOptionsFromEnv', () => {
       SFS_RETENTION_TOKEN_SECONDS: '3',
       SFS_RETENTION_EVENT_SECONDS: '4',
       SFS_ADMIN_AUTH_FAILURE_LIMIT: '5',
+      SFS_MAX_CONCURRENT_CALLS: '7',
       SFS_LISTEN_DATABASE_URL: 'l',
       SFS_CHANGE_FEED_MODE: 'poll',
       SFS_CHANGE_FEED_POLL_INTERVAL_MS: '6',
@@ -216,6 +217,7 @@ describe('sfsAuthOptionsFromEnv', () => {
       encryptionKeys: 'e',
       refreshLeadSeconds: '1',
       sweepIntervalMs: '2',
+      sfs: { maxConcurrentCalls: '7' },
       admin: { keys: 'a', authFailureLimit: '5' },
       retention: { tokenSeconds: '3', eventSeconds: '4' },
       changeFeed: { listenUrl: 'l', mode: 'poll', pollIntervalMs: '6' },
@@ -329,6 +331,7 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
       },
       health: { overdueAfterMs: 60_000, maxOverdueRefreshes: 0, maxRevocationAgeMs: 600_000 },
       metrics: undefined,
+      sfs: { maxConcurrentCalls: 64 },
       changeFeed: {
         listenUrl: undefined,
         mode: 'auto',

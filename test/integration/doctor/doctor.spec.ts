@@ -183,7 +183,10 @@ describe('nestjs-sfs-auth doctor against the sandbox and a real PostgreSQL', () 
     await partial.destroy();
     const sfs = await sandbox();
     const report = await runSfsDoctor(envFor(sfs, { DATABASE_URL: other.url }));
-    expect(failed(report)).toEqual(['migrations']);
+    expect(failed(report)).toEqual(['migrations', 'tables']);
+    expect(step(report, 'tables').detail).toBe(
+      'missing tables: sfs_token_change, sfs_token_key_lease',
+    );
     expect(step(report, 'migrations').detail).toBe(
       `pending migrations: ${SFS_AUTH_MIGRATIONS.slice(1)
         .map((m) => m.name)
