@@ -78,7 +78,12 @@ describe('SfsAdminCursorCodec', () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(SfsInvalidInputError);
-      expect(thrown).toMatchObject({ code: 'INVALID_INPUT', field: 'cursor', retryable: false });
+      expect(thrown).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'cursor',
+        retryable: false,
+        message: 'cursor is invalid or was issued for another query',
+      });
     };
 
     it('accepts the canonical cursor', () => {
