@@ -1,6 +1,7 @@
 import { connect, rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import { sfsDispatcherFor } from '../sfs/sfs-http.transport';
 import {
   apiKeyAuth,
   clientTokenBody,
@@ -39,11 +40,7 @@ export class SfsDoctorWire {
   private readonly dispatcher?: Dispatcher;
 
   constructor(private readonly options: SfsAuthResolvedOptions) {
-    this.dispatcher =
-      options.dispatcher ??
-      (options.caPem
-        ? new Agent({ connect: { ca: [...rootCertificates, options.caPem] } })
-        : undefined);
+    this.dispatcher = sfsDispatcherFor(options);
   }
 
   /** Opens a TLS connection to the base URL's host and verifies its certificate. */

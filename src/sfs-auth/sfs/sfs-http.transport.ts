@@ -48,6 +48,24 @@ export interface SfsHttpResponse {
 }
 
 /**
+ * The HTTP connection pool for SFS: the host's `dispatcher`, else one trusting `caPem` on top of
+ * the system roots, else the default (system roots only). Used by the transport and by `doctor`,
+ * so both trust exactly the same certificates.
+ */
+export function sfsDispatcherFor(
+  options: Pick<SfsAuthResolvedOptions, 'dispatcher' | 'caPem'>,
+): Dispatcher | undefined {
+  if (options.dispatcher) return options.dispatcher;
+  if (!options.caPem) return undefined;
+  // One secure context for every connection: built per connection from `ca`, the ~140 root
+  // certificates would be parsed again on each new socket (tens of ms of CPU each, which a
+  // burst of parallel calls pays on the event loop).
+  return new Agent({
+    connect: { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) },
+  });
+}
+
+/**
  * The one place that talks HTTP to SFS: built-in `fetch` over HTTPS only, a per-request timeout,
  * status → typed error mapping, and retries of transient failures (5xx, 408, 429, timeouts,
  * resets) with capped exponential backoff and full jitter, honouring `Retry-After`. A `Retry-After`
@@ -73,18 +91,7 @@ export class SfsHttpTransport {
     this.sleep = sleep ?? sfsTimerSleep;
     this.bulkhead = new SfsBulkhead(options.sfs.maxConcurrentCalls);
     this.metrics = metrics ?? sfsMetricsRecorderFor(options);
-    this.dispatcher =
-      options.dispatcher ??
-      (options.caPem
-        ? // One secure context for every connection: built per connection from `ca`, the ~140
-          // root certificates would be parsed again on each new socket (tens of ms of CPU each,
-          // which a burst of parallel calls pays on the event loop).
-          new Agent({
-            connect: {
-              secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }),
-            },
-          })
-        : undefined);
+    this.dispatcher = sfsDispatcherFor(options);
   }
 
   /** POSTs `body` as JSON to `baseUrl + path`; resolves with any 2xx, throws typed errors. */
