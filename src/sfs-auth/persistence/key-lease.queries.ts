@@ -4,15 +4,16 @@ import { sfsFindActive, sfsInsertRow, sfsInsertToken } from './token.queries';
 import type { SfsKeyClaim, SfsKeyLease, SfsMintRecord } from './token.store';
 import { sfsAppendEvents } from './event.queries';
 
-// Takes the key's lease when it is free or its holder's lease ran out; every claim bumps the
-// fence, so a holder whose lease was taken over can no longer record anything.
+// Takes the key's lease when it is free or its holder's lease ran out; every claim takes a new
+// fence from one sequence, so a holder whose lease was taken over can no longer record anything,
+// even when retention deleted the idle row in between and the key's row starts afresh.
 const CLAIM = `
   INSERT INTO sfs_token_key_lease AS l
     (tenant_id, client_key, subject_key, lease_owner, lease_expires_at, fence)
-  VALUES ($1, $2, $3, $4, $5, 1)
+  VALUES ($1, $2, $3, $4, $5, nextval('sfs_token_key_lease_fence_seq'))
   ON CONFLICT (tenant_id, client_key, subject_key) DO UPDATE
   SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
-      fence = l.fence + 1, updated_at = now()
+      fence = nextval('sfs_token_key_lease_fence_seq'), updated_at = now()
   WHERE l.lease_owner IS NULL OR l.lease_expires_at <= $6
   RETURNING fence::text AS fence`;
 
@@ -88,4 +89,27 @@ export async function sfsRecordMint(
   await sfsInsertRow(sql, lost.record, lost.events[0]?.actor ?? 'system');
   await sfsAppendEvents(sql, lost.events);
   return 'lost';
+}
+
+// Free lease rows untouched since `before`: deleting one only forgets a key nobody minted lately
+// (fences come from a sequence, so a later claim never reuses one). Held rows are never deleted.
+const PURGE_IDLE = `
+  WITH claimed AS MATERIALIZED (
+    SELECT tenant_id, client_key, subject_key FROM sfs_token_key_lease
+    WHERE lease_owner IS NULL AND updated_at < $1
+    ORDER BY updated_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  )
+  DELETE FROM sfs_token_key_lease l USING claimed c
+  WHERE l.tenant_id = c.tenant_id AND l.client_key = c.client_key
+    AND l.subject_key = c.subject_key AND l.lease_owner IS NULL`;
+
+/** See {@link SfsTokenRetentionStore.purgeIdleLeases}. */
+export async function sfsPurgeIdleLeases(
+  sql: SfsSqlSession,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  return (await sql.run(PURGE_IDLE, [before, limit])).affected;
 }
