@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
+import { startCpuMeter } from '../support/cpu-meter';
+import { countQueries } from '../support/query-counter';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 import { median } from '../support/stats';
@@ -68,8 +71,13 @@ export const refreshThroughputFigure: BenchFigure = {
       }
       // The same pass with no SFS latency: what this machine's CPU and database allow at all.
       env.sandbox.clearFaults();
+      const cpu = startCpuMeter();
+      const queries = countQueries(dataSource);
       const unloaded = await refreshAll('no-latency');
+      const statements = queries();
+      const spent = cpu();
       const capacity = unloaded.refreshed / unloaded.elapsedS;
+      const perRefresh = (ms: number) => (ms / Math.max(1, unloaded.refreshed)).toFixed(2);
       return {
         metrics: [
           {
@@ -86,6 +94,10 @@ export const refreshThroughputFigure: BenchFigure = {
             `${((CONCURRENCY / capacity) * 1000).toFixed(1)} ms per refresh per lane (the ideal at ` +
             `L=${LATENCY_MS}ms needs ${idealPerSecond}/s, i.e. each lane adding ≤ ` +
             `${(LATENCY_MS / 0.9 - LATENCY_MS).toFixed(1)} ms to the SFS call for 0.9)`,
+          `CPU per refresh with no SFS latency: ${perRefresh(spent.nodeMs)} ms in Node (module, ` +
+            `host, in-process sandbox) + ${perRefresh(spent.childrenMs)} ms in PostgreSQL, on ` +
+            `${availableParallelism()} cores (the ideal needs ${idealPerSecond} refreshes/s); ` +
+            `${perRefresh(statements)} SQL statements (round trips) per refresh`,
         ],
       };
     } finally {

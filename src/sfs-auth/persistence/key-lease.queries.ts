@@ -1,8 +1,21 @@
 import type { SfsTokenKey } from '../tokens/token-record';
 import type { SfsSqlSession } from './sql-session';
-import { sfsFindActive, sfsInsertRow, sfsInsertToken } from './token.queries';
+import {
+  sfsAppendEvents,
+  sfsEventParams,
+  sfsInsertEventsStatement,
+  sfsNotifyExpression,
+} from './event.queries';
+import { SfsTokenConflictError, sfsIsActiveKeyViolation } from './token-conflict.error';
+import {
+  SFS_TOKEN_INSERT_COLUMNS,
+  SFS_TOKEN_INSERT_VALUES,
+  sfsFindActive,
+  sfsInsertRow,
+  sfsRetireStatement,
+  sfsTokenParams,
+} from './token.queries';
 import type { SfsKeyClaim, SfsKeyLease, SfsMintRecord } from './token.store';
-import { sfsAppendEvents } from './event.queries';
 
 // Takes the key's lease when it is free or its holder's lease ran out; every claim takes a new
 // fence from one sequence, so a holder whose lease was taken over can no longer record anything,
@@ -71,11 +84,50 @@ export async function sfsReleaseKey(sql: SfsSqlSession, lease: SfsKeyLease): Pro
   return affected > 0;
 }
 
+// Records a mint in one statement (one round trip): releases the lease if the fence still holds,
+// retires the replaced row ($19, when given) unless a revocation took it, inserts the new row
+// ($1…$13, see SFS_TOKEN_INSERT_COLUMNS), appends its events ($20…$26) and, when a row was
+// retired, records and announces that change. Each step runs only if the one before it did, so
+// it either writes all of it or nothing. Why one statement is safe:
+// - every step reads the RETURNING rows of the step before, so they run in that order;
+// - the new row passes the active-key unique index because the retired row's old version was
+//   superseded by this same transaction (unique checks do not see it);
+// - `replaced_by` (a foreign key to the new row) is checked when the statement ends, once the
+//   new row exists.
+const RECORD_MINT = `
+  WITH released AS (
+    UPDATE sfs_token_key_lease
+    SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+    WHERE tenant_id = $14 AND client_key = $15 AND subject_key = $16 AND fence = $17::bigint
+      AND lease_owner = $18
+    RETURNING 1
+  ), retired AS (${sfsRetireStatement('$19::uuid', ' replaced_by = $1::uuid,')}
+      AND EXISTS (SELECT 1 FROM released)
+    RETURNING tenant_id, id AS token_id
+  ), inserted AS (
+    INSERT INTO sfs_client_token (${SFS_TOKEN_INSERT_COLUMNS})
+    SELECT ${SFS_TOKEN_INSERT_VALUES}
+    WHERE EXISTS (SELECT 1 FROM released)
+      AND ($19::uuid IS NULL OR EXISTS (SELECT 1 FROM retired))
+    RETURNING id
+  ), logged AS (${sfsInsertEventsStatement(20)}
+    WHERE EXISTS (SELECT 1 FROM inserted)
+  ), changed AS (
+    INSERT INTO sfs_token_change (tenant_id, token_id)
+    SELECT tenant_id, token_id FROM retired WHERE EXISTS (SELECT 1 FROM inserted)
+    RETURNING tenant_id, token_id
+  ), notified AS (
+    ${sfsNotifyExpression('changed')}
+  )
+  SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM notified)::int`;
+
 /**
- * Records a minted token while `lease` still holds (released in the same transaction), retiring
+ * Records a minted token while `lease` still holds (released in the same statement), retiring
  * `mint.retire` when given. When the fence was lost (another claimant took the key over) or a
  * revocation took the retired row first, `lost` is written instead: the new token, born
  * `revoking`, goes straight to the revocation outbox.
+ * @throws SfsTokenConflictError when another active row holds the key (the caller's transaction
+ *   then rolls back, lease release included).
  */
 export async function sfsRecordMint(
   sql: SfsSqlSession,
@@ -83,9 +135,22 @@ export async function sfsRecordMint(
   mint: SfsMintRecord,
   lost: SfsMintRecord,
 ): Promise<'stored' | 'lost'> {
-  if (await sfsReleaseKey(sql, lease)) {
-    if (await sfsInsertToken(sql, mint.record, mint.events, mint.retire)) return 'stored';
+  let inserted: number;
+  try {
+    [{ inserted }] = await sql.rows<{ inserted: number }>(RECORD_MINT, [
+      ...sfsTokenParams(mint.record),
+      ...sfsKeyLeaseRow(lease.key),
+      lease.fence,
+      lease.owner,
+      mint.retire?.id ?? null,
+      ...sfsEventParams(mint.events),
+    ]);
+  } catch (error) {
+    if (sfsIsActiveKeyViolation(error))
+      throw new SfsTokenConflictError(mint.record, mint.record.id);
+    throw error;
   }
+  if (inserted > 0) return 'stored';
   await sfsInsertRow(sql, lost.record, lost.events[0]?.actor ?? 'system');
   await sfsAppendEvents(sql, lost.events);
   return 'lost';

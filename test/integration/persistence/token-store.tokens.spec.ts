@@ -131,7 +131,7 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       const old = await seed();
       const got = await claim(old);
       expect(got.current?.id).toBe(old.id);
-      expect(got.lease).toMatchObject({ owner: 'me', fence: '1' });
+      expect(got.lease).toMatchObject({ owner: 'me' });
       const next = newRecord({ tenantId: t }, { issued: 10 });
       expect(await record(got.lease, old, next)).toBe('stored');
       expect(await h.store.findById(t, old.id)).toMatchObject({
@@ -141,8 +141,27 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
         sealed: old.sealed,
       });
       expect((await h.store.findActive(old))?.id).toBe(next.id);
-      // Released: the next claim gets the key at once, with the next fence.
-      expect((await claim(old, 'other', 3)).lease).toMatchObject({ owner: 'other', fence: '2' });
+      // Released: the next claim gets the key at once, with a newer fence.
+      const again = await claim(old, 'other', 3);
+      expect(again.lease).toMatchObject({ owner: 'other' });
+      expect(BigInt(again.lease!.fence)).toBeGreaterThan(BigInt(got.lease!.fence));
+    });
+
+    it('a first mint over an unexpected active row throws SfsTokenConflictError and writes nothing', async () => {
+      const old = await seed();
+      const got = await claim(old);
+      const before = await snapshot(h);
+      const next = newRecord({ tenantId: t }, { issued: 10 });
+      await expect(
+        h.store.recordMint(
+          got.lease!,
+          { record: next, events: [eventFor(next, 'issued', 10)] },
+          lostOf(next),
+        ),
+      ).rejects.toBeInstanceOf(SfsTokenConflictError);
+      // Rolled back as a whole: no row, no event, and the lease is still held by its claimant.
+      expect(await snapshot(h)).toEqual(before);
+      expect((await claim(old, 'other', 3)).lease).toBeNull();
     });
 
     it('a held lease is not given to another claimant until it runs out', async () => {
@@ -153,7 +172,8 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       expect(second.heldUntil).toEqual(at(2 + 60));
       expect(second.current?.id).toBe(old.id);
       const third = await claim(old, 'b', 2 + 60);
-      expect(third.lease).toMatchObject({ owner: 'b', fence: '2' });
+      expect(third.lease).toMatchObject({ owner: 'b' });
+      expect(BigInt(third.lease!.fence)).toBeGreaterThan(BigInt(first.lease!.fence));
       // The first holder was taken over: its token goes to revocation, the row stays as it was.
       const late = newRecord({ tenantId: t }, { issued: 10 });
       expect(await record(first.lease, old, late)).toBe('lost');
