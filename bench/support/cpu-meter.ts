@@ -4,16 +4,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSpent {
   /** This Node process: the module, the host app and the in-process SFS sandbox. */
   readonly nodeMs: number;
-  /** Every live descendant process (here: the embedded PostgreSQL server and its backends). */
-  readonly childrenMs: number;
+  /** Live descendant processes named `postgres`: the embedded server and its backends. */
+  readonly postgresMs: number;
+  /** Every other live descendant process (e.g. a sandbox run as a child process). */
+  readonly otherMs: number;
 }
 
 // Linux /proc: field 14 and 15 of /proc/<pid>/stat are utime and stime, in clock ticks (100/s on
 // Linux unless the kernel says otherwise); field 4 is the parent pid.
 const TICK_MS = 10;
 
-function processTable(): Map<number, { ppid: number; cpuMs: number }> {
-  const table = new Map<number, { ppid: number; cpuMs: number }>();
+interface ProcessRow {
+  readonly ppid: number;
+  readonly name: string;
+  readonly cpuMs: number;
+}
+
+function processTable(): Map<number, ProcessRow> {
+  const table = new Map<number, ProcessRow>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -22,6 +30,7 @@ function processTable(): Map<number, { ppid: number; cpuMs: number }> {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       table.set(Number(entry), {
         ppid: Number(fields[1]),
+        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
         cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
       });
     } catch {
@@ -31,17 +40,17 @@ function processTable(): Map<number, { ppid: number; cpuMs: number }> {
   return table;
 }
 
-function descendantsCpuMs(): number {
+function descendantsCpuMs(): { postgres: number; other: number } {
   const table = processTable();
   const ours = new Set([process.pid]);
-  let total = 0;
+  const total = { postgres: 0, other: 0 };
   let grew = true;
   while (grew) {
     grew = false;
     for (const [pid, row] of table) {
       if (!ours.has(pid) && ours.has(row.ppid)) {
         ours.add(pid);
-        total += row.cpuMs;
+        total[row.name === 'postgres' ? 'postgres' : 'other'] += row.cpuMs;
         grew = true;
       }
     }
@@ -50,18 +59,20 @@ function descendantsCpuMs(): number {
 }
 
 /**
- * Starts measuring CPU time (Linux only; elsewhere `childrenMs` stays 0). Backends that exit
+ * Starts measuring CPU time (descendants on Linux only; elsewhere they stay 0). Backends that exit
  * during the measurement take their CPU time with them, so keep the pool open across it.
  */
 export function startCpuMeter(): () => CpuSpent {
   const linux = process.platform === 'linux';
   const node0 = process.cpuUsage();
-  const children0 = linux ? descendantsCpuMs() : 0;
+  const children0 = linux ? descendantsCpuMs() : { postgres: 0, other: 0 };
   return () => {
     const node = process.cpuUsage(node0);
+    const children = linux ? descendantsCpuMs() : children0;
     return {
       nodeMs: (node.user + node.system) / 1000,
-      childrenMs: linux ? descendantsCpuMs() - children0 : 0,
+      postgresMs: children.postgres - children0.postgres,
+      otherMs: children.other - children0.other,
     };
   };
 }

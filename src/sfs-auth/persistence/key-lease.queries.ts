@@ -123,21 +123,20 @@ const RECORD_MINT = `
 
 /**
  * Records a minted token while `lease` still holds (released in the same statement), retiring
- * `mint.retire` when given. When the fence was lost (another claimant took the key over) or a
- * revocation took the retired row first, `lost` is written instead: the new token, born
- * `revoking`, goes straight to the revocation outbox.
- * @throws SfsTokenConflictError when another active row holds the key (the caller's transaction
- *   then rolls back, lease release included).
+ * `mint.retire` when given: one statement, atomic on its own, so it needs no transaction (and no
+ * `BEGIN`/`COMMIT` round trips). `false`, with nothing written, when the fence was lost (another
+ * claimant took the key over) or a revocation took the retired row first: the caller then records
+ * the token as lost ({@link sfsRecordLostMint}).
+ * @throws SfsTokenConflictError when another active row holds the key (nothing is written and the
+ *   lease stays held until it runs out).
  */
 export async function sfsRecordMint(
   sql: SfsSqlSession,
   lease: SfsKeyLease,
   mint: SfsMintRecord,
-  lost: SfsMintRecord,
-): Promise<'stored' | 'lost'> {
-  let inserted: number;
+): Promise<boolean> {
   try {
-    [{ inserted }] = await sql.rows<{ inserted: number }>(RECORD_MINT, [
+    const [{ inserted }] = await sql.rows<{ inserted: number }>(RECORD_MINT, [
       ...sfsTokenParams(mint.record),
       ...sfsKeyLeaseRow(lease.key),
       lease.fence,
@@ -145,15 +144,21 @@ export async function sfsRecordMint(
       mint.retire?.id ?? null,
       ...sfsEventParams(mint.events),
     ]);
+    return inserted > 0;
   } catch (error) {
     if (sfsIsActiveKeyViolation(error))
       throw new SfsTokenConflictError(mint.record, mint.record.id);
     throw error;
   }
-  if (inserted > 0) return 'stored';
+}
+
+/**
+ * Records a token that lost its race: born `revoking`, with its outbox row and events, so the
+ * revocation outbox revokes it at SFS. Run in a transaction.
+ */
+export async function sfsRecordLostMint(sql: SfsSqlSession, lost: SfsMintRecord): Promise<void> {
   await sfsInsertRow(sql, lost.record, lost.events[0]?.actor ?? 'system');
   await sfsAppendEvents(sql, lost.events);
-  return 'lost';
 }
 
 // Free lease rows untouched since `before`: deleting one only forgets a key nobody minted lately

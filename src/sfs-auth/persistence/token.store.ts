@@ -74,9 +74,10 @@ export interface SfsTokenStore {
   /** Gives a lease up; a no-op when it was taken over meanwhile. */
   releaseKey(lease: SfsKeyLease): Promise<void>;
   /**
-   * One short transaction: while `lease` still holds (same owner and fence), releases it and
-   * stores `mint` (`'stored'`). Otherwise (taken over, or a revocation took the replaced row)
-   * stores `lost` instead, a `revoking` row that goes to the outbox (`'lost'`). Throws
+   * One statement (atomic on its own): while `lease` still holds (same owner and fence), releases
+   * it and stores `mint` (`'stored'`). Otherwise (taken over, or a revocation took the replaced
+   * row) a short transaction stores `lost` instead, a `revoking` row that goes to the outbox
+   * (`'lost'`). Throws
    * {@link SfsTokenConflictError} if another active row holds the key.
    */
   recordMint(

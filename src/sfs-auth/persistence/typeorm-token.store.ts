@@ -11,7 +11,7 @@ import type {
   SfsTokenRecord,
 } from '../tokens/token-record';
 import { sfsAppendEvents } from './event.queries';
-import { sfsClaimKey, sfsRecordMint, sfsReleaseKey } from './key-lease.queries';
+import { sfsClaimKey, sfsRecordLostMint, sfsRecordMint, sfsReleaseKey } from './key-lease.queries';
 import {
   sfsClaimDueRevocations,
   sfsConfirmRevocation,
@@ -84,12 +84,14 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     await this.single((sql) => sfsReleaseKey(sql, lease));
   }
 
-  recordMint(
+  async recordMint(
     lease: SfsKeyLease,
     mint: SfsMintRecord,
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'> {
-    return this.tx((sql) => sfsRecordMint(sql, lease, mint, lost));
+    if (await this.single((sql) => sfsRecordMint(sql, lease, mint))) return 'stored';
+    await this.tx((sql) => sfsRecordLostMint(sql, lost));
+    return 'lost';
   }
 
   async insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void> {
