@@ -1,5 +1,6 @@
 import type { SfsTokenKey } from '../tokens/token-record';
 import type { SfsSqlSession } from './sql-session';
+import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
 import {
   sfsAppendEvents,
   sfsEventParams,
@@ -72,6 +73,69 @@ export async function sfsClaimKey(
   // A new statement, so it sees whatever the previous holder committed before releasing.
   const current = await sfsFindActive(sql, key);
   return { lease, heldUntil, current };
+}
+
+// CLAIM for many keys in one statement (the refresh worker's next rows; their keys are distinct,
+// since each has one active row). No token row is locked here, so it cannot deadlock with a record.
+const CLAIM_MANY = `
+  INSERT INTO sfs_token_key_lease AS l
+    (tenant_id, client_key, subject_key, lease_owner, lease_expires_at, fence)
+  SELECT k.tenant_id, k.client_key, k.subject_key, $4, $5, nextval('sfs_token_key_lease_fence_seq')
+  FROM unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k (tenant_id, client_key, subject_key)
+  ON CONFLICT (tenant_id, client_key, subject_key) DO UPDATE
+  SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+      fence = nextval('sfs_token_key_lease_fence_seq'), updated_at = now()
+  WHERE l.lease_owner IS NULL OR l.lease_expires_at <= $6
+  RETURNING tenant_id, client_key, subject_key, fence::text AS fence`;
+
+// The active rows of many keys (same expression as ux_sfs_client_token_active_key).
+const FIND_ACTIVE_MANY = `
+  SELECT t.* FROM sfs_client_token t
+  JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k (tenant_id, client_key, subject_key)
+    ON t.tenant_id = k.tenant_id AND t.client_key = k.client_key
+   AND COALESCE(t.subject_id, '') = k.subject_key
+  WHERE t.status = 'active'`;
+
+/**
+ * {@link sfsClaimKey} for many distinct keys at once: two statements whatever their number (the
+ * claim, then a fresh read of their active rows). A key held by someone else comes back with no
+ * lease and `heldUntil` unknown (`null`).
+ */
+export async function sfsClaimKeys(
+  sql: SfsSqlSession,
+  keys: ReadonlyArray<SfsTokenKey>,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<SfsKeyClaim[]> {
+  if (keys.length === 0) return [];
+  const expiresAt = new Date(now.getTime() + leaseMs);
+  const columns = [0, 1, 2].map((i) => keys.map((key) => sfsKeyLeaseRow(key)[i]));
+  const claimed = await sql.rows<{
+    tenant_id: string;
+    client_key: string;
+    subject_key: string;
+    fence: string;
+  }>(CLAIM_MANY, [...columns, owner, expiresAt, now]);
+  const id = (row: readonly string[]) => JSON.stringify(row);
+  const fences = new Map(
+    claimed.map((r) => [id([r.tenant_id, r.client_key, r.subject_key]), r.fence]),
+  );
+  // A new statement, so it sees whatever a previous holder committed before releasing.
+  const active = await sql.rows<SfsTokenRow>(FIND_ACTIVE_MANY, columns);
+  const current = new Map(
+    active.map((r) => [id([r.tenant_id, r.client_key, r.subject_id ?? '']), r]),
+  );
+  return keys.map((key) => {
+    const row = id(sfsKeyLeaseRow(key));
+    const fence = fences.get(row);
+    const found = current.get(row);
+    return {
+      lease: fence === undefined ? null : { key, owner, fence, expiresAt },
+      heldUntil: null,
+      current: found ? sfsTokenRecordFromRow(found) : null,
+    };
+  });
 }
 
 /** Gives the lease up (no-op when it was taken over); `true` when it was still ours. */

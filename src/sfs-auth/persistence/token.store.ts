@@ -71,6 +71,16 @@ export interface SfsTokenStore {
    * the lease row's values: the caller calls SFS with no connection checked out.
    */
   claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim>;
+  /**
+   * {@link claimKey} for many distinct keys in two statements, in their order; a key another
+   * claimant holds comes back with no lease (and `heldUntil` unknown).
+   */
+  claimKeys(
+    keys: ReadonlyArray<SfsTokenKey>,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<SfsKeyClaim[]>;
   /** Gives a lease up; a no-op when it was taken over meanwhile. */
   releaseKey(lease: SfsKeyLease): Promise<void>;
   /**

@@ -11,7 +11,13 @@ import type {
   SfsTokenRecord,
 } from '../tokens/token-record';
 import { sfsAppendEvents } from './event.queries';
-import { sfsClaimKey, sfsRecordLostMint, sfsRecordMint, sfsReleaseKey } from './key-lease.queries';
+import {
+  sfsClaimKey,
+  sfsClaimKeys,
+  sfsRecordLostMint,
+  sfsRecordMint,
+  sfsReleaseKey,
+} from './key-lease.queries';
 import {
   sfsClaimDueRevocations,
   sfsConfirmRevocation,
@@ -78,6 +84,15 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     // Statements of their own (each commits): the claim's row lock lasts one statement, and the
     // read after it is a new snapshot that sees what the previous holder recorded.
     return this.single((sql) => sfsClaimKey(sql, key, owner, now, leaseMs));
+  }
+
+  claimKeys(
+    keys: ReadonlyArray<SfsTokenKey>,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<SfsKeyClaim[]> {
+    return this.single((sql) => sfsClaimKeys(sql, keys, owner, now, leaseMs));
   }
 
   async releaseKey(lease: SfsKeyLease): Promise<void> {

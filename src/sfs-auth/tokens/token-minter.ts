@@ -16,7 +16,12 @@ import {
   type SfsMetricOutcome,
 } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenStore, type SfsKeyLease, type SfsMintRecord } from '../persistence/token.store';
+import {
+  SfsTokenStore,
+  type SfsKeyClaim,
+  type SfsKeyLease,
+  type SfsMintRecord,
+} from '../persistence/token.store';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
@@ -122,17 +127,23 @@ export class SfsTokenMinter {
     );
   }
 
-  /** Holding the key's lease: reuse, skip, or mint a token replacing the current one. */
+  /**
+   * Holding the key's lease: reuse, skip, or mint a token replacing the current one. `claimed` is
+   * a claim the caller already made for this key (the refresh worker claims its next rows' keys in
+   * one statement); it stands for the first claim, and the key is claimed again if it brought no
+   * lease.
+   */
   async mintUnderLease(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,
+    claimed?: SfsKeyClaim,
   ): Promise<SfsMintOutcome> {
     // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
     const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;
     try {
-      outcome = await this.claimAndMint(key, actor, decide, attempt);
+      outcome = await this.claimAndMint(key, actor, decide, attempt, claimed);
     } catch (error) {
       if (attempt.operation) {
         this.metrics.countOperation(attempt.operation, failureOutcome(attempt.operation, error));
@@ -154,13 +165,17 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
     attempt: { operation?: SfsMetricOperation; accessToken?: string },
+    claimed: SfsKeyClaim | undefined,
   ): Promise<SfsMintOutcome> {
     const leaseMs = this.options.workers.leaseMs;
     // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
     const giveUpAt = performance.now() + 2 * leaseMs;
     for (let round = 0; ; round++) {
       const now = this.clock.now();
-      const claim = await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
+      const claim =
+        round === 0 && claimed
+          ? claimed
+          : await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
       const decision = decide(claim.current, now);
       if (claim.lease && decision !== 'mint') await this.store.releaseKey(claim.lease);
       if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };

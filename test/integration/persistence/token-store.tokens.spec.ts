@@ -164,6 +164,23 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       expect((await claim(old, 'other', 3)).lease).toBeNull();
     });
 
+    it('claimKeys claims many keys in their order: a held key gets no lease, each sees its active row', async () => {
+      const a = await seed({}, 'user-a');
+      const b = await seed({}, 'user-b');
+      const fresh = { tenantId: t, clientKey: 'client-a', subjectId: 'user-new' };
+      const held = await claim(b, 'other', 2);
+      const claims = await h.store.claimKeys([a, b, fresh], 'me', at(3), 60_000);
+      expect(claims.map((c) => c.lease?.owner ?? null)).toEqual(['me', null, 'me']);
+      expect(claims.map((c) => c.current?.id ?? null)).toEqual([a.id, b.id, null]);
+      expect(BigInt(claims[0].lease!.fence)).toBeGreaterThan(BigInt(held.lease!.fence));
+      // Each lease is a real one: recording under it works, and the held key is still held.
+      const next = newRecord({ tenantId: t, subjectId: 'user-a' }, { issued: 10 });
+      expect(await record(claims[0].lease, a, next)).toBe('stored');
+      expect((await h.store.findActive(a))?.id).toBe(next.id);
+      expect((await claim(b, 'third', 4)).lease).toBeNull();
+      expect(await h.store.claimKeys([], 'me', at(5), 60_000)).toEqual([]);
+    });
+
     it('a held lease is not given to another claimant until it runs out', async () => {
       const old = await seed();
       const first = await claim(old, 'a', 2);
