@@ -8,6 +8,7 @@ import { SfsTokenStore } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
 import { describeError } from '../scheduling/work-loop';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import { SfsTokenMinter } from './token-minter';
 import type { SfsTokenRecord } from './token-record';
 
@@ -44,6 +45,8 @@ export class SfsTokenRefreshService {
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
+
+  private readonly tracer = sfsTracer();
 
   /**
    * Claims due tokens as `owner` and refreshes them on `workers.concurrency` lanes. The next batch
@@ -99,8 +102,12 @@ export class SfsTokenRefreshService {
     return { claimed, outcomes, backlog: lastFull };
   }
 
-  /** Refreshes one claimed row (also used by the admin "refresh now"). */
-  async refreshOne(row: SfsTokenRecord): Promise<SfsRefreshOutcome> {
+  /** Refreshes one claimed row, in span `sfs-auth.refresh` (the SFS attempts are its children). */
+  refreshOne(row: SfsTokenRecord): Promise<SfsRefreshOutcome> {
+    return this.tracer.operation('refresh', sfsKeyAttributes(row), () => this.refreshRow(row));
+  }
+
+  private async refreshRow(row: SfsTokenRecord): Promise<SfsRefreshOutcome> {
     const now = this.clock.now();
     const at = new Date(now);
     const base = { tenantId: row.tenantId, tokenId: row.id, actor: 'system', at };
