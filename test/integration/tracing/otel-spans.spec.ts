@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SfsHttpTransport } from '../../../src/sfs-auth/sfs/sfs-http.transport';
 import { allAttributeText, InMemoryTraces, parentIdOf } from '../../support/otel-traces';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
@@ -7,6 +8,10 @@ import { TokenFixture, type TestInstance } from '../../support/token-fixture';
  * A host that registers the OpenTelemetry SDK and nothing else sees the module's spans: one per
  * mint, refresh, revocation and platform-token call, with one HTTP client span per SFS attempt.
  */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('traces through OpenTelemetry', () => {
   const sdk = new InMemoryTraces();
   const f = new TokenFixture();
@@ -161,23 +166,21 @@ describe('traces through OpenTelemetry', () => {
 
   it('reports the wait for a bulkhead slot', async () => {
     const narrow = await f.addInstance({ sfs: { maxConcurrentCalls: 1 } });
+    const bulkhead = narrow.app.get(SfsHttpTransport).bulkhead;
     // A platform token first, so that both mints below make one SFS call each.
     await narrow.tokens.getClientToken({ tenantId: 'narrow', clientKey: 'c0' });
-    f.sandbox.enqueueFaults(
-      { kind: 'client.create', delayMs: 100 },
-      { kind: 'client.create', delayMs: 100 },
-    );
+    f.sandbox.enqueueFaults({ kind: 'client.create', delayMs: 1000 });
     const mark = sdk.spans().length;
-    await Promise.all(
-      ['c1', 'c2'].map((clientKey) =>
-        narrow.tokens.getClientToken({ tenantId: 'narrow', clientKey }),
-      ),
-    );
-    const mints = named(sdk.since(mark), 'sfs-auth.mint');
-    const waits = mints.map((s) => s.attributes['sfs_auth.bulkhead.wait_ms'] as number);
-    // The second waited for the first's slot: about its 100 ms, certainly more than nothing.
-    expect(Math.max(...waits)).toBeGreaterThan(0);
-    expect(Math.min(...waits)).toBeLessThan(Math.max(...waits));
+    const first = narrow.tokens.getClientToken({ tenantId: 'narrow', clientKey: 'c1' });
+    await until(() => bulkhead.inFlight === 1); // the first holds the only slot for a second
+    const second = narrow.tokens.getClientToken({ tenantId: 'narrow', clientKey: 'c2' });
+    const [one, two] = await Promise.all([first, second]);
+    const waitOf = (tokenId: string) =>
+      named(sdk.since(mark), 'sfs-auth.mint').find(
+        (s) => s.attributes['sfs_auth.new_token_id'] === tokenId,
+      )?.attributes['sfs_auth.bulkhead.wait_ms'] as number;
+    expect(waitOf(two.tokenId)).toBeGreaterThan(0);
+    expect(waitOf(one.tokenId)).toBeLessThan(waitOf(two.tokenId));
     await f.closeInstance(narrow);
   });
 
@@ -186,7 +189,7 @@ describe('traces through OpenTelemetry', () => {
     const key = { tenantId: 'leased', clientKey: 'c1' };
     await a.tokens.getClientToken({ tenantId: 'leased', clientKey: 'warm-up' }); // platform token
     await b.tokens.getClientToken({ tenantId: 'leased', clientKey: 'warm-up' });
-    f.sandbox.enqueueFaults({ kind: 'client.create', delayMs: 300 });
+    f.sandbox.enqueueFaults({ kind: 'client.create', delayMs: 1000 }); // the other claimant waits
     const mark = sdk.spans().length;
     const [first, second] = await Promise.all([
       a.tokens.getClientToken(key),
