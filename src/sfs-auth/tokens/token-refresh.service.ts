@@ -8,6 +8,7 @@ import { SfsTokenStore, type SfsKeyClaim } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
 import { describeError } from '../scheduling/work-loop';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import { SfsTokenMinter } from './token-minter';
 import type { SfsTokenRecord } from './token-record';
 
@@ -44,6 +45,8 @@ export class SfsTokenRefreshService {
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
+
+  private readonly tracer = sfsTracer();
 
   /**
    * Claims due tokens as `owner` and refreshes them on `workers.concurrency` lanes. The next batch
@@ -127,10 +130,20 @@ export class SfsTokenRefreshService {
   }
 
   /**
-   * Refreshes one claimed row (also used by the admin "refresh now"); `keyClaim` is a claim of the
-   * row's key made ahead by {@link runPass} (given back here when the row is not minted).
+   * Refreshes one claimed row (also used by the admin "refresh now"), in span `sfs-auth.refresh`
+   * (the SFS attempts are its children). `keyClaim` is a claim of the row's key made ahead by
+   * {@link runPass} (given back here when the row is not minted).
    */
-  async refreshOne(row: SfsTokenRecord, keyClaim?: SfsKeyClaim): Promise<SfsRefreshOutcome> {
+  refreshOne(row: SfsTokenRecord, keyClaim?: SfsKeyClaim): Promise<SfsRefreshOutcome> {
+    return this.tracer.operation('refresh', sfsKeyAttributes(row), () =>
+      this.refreshRow(row, keyClaim),
+    );
+  }
+
+  private async refreshRow(
+    row: SfsTokenRecord,
+    keyClaim: SfsKeyClaim | undefined,
+  ): Promise<SfsRefreshOutcome> {
     const now = this.clock.now();
     if (keyClaim?.lease && !this.mintsNow(row, now)) {
       await this.store.releaseKey(keyClaim.lease).catch(() => undefined);
