@@ -2,10 +2,12 @@ import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthT
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
 import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyLeases';
+import { AddSfsAuthTenantKeys1764600000000 } from './1764600000000-AddSfsAuthTenantKeys';
 
 export {
   AddSfsAuthKeyLeases1764510000000,
   AddSfsAuthRetentionIndexes1764400000000,
+  AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   CreateSfsAuthTables1764300000000,
 };
@@ -16,4 +18,5 @@ export const SFS_AUTH_MIGRATIONS = [
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   AddSfsAuthKeyLeases1764510000000,
+  AddSfsAuthTenantKeys1764600000000,
 ];

@@ -12,6 +12,7 @@ export type {
   SfsCacheOptions,
   SfsChangeFeedMode,
   SfsChangeFeedOptions,
+  SfsDataKeyOptions,
   SfsEncryptionKeyInput,
   SfsRetryOptions,
   SfsWorkerOptions,
@@ -73,6 +74,12 @@ export {
   type SfsAdminRequest,
 } from './sfs-auth/admin/admin-authorizer';
 export { SfsStaticKeyAdminAuthorizer } from './sfs-auth/admin/static-key.authorizer';
+export {
+  SfsKeyWrapper,
+  type SfsKeyWrapContext,
+  type SfsWrappedKey,
+} from './sfs-auth/crypto/key-wrapper';
+export { SfsRingKeyWrapper } from './sfs-auth/crypto/ring-key.wrapper';
 export {
   SfsMetricsRecorder,
   type SfsCallObservation,

@@ -85,11 +85,13 @@ describe('secret hygiene: no token, key or secret in logs, responses or tables',
     // Dumped twice: while two revocations waited in the outbox, and at the end.
     expect(tables.map((t) => t.where)).toEqual([
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_tenant_key \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),
       'table sfs_token_revocation (2 rows)',
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_tenant_key \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),

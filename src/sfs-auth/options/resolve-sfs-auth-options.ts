@@ -24,6 +24,7 @@ export const SFS_AUTH_DEFAULTS = {
   sfs: { maxConcurrentCalls: 64 },
   shutdownTimeoutMs: 3000,
   cache: { maxEntries: 10000, ttlMs: 300000, degradedTtlMs: 1000 },
+  dataKeys: { cacheTtlMs: 300000, cacheMaxEntries: 10000 },
   workers: {
     batchSize: 100,
     concurrency: 8,
@@ -57,6 +58,7 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
   const d = SFS_AUTH_DEFAULTS;
   const retry = options.retry ?? {};
   const cache = options.cache ?? {};
+  const dataKeys = options.dataKeys ?? {};
   const workers = options.workers ?? {};
   const retention = options.retention ?? {};
   const health = options.health ?? {};
@@ -79,6 +81,23 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     caPem: caPem(problems, options),
     dispatcher: options.dispatcher,
     encryptionKeys: keys.keys,
+    keyWrapper: options.keyWrapper,
+    dataKeys: {
+      cacheTtlMs: int(
+        'dataKeys.cacheTtlMs (SFS_DATA_KEY_CACHE_TTL_MS)',
+        dataKeys.cacheTtlMs,
+        d.dataKeys.cacheTtlMs,
+        0,
+        86_400_000,
+      ),
+      cacheMaxEntries: int(
+        'dataKeys.cacheMaxEntries',
+        dataKeys.cacheMaxEntries,
+        d.dataKeys.cacheMaxEntries,
+        0,
+        10_000_000,
+      ),
+    },
     refreshLeadSeconds: int(
       'refreshLeadSeconds (SFS_REFRESH_LEAD_SECONDS)',
       options.refreshLeadSeconds,

@@ -36,6 +36,7 @@ export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOption
     // One-line env files (and CI secrets) often carry a PEM with its newlines escaped.
     caPem: env('SFS_CA_PEM')?.replace(/\\n/g, '\n'),
     encryptionKeys: env('SFS_ENCRYPTION_KEYS'),
+    dataKeys: { cacheTtlMs: env('SFS_DATA_KEY_CACHE_TTL_MS') },
     refreshLeadSeconds: env('SFS_REFRESH_LEAD_SECONDS'),
     sweepIntervalMs: env('SFS_SWEEP_INTERVAL_MS'),
     sfs: { maxConcurrentCalls: env('SFS_MAX_CONCURRENT_CALLS') },

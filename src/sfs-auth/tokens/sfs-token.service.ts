@@ -135,8 +135,11 @@ export class SfsTokenService {
   }
 
   /**
-   * Key rotation: re-encrypts every stored token under the first key of the ring, in batches.
-   * Resumable; run it until `resealed + failed` is 0. Undecryptable rows are marked `failed`.
+   * Key rotation: rewraps every tenant's data key under the key wrapper's current key (the first
+   * key of the ring by default) without touching token rows, and moves rows sealed directly under a
+   * ring key (written before per-tenant data keys) to their tenant's data key, in batches.
+   * Resumable; run it until `rewrapped + migrated + failed` is 0. Undecryptable rows are marked
+   * `failed`.
    */
   reencrypt(batchSize?: number): Promise<SfsReencryptReport> {
     return this.reencryption.run(batchSize);

@@ -3,9 +3,11 @@ import { SfsTokenChangeEntity } from './token-change.entity';
 import { SfsTokenEventEntity } from './token-event.entity';
 import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
+import { SfsTenantKeyEntity } from './tenant-key.entity';
 
 export {
   SfsClientTokenEntity,
+  SfsTenantKeyEntity,
   SfsTokenChangeEntity,
   SfsTokenEventEntity,
   SfsTokenKeyLeaseEntity,
@@ -19,4 +21,5 @@ export const SFS_AUTH_ENTITIES = [
   SfsTokenEventEntity,
   SfsTokenChangeEntity,
   SfsTokenKeyLeaseEntity,
+  SfsTenantKeyEntity,
 ];
