@@ -46,6 +46,9 @@ export {
   SfsTokenIssuedEvent,
   SfsTokenRefreshedEvent,
   SfsTokenRevokedEvent,
+  SfsTenantOffboardedEvent,
+  type SfsOffboardingFailure,
+  type SfsOffboardingStatus,
   type SfsTokenOperation,
 } from './sfs-auth/events/sfs-auth-events';
 
@@ -58,6 +61,7 @@ export {
   SfsTokenNotFoundError,
   SfsAdminAccessError,
   SfsTokenNotActiveError,
+  SfsTenantOffboardedError,
   type SfsAuthErrorCode,
 } from './sfs-auth/errors/sfs-auth.error';
 
@@ -70,6 +74,7 @@ export {
 } from './sfs-auth/sfs/credentials-resolver';
 export {
   SfsAdminAuthorizer,
+  type SfsAdminAction,
   type SfsAdminDecision,
   type SfsAdminRequest,
 } from './sfs-auth/admin/admin-authorizer';

@@ -16,6 +16,7 @@ const TABLES = [
   'sfs_token_change',
   'sfs_token_key_lease',
   'sfs_tenant_key',
+  'sfs_tenant_offboarding',
 ];
 /** Stored tokens opened to prove the key ring (a sample: the check must stay quick). */
 const KEY_SAMPLE = 200;

@@ -15,6 +15,8 @@ import { TypeOrmSfsTokenReadModel } from './typeorm-token-read.model';
 import { TypeOrmSfsTokenStore } from './typeorm-token.store';
 import { TypeOrmSfsTokenRetentionStore } from './typeorm-token-retention.store';
 import { SfsTenantKeyStore } from './tenant-key.store';
+import { SfsTenantOffboardingStore } from './tenant-offboarding.store';
+import { TypeOrmSfsTenantOffboardingStore } from './typeorm-tenant-offboarding.store';
 import { TypeOrmSfsTenantKeyStore } from './typeorm-tenant-key.store';
 
 /**
@@ -34,6 +36,7 @@ export const SFS_PERSISTENCE_PROVIDERS: Provider[] = [
   },
   SfsTokenCipher,
   { provide: SfsTenantKeyStore, useClass: TypeOrmSfsTenantKeyStore },
+  { provide: SfsTenantOffboardingStore, useClass: TypeOrmSfsTenantOffboardingStore },
   {
     provide: SfsKeyWrapper,
     inject: [SFS_AUTH_RESOLVED_OPTIONS, SfsKeyRing],

@@ -10,6 +10,7 @@ import {
   SfsTokenRefreshedEvent,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import { SfsTenantGate } from '../offboarding/tenant-gate';
 import {
   SfsMetricsRecorder,
   type SfsMetricOperation,
@@ -83,6 +84,7 @@ export class SfsTokenMinter {
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
+    private readonly gate: SfsTenantGate,
   ) {}
 
   get leadMs(): number {
@@ -128,6 +130,8 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
   ): Promise<SfsMintOutcome> {
+    // An offboarded tenant gets nothing new, whoever asks (host, worker, admin).
+    await this.gate.assertServing(key.tenantId);
     // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
     const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;

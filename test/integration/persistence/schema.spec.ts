@@ -10,6 +10,7 @@ import {
 const TABLES = [
   'sfs_client_token',
   'sfs_tenant_key',
+  'sfs_tenant_offboarding',
   'sfs_token_change',
   'sfs_token_event',
   'sfs_token_key_lease',

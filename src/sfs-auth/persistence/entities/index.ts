@@ -4,10 +4,12 @@ import { SfsTokenEventEntity } from './token-event.entity';
 import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
 import { SfsTenantKeyEntity } from './tenant-key.entity';
+import { SfsTenantOffboardingEntity } from './tenant-offboarding.entity';
 
 export {
   SfsClientTokenEntity,
   SfsTenantKeyEntity,
+  SfsTenantOffboardingEntity,
   SfsTokenChangeEntity,
   SfsTokenEventEntity,
   SfsTokenKeyLeaseEntity,
@@ -22,4 +24,5 @@ export const SFS_AUTH_ENTITIES = [
   SfsTokenChangeEntity,
   SfsTokenKeyLeaseEntity,
   SfsTenantKeyEntity,
+  SfsTenantOffboardingEntity,
 ];
