@@ -44,10 +44,13 @@ export class SfsTenantOffboardingService {
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
 
-  /** Starts (or, when started already, re-asserts) the tenant's offboarding. Idempotent. */
+  /**
+   * Starts the tenant's offboarding; when started already, queues what may have been minted
+   * since and returns where it stands (announced only when it starts or changed). Idempotent.
+   */
   async start(tenantId: string, reason: string, actor: string): Promise<SfsTenantOffboardedEvent> {
-    const record = await this.queue(tenantId, reason, actor);
-    return this.announce(record, true);
+    const { record, created } = await this.queue(tenantId, reason, actor);
+    return this.announce(record, created);
   }
 
   /** The tenant's offboarding as it stands, or `null` when it was never offboarded. */
@@ -66,7 +69,7 @@ export class SfsTenantOffboardingService {
     let record = await this.store.find(tenantId);
     if (!record || record.status === 'offboarded') return record?.status ?? null;
     if (record.status === 'revoking') {
-      record = await this.queue(tenantId, record.reason, record.actor);
+      ({ record } = await this.queue(tenantId, record.reason, record.actor));
       // Polling instances read the change sequence every pollIntervalMs: it stays that long.
       const settledBefore = new Date(
         this.now().getTime() - 2 * this.options.changeFeed.pollIntervalMs,
@@ -81,8 +84,9 @@ export class SfsTenantOffboardingService {
     if (batch.kind !== 'purged' || batch.tokens >= limit || batch.events >= limit) {
       return this.announceStored(tenantId);
     }
-    if (await this.store.complete(tenantId, this.now())) this.dataKeys.forget(tenantId);
-    return this.announceStored(tenantId);
+    if (!(await this.store.complete(tenantId, this.now()))) return this.announceStored(tenantId);
+    this.dataKeys.forget(tenantId);
+    return this.announceStored(tenantId, true);
   }
 
   private now(): Date {
@@ -90,25 +94,26 @@ export class SfsTenantOffboardingService {
   }
 
   private async queue(tenantId: string, reason: string, actor: string) {
-    const { record, queued } = await this.store.requestRevocations(
-      tenantId,
-      reason,
-      actor,
-      this.now(),
-    );
-    queued.forEach((id) => this.serving.forget(id));
-    if (queued.length > 0) this.revocationWorker.nudge();
-    return record;
+    const request = await this.store.requestRevocations(tenantId, reason, actor, this.now());
+    request.queued.forEach((id) => this.serving.forget(id));
+    if (request.queued.length > 0) this.revocationWorker.nudge();
+    return request;
   }
 
-  private async announceStored(tenantId: string): Promise<SfsOffboardingStatus | null> {
+  private async announceStored(
+    tenantId: string,
+    always = false,
+  ): Promise<SfsOffboardingStatus | null> {
     const record = await this.store.find(tenantId);
     if (!record) return null;
-    await this.announce(record);
+    await this.announce(record, always);
     return record.status;
   }
 
-  /** Publishes the tenant's state when it changed since the last announcement (or when `always`). */
+  /**
+   * Publishes the tenant's state when it changed since this instance last announced it (or when
+   * `always`); a repeated request that changed nothing stays quiet.
+   */
   private async announce(
     record: SfsOffboardingRecord,
     always = false,
@@ -116,7 +121,10 @@ export class SfsTenantOffboardingService {
     const view = await this.view(record);
     const { failures: _failures, ...counted } = view;
     const signature = JSON.stringify(counted);
-    if (always || this.announced.get(record.tenantId) !== signature) {
+    // The end is announced once, by the instance that completed it.
+    const changed =
+      record.status !== 'offboarded' && this.announced.get(record.tenantId) !== signature;
+    if (always || changed) {
       this.publisher.publish(SFS_AUTH_EVENTS.tenantOffboarded, view);
     }
     if (record.status === 'offboarded') this.announced.delete(record.tenantId);

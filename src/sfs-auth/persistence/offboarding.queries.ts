@@ -3,6 +3,7 @@ import { sfsRequestRevocation } from './revocation.queries';
 import type { SfsSqlSession } from './sql-session';
 import type {
   SfsOffboardingRecord,
+  SfsOffboardingRequest,
   SfsOffboardingRevocations,
   SfsPurgeBatch,
 } from './tenant-offboarding.store';
@@ -34,7 +35,8 @@ const LOCK_OR_SKIP = `SELECT * FROM sfs_tenant_offboarding WHERE tenant_id = $1 
 const INSERT = `
   INSERT INTO sfs_tenant_offboarding (tenant_id, status, reason, actor, requested_at, last_change_at)
   VALUES ($1, 'revoking', $2, $3, $4, $4)
-  ON CONFLICT (tenant_id) DO NOTHING`;
+  ON CONFLICT (tenant_id) DO NOTHING
+  RETURNING tenant_id`;
 
 // Tokens queued again after the purge began (a mint that was in flight) send it back to revoking.
 const QUEUED = `
@@ -142,15 +144,21 @@ export async function sfsRequestOffboardingRevocations(
   reason: string,
   actor: string,
   now: Date,
-): Promise<{ record: SfsOffboardingRecord; queued: string[] }> {
-  await sql.run(INSERT, [tenantId, sfsClip(reason, 200), sfsClip(actor, 160), now]);
+): Promise<SfsOffboardingRequest> {
+  const inserted = await sql.rows(INSERT, [
+    tenantId,
+    sfsClip(reason, 200),
+    sfsClip(actor, 160),
+    now,
+  ]);
+  const created = inserted.length > 0;
   const record = (await one(sql, LOCK, tenantId)) as SfsOffboardingRecord;
-  if (record.status === 'offboarded') return { record, queued: [] };
+  if (record.status === 'offboarded') return { record, created, queued: [] };
   const why = sfsClip(`tenant offboarded: ${record.reason}`, 200) as string;
   const queued = await sfsRequestRevocation(sql, { tenantId }, why, record.actor, now);
-  if (queued.length === 0) return { record, queued };
+  if (queued.length === 0) return { record, created, queued };
   await sql.run(QUEUED, [tenantId, queued.length, now]);
-  return { record: (await one(sql, FIND, tenantId)) as SfsOffboardingRecord, queued };
+  return { record: (await one(sql, FIND, tenantId)) as SfsOffboardingRecord, created, queued };
 }
 
 /** See {@link SfsTenantOffboardingStore.revocations}. */

@@ -26,6 +26,15 @@ export interface SfsOffboardingRevocations {
   readonly failed: number;
 }
 
+/** What {@link SfsTenantOffboardingStore.requestRevocations} did. */
+export interface SfsOffboardingRequest {
+  readonly record: SfsOffboardingRecord;
+  /** Whether this call wrote the tombstone (the offboarding started now). */
+  readonly created: boolean;
+  /** Token ids queued for revocation by this call. */
+  readonly queued: string[];
+}
+
 /** What one purge batch did. */
 export type SfsPurgeBatch =
   /** Another instance holds the tombstone, or the purge has not begun. */
@@ -40,14 +49,14 @@ export interface SfsTenantOffboardingStore {
   /**
    * One transaction: inserts the tombstone (status `revoking`) unless there is one, then, unless
    * the tenant is `offboarded` already, queues every live token of the tenant for revocation at
-   * SFS (the outbox) and notifies the other instances. Idempotent; returns the queued token ids.
+   * SFS (the outbox) and notifies the other instances. Idempotent.
    */
   requestRevocations(
     tenantId: string,
     reason: string,
     actor: string,
     now: Date,
-  ): Promise<{ record: SfsOffboardingRecord; queued: string[] }>;
+  ): Promise<SfsOffboardingRequest>;
   revocations(tenantId: string): Promise<SfsOffboardingRevocations>;
   /**
    * `revoking` → `purging` once nothing is pending at SFS, no token is active and no token was

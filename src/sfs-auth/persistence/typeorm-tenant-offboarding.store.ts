@@ -13,6 +13,7 @@ import {
 import { sfsInTransaction, sfsWithConnection, type SfsSqlSession } from './sql-session';
 import type {
   SfsOffboardingRecord,
+  SfsOffboardingRequest,
   SfsOffboardingRevocations,
   SfsPurgeBatch,
   SfsTenantOffboardingStore,
@@ -40,7 +41,7 @@ export class TypeOrmSfsTenantOffboardingStore implements SfsTenantOffboardingSto
     reason: string,
     actor: string,
     now: Date,
-  ): Promise<{ record: SfsOffboardingRecord; queued: string[] }> {
+  ): Promise<SfsOffboardingRequest> {
     return this.tx((sql) => sfsRequestOffboardingRevocations(sql, tenantId, reason, actor, now));
   }
 

@@ -112,8 +112,11 @@ describe('tenant offboarding', () => {
     expect(mine.slice(0, -1).every((e) => e.status === 'revoking')).toBe(true);
     expect(mine[mine.length - 1]).toEqual(end);
     expect(new Set(mine.map((e) => e.pendingRevocations)).size).toBeGreaterThan(1);
-    // Idempotent: asking again changes nothing.
+    expect(mine.filter((e) => e.status === 'offboarded')).toHaveLength(1);
+    // Idempotent: asking again changes nothing, and announces nothing.
+    const seen = announced.length;
     expect(await a.tokens.offboardTenant(gone, 'again')).toEqual(end);
+    expect(announced).toHaveLength(seen);
     expect(rowsOf(await dump(f), gone)).toEqual({ sfs_tenant_offboarding: 1 });
     await expect(a.tokens.getClientToken(key(gone, 1))).rejects.toMatchObject({
       code: 'TENANT_OFFBOARDED',
@@ -160,9 +163,12 @@ describe('tenant offboarding', () => {
     await f.closeInstance(c); // the crash: the purge is half done
 
     const d = await f.addInstance();
+    const ended: SfsTenantOffboardedEvent[] = [];
+    d.events.on(SFS_AUTH_EVENTS.tenantOffboarded, (e: SfsTenantOffboardedEvent) => ended.push(e));
     expect((await worker(d).runOnce()).tenants).toEqual([
       { tenantId: tenant, status: 'offboarded' },
     ]);
+    expect(ended).toEqual([expect.objectContaining({ tenantId: tenant, status: 'offboarded' })]);
     expect(await d.tokens.tenantOffboarding(tenant)).toMatchObject({
       status: 'offboarded',
       tokensToRevoke: 12,
