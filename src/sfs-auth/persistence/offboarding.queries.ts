@@ -1,4 +1,5 @@
 import type { SfsOffboardingFailure } from '../events/sfs-auth-events';
+import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import { sfsRequestRevocation } from './revocation.queries';
 import type { SfsSqlSession } from './sql-session';
 import type {
@@ -44,6 +45,21 @@ const QUEUED = `
   SET tokens_to_revoke = tokens_to_revoke + $2, last_change_at = $3, status = 'revoking',
       updated_at = now()
   WHERE tenant_id = $1`;
+
+// A token whose refresh failed for good keeps its material and may be live at SFS until it
+// expires: an ordinary revocation leaves it alone, an offboarding revokes it too.
+const FAILED_BUT_LIVE = `
+  WITH t AS (
+    UPDATE sfs_client_token
+    SET status = 'revoking', revoke_reason = $3, lease_owner = NULL, lease_expires_at = NULL,
+        version = version + 1, updated_at = now()
+    WHERE tenant_id = $1 AND status = 'failed' AND token_ciphertext IS NOT NULL AND expires_at > $2
+    RETURNING id
+  )
+  INSERT INTO sfs_token_revocation (token_id, tenant_id, next_attempt_at, reason, actor, requested_at)
+  SELECT id, $1, $2, $3, $4, $2 FROM t
+  ON CONFLICT (token_id) DO NOTHING
+  RETURNING token_id::text AS token_id`;
 
 const REVOCATIONS = `
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
@@ -156,6 +172,25 @@ export async function sfsRequestOffboardingRevocations(
   if (record.status === 'offboarded') return { record, created, queued: [] };
   const why = sfsClip(`tenant offboarded: ${record.reason}`, 200) as string;
   const queued = await sfsRequestRevocation(sql, { tenantId }, why, record.actor, now);
+  const failed = await sql.rows<{ token_id: string }>(FAILED_BUT_LIVE, [
+    tenantId,
+    now,
+    why,
+    sfsClip(record.actor, 160),
+  ]);
+  if (failed.length > 0) {
+    const ids = failed.map((r) => r.token_id);
+    const at = { tenantId, actor: record.actor, reason: why, at: now };
+    await sfsAppendEvents(
+      sql,
+      ids.map((tokenId) => ({ ...at, tokenId, type: 'revoke_requested' as const })),
+    );
+    await sfsNotifyChanged(
+      sql,
+      ids.map((tokenId) => ({ tenantId, tokenId })),
+    );
+    queued.push(...ids);
+  }
   if (queued.length === 0) return { record, created, queued };
   await sql.run(QUEUED, [tenantId, queued.length, now]);
   return { record: (await one(sql, FIND, tenantId)) as SfsOffboardingRecord, created, queued };

@@ -181,6 +181,19 @@ describe('tenant offboarding', () => {
     await f.closeInstance(d);
   });
 
+  it('also revokes a token whose refresh failed for good (still live at SFS until it expires)', async () => {
+    const tenant = 't-failed-refresh';
+    const [token] = await mintMany(a, tenant, 1);
+    await f.rows(`UPDATE sfs_client_token SET status = 'failed' WHERE id = $1`, [token.tokenId]);
+    expect(f.sandbox.isTokenActive(token.accessToken)).toBe(true);
+    expect(await a.tokens.offboardTenant(tenant, 'contract ended')).toMatchObject({
+      tokensToRevoke: 1,
+    });
+    await driveToEnd(a, tenant);
+    expect(f.sandbox.isTokenActive(token.accessToken)).toBe(false);
+    expect(await a.tokens.tenantOffboarding(tenant)).toMatchObject({ revoked: 1, purgedTokens: 1 });
+  });
+
   it('names the revocations SFS never confirmed, then purges anyway', async () => {
     const tenant = 't-giveup';
     const g = await f.addInstance({ workers: { enabled: false, revocationGiveUpSeconds: 60 } });
