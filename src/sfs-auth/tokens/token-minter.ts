@@ -130,8 +130,6 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
   ): Promise<SfsMintOutcome> {
-    // An offboarded tenant gets nothing new, whoever asks (host, worker, admin).
-    await this.gate.assertServing(key.tenantId);
     // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
     const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;
@@ -172,6 +170,9 @@ export class SfsTokenMinter {
         return { kind: 'found', token: await this.open(claim.current) };
       }
       if (claim.lease) {
+        // A key with no active token (the state an offboarding leaves every key in) is not minted
+        // for an offboarded tenant, whoever asks; a refresh has an active token and skips the read.
+        if (!claim.current) await this.refuseOffboarded(claim.lease);
         attempt.operation = claim.current ? 'refresh' : 'mint';
         return this.mintWith(claim.lease, key, actor, claim.current, attempt);
       }
@@ -186,6 +187,15 @@ export class SfsTokenMinter {
       }
       const backoff = Math.min(WAIT_MAX_MS, WAIT_FIRST_MS * 2 ** Math.min(round, 5));
       await pause(backoff / 2 + Math.random() * (backoff / 2));
+    }
+  }
+
+  private async refuseOffboarded(lease: SfsKeyLease): Promise<void> {
+    try {
+      await this.gate.assertServing(lease.key.tenantId);
+    } catch (error) {
+      await this.store.releaseKey(lease).catch(() => undefined);
+      throw error;
     }
   }
 
