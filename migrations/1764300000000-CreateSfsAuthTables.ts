@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Creates the three tables of the module (see SPEC section 9). Raw SQL, so the schema is exactly
- * what is written here; `gen_random_uuid()` is built into PostgreSQL 13+, no extension needed.
+ * Creates the first three tables of the module: tokens, their audit events and the revocation
+ * outbox. Raw SQL, so the schema is exactly what is written here; `gen_random_uuid()` is built into PostgreSQL 13+, no extension needed.
  */
 export class CreateSfsAuthTables1764300000000 implements MigrationInterface {
   /** @inheritdoc */

@@ -2,10 +2,12 @@ import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthT
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
 import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyLeases';
+import { AddSfsAuthKeyLeaseFences1764520000000 } from './1764520000000-AddSfsAuthKeyLeaseFences';
 import { AddSfsAuthTenantKeys1764600000000 } from './1764600000000-AddSfsAuthTenantKeys';
 import { AddSfsAuthTenantOffboarding1764700000000 } from './1764700000000-AddSfsAuthTenantOffboarding';
 
 export {
+  AddSfsAuthKeyLeaseFences1764520000000,
   AddSfsAuthKeyLeases1764510000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTenantKeys1764600000000,
@@ -20,6 +22,7 @@ export const SFS_AUTH_MIGRATIONS = [
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   AddSfsAuthKeyLeases1764510000000,
+  AddSfsAuthKeyLeaseFences1764520000000,
   AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTenantOffboarding1764700000000,
 ];

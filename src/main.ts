@@ -7,10 +7,13 @@ import { NestFactory } from '@nestjs/core';
 import { DemoAppModule } from './demo/demo-app.module';
 import { setupDemoApp } from './demo/demo-app.setup';
 import { printDemoBanner } from './demo/demo-banner';
+import { startDemoOtel } from './demo/demo-otel';
 import { startDemoRuntime } from './demo/demo-runtime';
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Before anything that records: the module resolves its tracer and meter when it is built.
+  const otel = await startDemoOtel(process.env);
   const runtime = await startDemoRuntime(process.env);
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) => {
@@ -18,6 +21,7 @@ async function main(): Promise<void> {
       console.log(`${signal}: draining workers and stopping...`);
       await app?.close().catch((error: unknown) => console.error('close failed:', name(error)));
       await runtime.stop();
+      await otel?.shutdown();
       console.log('stopped');
       process.exit(0);
     })();
@@ -33,11 +37,12 @@ async function main(): Promise<void> {
     setupDemoApp(app);
     const port = Number(runtime.env.PORT ?? 3000);
     await app.listen(port, '127.0.0.1');
-    printDemoBanner(runtime, port, performance.now() - started);
+    printDemoBanner(runtime, port, performance.now() - started, otel?.describe);
   } catch (error) {
     console.error('demo failed to start:', error instanceof Error ? error.message : error);
     await app?.close().catch(() => undefined);
     await runtime.stop();
+    await otel?.shutdown();
     process.exit(1);
   }
 }

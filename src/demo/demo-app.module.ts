@@ -38,7 +38,8 @@ export class DemoAppModule {
   static register(options: DemoAppOptions): DynamicModule {
     const metrics = demoMetrics();
     const overrides = {
-      metrics: metrics.recorder,
+      // With OTEL_DEMO the module's default recorder (SfsOtelMetricsRecorder) takes the metrics.
+      ...(options.env.OTEL_DEMO ? {} : { metrics: metrics.recorder }),
       ...demoTuningFromEnv(options.env),
       ...options.overrides,
     };

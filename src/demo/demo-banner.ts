@@ -1,7 +1,12 @@
 import type { DemoRuntime } from './demo-runtime';
 
 /** The start banner: URLs, what the demo is connected to, and (first start only) the admin keys. */
-export function printDemoBanner(runtime: DemoRuntime, port: number, startupMs: number): void {
+export function printDemoBanner(
+  runtime: DemoRuntime,
+  port: number,
+  startupMs: number,
+  otel?: string,
+): void {
   const url = `http://127.0.0.1:${port}`;
   const lines = [
     '',
@@ -12,6 +17,7 @@ export function printDemoBanner(runtime: DemoRuntime, port: number, startupMs: n
     `  health   : ${url}/health`,
     `  metrics  : ${url}/metrics`,
     `  data     : ${runtime.describe.dataDir}`,
+    ...(otel ? [`  otel     : ${otel}`] : []),
   ];
   if (runtime.newAdminKeys) {
     lines.push(

@@ -1,7 +1,8 @@
 import type { SfsAuthModuleOptions } from '../index';
 
 /**
- * DEMO ONLY: optional knobs of the demo process that SPEC §5 does not map, for the chaos suite
+ * DEMO ONLY: optional knobs of the demo process that the module's own environment mapping
+ * (`src/sfs-auth/options/sfs-auth-options-from-env.ts`) does not map, for the chaos suite
  * (short lifetimes need short timeouts and leases). Unset variables change nothing.
  *
  * | variable | option |

@@ -33,7 +33,7 @@ function revokeReply(status = 201, failure = 'Token not revoked'): SandboxReply 
 }
 
 /**
- * `POST /api/token`: the four token calls of SPEC section 7, checked strictly. Kinds are told apart
+ * `POST /api/token`: the four token calls of `docs/sfs-token-api.md`, checked strictly. Kinds are told apart
  * by the fields of `data` (then by the presence of an Authorization header), so a malformed body
  * gets a 400 that names the field the intended call got wrong.
  */

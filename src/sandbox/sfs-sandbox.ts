@@ -21,7 +21,7 @@ import type {
 } from './sfs-sandbox.types';
 
 /**
- * A faithful HTTPS simulation of the SFS token API (SPEC section 7) on 127.0.0.1, with a
+ * A faithful HTTPS simulation of the SFS token API (`docs/sfs-token-api.md`) on 127.0.0.1, with a
  * self-signed certificate made at start (trust {@link SfsSandbox.caPem}), fault injection, a call
  * log and a control API under `/__sandbox/` for other processes. Always `await close()`.
  */

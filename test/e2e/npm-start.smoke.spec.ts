@@ -78,8 +78,13 @@ describe('npm start (a newcomer, nothing configured)', () => {
     }
     expect(first.output).toContain('stopped');
 
-    // Second start: same database and keys; keys are not printed again.
-    const second = DemoProcess.start('node', ['dist/src/main.js'], env);
+    // Second start: same database and keys; keys are not printed again. With OTEL_DEMO=console
+    // the OpenTelemetry SDK prints the module's spans and (at the latest on stop) its metrics.
+    const second = DemoProcess.start('node', ['dist/src/main.js'], {
+      ...env,
+      OTEL_DEMO: 'console',
+    });
+    const login: { accessToken?: string } = {};
     try {
       await second.waitFor('listening on', 60_000);
       expect(second.output).not.toContain('Demo admin keys (DEMO ONLY');
@@ -88,9 +93,21 @@ describe('npm start (a newcomer, nothing configured)', () => {
         headers: { Authorization: `Bearer ${(acmeKey as RegExpExecArray)[1]}` },
       }).then((r) => r.json());
       expect(summary).toMatchObject({ counts: { revoked: 1 } });
+      const response = await fetch(`${base}/demo/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tenantId: 'acme', clientKey: 'client-1', userId: 'otel' }),
+      });
+      Object.assign(login, await response.json());
+      await second.waitFor("name: 'sfs-auth.mint'", 10_000);
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
     }
+    expect(second.output).toContain('otel     : OpenTelemetry SDK');
+    expect(second.output).toContain("name: 'http.client.request.duration'");
+    expect(second.output).toContain("'sfs_auth.outcome': 'minted'");
+    expect(login.accessToken).toEqual(expect.any(String));
+    expect(second.output).not.toContain(login.accessToken);
   });
 
   it('refuses to boot with the admin API enabled and no authorizer, saying why', async () => {

@@ -183,27 +183,70 @@ async function testHost(spec: HostSpec, tarball: string, manifest: PackedManifes
       SFS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     };
     try {
-      const started = Date.now();
-      let output = '';
-      try {
-        output = (await sh(dir, 'node', ['dist/main.js'], env)).stdout;
-      } catch (error) {
-        output = (error as { stdout?: string }).stdout ?? '';
-        if (!/^(not )?ok - /m.test(output))
-          record(`${tag} node dist/main.js`, false, failureText(error));
-      }
-      for (const line of output.split('\n')) {
-        const match = /^(not ok|ok) - (.*?)(?: # (.*))?$/.exec(line);
-        if (match) record(`${tag} ${match[2]}`, match[1] === 'ok', match[3]);
-      }
-      console.log(`${tag} the host ran in ${Date.now() - started} ms`);
+      await runHostApp(dir, tag, env);
       await doctor(dir, tag, env);
     } finally {
       await database.drop();
     }
+    if (spec.name === 'nest12') await withOpenTelemetry(dir, tag, npm, env);
   } finally {
     if (!process.env.HOSTS_KEEP) rmSync(dir, { recursive: true, force: true });
     else console.log(`${tag} kept in ${dir}`);
+  }
+}
+
+/** Runs the host app (`node [preload] dist/main.js`) and records each of its `ok - ` lines. */
+async function runHostApp(
+  dir: string,
+  tag: string,
+  env: NodeJS.ProcessEnv,
+  preload: string[] = [],
+): Promise<void> {
+  const started = Date.now();
+  let output: string;
+  try {
+    output = (await sh(dir, 'node', [...preload, 'dist/main.js'], env)).stdout;
+  } catch (error) {
+    output = (error as { stdout?: string }).stdout ?? '';
+    if (!/^(not )?ok - /m.test(output))
+      record(`${tag} node ${[...preload, 'dist/main.js'].join(' ')}`, false, failureText(error));
+  }
+  for (const line of output.split('\n')) {
+    const match = /^(not ok|ok) - (.*?)(?: # (.*))?$/.exec(line);
+    if (match) record(`${tag} ${match[2]}`, match[1] === 'ok', match[3]);
+  }
+  console.log(`${tag} the host ran in ${Date.now() - started} ms`);
+}
+
+/**
+ * The same host again with `@opentelemetry/api` and the SDK installed and set up by a preload
+ * (`app/otel-setup.cjs`, the SDK's own setup only): the module's spans and metrics must arrive.
+ * The SDK 2.x wants the API below 1.10.
+ */
+async function withOpenTelemetry(
+  dir: string,
+  tag: string,
+  npm: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const sdk = [
+    '@opentelemetry/api@~1.9.0',
+    '@opentelemetry/context-async-hooks@^2',
+    '@opentelemetry/sdk-trace-base@^2',
+    '@opentelemetry/sdk-metrics@^2',
+  ];
+  const installed = await step(`${tag} npm i ${sdk.join(' ')}`, async () => {
+    await sh(dir, 'npm', [...npm, ...sdk]);
+  });
+  if (!installed) return;
+  const database = await createTestDatabase(`host_${tag.slice(1, -1)}_otel`);
+  try {
+    await runHostApp(dir, `${tag} [otel]`, { ...env, DATABASE_URL: database.url }, [
+      '-r',
+      './otel-setup.cjs',
+    ]);
+  } finally {
+    await database.drop();
   }
 }
 

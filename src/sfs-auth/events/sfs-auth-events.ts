@@ -10,7 +10,10 @@ export const SFS_AUTH_EVENTS = {
   tokenRefreshed: 'sfs-auth.token.refreshed',
   /** Emitted after SFS confirmed a revocation. Payload {@link SfsTokenRevokedEvent}. */
   tokenRevoked: 'sfs-auth.token.revoked',
-  /** Emitted when a mint, refresh or revocation failed. Payload {@link SfsTokenFailedEvent}. */
+  /**
+   * Emitted when a worker's refresh, revocation or re-encryption failed (a failed first mint is
+   * the caller's error, not an event). Payload {@link SfsTokenFailedEvent}.
+   */
   tokenFailed: 'sfs-auth.token.failed',
   /**
    * Emitted when a tenant's offboarding starts, makes progress, and ends (`status`
@@ -80,9 +83,9 @@ export class SfsTokenRevokedEvent extends SfsTokenEventBase {
 }
 
 /** What failed, for {@link SfsTokenFailedEvent}. */
-export type SfsTokenOperation = 'issue' | 'refresh' | 'revoke' | 'reencrypt';
+export type SfsTokenOperation = 'refresh' | 'revoke' | 'reencrypt';
 
-/** A mint, refresh, revocation or re-encryption failed; `permanent` when it will not be retried. */
+/** A refresh, revocation or re-encryption failed; `permanent` when it will not be retried. */
 export class SfsTokenFailedEvent {
   constructor(
     readonly tenantId: string,

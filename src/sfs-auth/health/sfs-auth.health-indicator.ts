@@ -1,21 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenReadModel, type SfsTokenHealthFigures } from '../persistence/token-read.model';
-import { SfsTokenChangeFeed, type SfsChangeFeedStatus } from '../persistence/token.store';
+import { SfsTokenReadModel } from '../persistence/token-read.model';
+import { SfsTokenChangeFeed } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import type { SfsAuthHealthFigures } from './health-figures';
 import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
+
+export type { SfsAuthHealthFigures } from './health-figures';
 
 /** Options of one {@link SfsAuthHealthIndicator.isHealthy} call. */
 export interface SfsHealthCheckOptions {
   /** Longest wait for the database before reporting it down (`error: 'TIMEOUT'`). @default 1000 */
   readonly timeoutMs?: number;
-}
-
-/** The module-wide figures of {@link SfsAuthHealthIndicator.figures}. */
-export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
-  /** How this instance learns of other instances' revocations, and how far behind it may be. */
-  readonly changeFeed: SfsChangeFeedStatus;
 }
 
 /**

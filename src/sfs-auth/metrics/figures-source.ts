@@ -1,4 +1,4 @@
-import type { SfsAuthHealthFigures } from '../health/sfs-auth.health-indicator';
+import type { SfsAuthHealthFigures } from '../health/health-figures';
 
 /** Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`). */
 export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;

@@ -1,20 +1,38 @@
-import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { SfsAuthHealthIndicator } from '../health/sfs-auth.health-indicator';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { sfsMetricsRecorderFor } from './guarded-metrics.recorder';
 import { SfsMetricsRecorder } from './metrics-recorder';
 
-/** Hands the recorder a reader of the module-wide figures, for its gauges. */
+/**
+ * Hands the recorder a reader of the module-wide figures, for its gauges. Once the module is
+ * closing the reader fails at once (the gauges report nothing): a host's SDK flushes its metrics
+ * at its own shutdown, after the app's, when the database may be gone and a read would hang.
+ */
 @Injectable()
-export class SfsMetricsFiguresRegistration implements OnModuleInit {
+export class SfsMetricsFiguresRegistration implements OnModuleInit, OnModuleDestroy {
+  private closing = false;
+
   constructor(
     @Inject(SfsMetricsRecorder) private readonly recorder: SfsMetricsRecorder,
     private readonly health: SfsAuthHealthIndicator,
   ) {}
 
   onModuleInit(): void {
-    this.recorder.observeFigures?.(() => this.health.figures());
+    this.recorder.observeFigures?.(() =>
+      this.closing ? Promise.reject(new Error('the module is closed')) : this.health.figures(),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.closing = true;
   }
 }
 

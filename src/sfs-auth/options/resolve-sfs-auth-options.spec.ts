@@ -178,7 +178,9 @@ describe('sfsAuthOptionsFromEnv', () => {
       expect.stringMatching(
         /^admin\.keys \(SFS_ADMIN_KEYS\) entry 1 \(tenant acme\): key must be at least 16/,
       ),
-      expect.stringMatching(/^retention\.tokenSeconds must be an integer/),
+      expect.stringMatching(
+        /^retention\.tokenSeconds \(SFS_RETENTION_TOKEN_SECONDS\) must be an integer/,
+      ),
       expect.stringMatching(/^retention\.batchSize must be an integer/),
       expect.stringMatching(/^health\.overdueAfterMs must be an integer/),
     ]);

@@ -5,12 +5,38 @@ import { sfsClip } from './token-record.mapper';
 /** The LISTEN/NOTIFY channel of {@link SfsTokenChangeFeed}. */
 export const SFS_TOKEN_CHANGE_CHANNEL = 'sfs_auth_token';
 
-const INSERT_EVENTS = `
+/** Inserts the events of {@link sfsEventParams} given as parameters `$from`…`$from+6`. */
+export function sfsInsertEventsStatement(from: number): string {
+  const p = (i: number) => `$${from + i}`;
+  return `
   INSERT INTO sfs_token_event (tenant_id, token_id, type, actor, reason, detail, at)
   SELECT * FROM unnest(
-    $1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::jsonb[],
-    $7::timestamptz[]
+    ${p(0)}::varchar[], ${p(1)}::uuid[], ${p(2)}::varchar[], ${p(3)}::varchar[],
+    ${p(4)}::varchar[], ${p(5)}::jsonb[], ${p(6)}::timestamptz[]
   )`;
+}
+
+const INSERT_EVENTS = sfsInsertEventsStatement(1);
+
+/** The seven array parameters of {@link sfsInsertEventsStatement}. */
+export function sfsEventParams(events: ReadonlyArray<SfsNewTokenEvent>): unknown[] {
+  return [
+    events.map((e) => e.tenantId),
+    events.map((e) => e.tokenId),
+    events.map((e) => e.type),
+    events.map((e) => sfsClip(e.actor, 160)),
+    events.map((e) => sfsClip(e.reason, 200)),
+    events.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
+    events.map((e) => e.at),
+  ];
+}
+
+/** Announces the rows of `source` (columns `tenant_id`, `token_id`) on the change channel. */
+export function sfsNotifyExpression(source: string): string {
+  return `SELECT pg_notify('${SFS_TOKEN_CHANGE_CHANNEL}',
+                   json_build_object('tenantId', ${source}.tenant_id, 'tokenId', ${source}.token_id)::text)
+  FROM ${source}`;
+}
 
 // One row per change in the change sequence (polled by instances that cannot LISTEN), and the
 // same change announced to the instances that LISTEN.
@@ -20,9 +46,7 @@ const RECORD_AND_NOTIFY = `
     SELECT * FROM unnest($1::varchar[], $2::uuid[])
     RETURNING tenant_id, token_id
   )
-  SELECT pg_notify('${SFS_TOKEN_CHANGE_CHANNEL}',
-                   json_build_object('tenantId', c.tenant_id, 'tokenId', c.token_id)::text)
-  FROM c`;
+  ${sfsNotifyExpression('c')}`;
 
 /** Appends audit events (one statement, however many). */
 export async function sfsAppendEvents(
@@ -30,15 +54,7 @@ export async function sfsAppendEvents(
   events: ReadonlyArray<SfsNewTokenEvent>,
 ): Promise<void> {
   if (events.length === 0) return;
-  await sql.run(INSERT_EVENTS, [
-    events.map((e) => e.tenantId),
-    events.map((e) => e.tokenId),
-    events.map((e) => e.type),
-    events.map((e) => sfsClip(e.actor, 160)),
-    events.map((e) => sfsClip(e.reason, 200)),
-    events.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
-    events.map((e) => e.at),
-  ]);
+  await sql.run(INSERT_EVENTS, sfsEventParams(events));
 }
 
 /**

@@ -15,6 +15,11 @@ export interface SfsTokenRetentionStore {
   purgeEvents(before: Date, limit: number): Promise<number>;
   /** Deletes up to `limit` rows of the change sequence recorded before `before`, oldest first. */
   purgeChanges(before: Date, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` key-lease rows nobody holds and nobody claimed since `before` (a lease row
+   * is written for every token key ever minted; these are the keys gone quiet).
+   */
+  purgeIdleLeases(before: Date, limit: number): Promise<number>;
 }
 /** Injection token of the {@link SfsTokenRetentionStore} port. */
 export const SfsTokenRetentionStore = Symbol('SfsTokenRetentionStore');

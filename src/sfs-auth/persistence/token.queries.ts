@@ -20,10 +20,38 @@ const FIND_ACTIVE = `
   WHERE tenant_id = $1 AND client_key = $2 AND COALESCE(subject_id, '') = COALESCE($3::varchar, '')
     AND status = 'active'`;
 
+/** The columns a new token row is written with, in the order of {@link sfsTokenParams}. */
+export const SFS_TOKEN_INSERT_COLUMNS = `id, tenant_id, client_key, subject_id, status,
+  token_ciphertext, token_key_id, fingerprint, issued_at, expires_at, refresh_at,
+  session_started_at, revoke_reason`;
+
+/** `$1`…`$13`: the values of {@link SFS_TOKEN_INSERT_COLUMNS}, typed for a `SELECT` list. */
+export const SFS_TOKEN_INSERT_VALUES = `$1::uuid, $2::varchar, $3::varchar, $4::varchar,
+  $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::timestamptz, $10::timestamptz,
+  $11::timestamptz, $12::timestamptz, $13::varchar`;
+
 const INSERT_TOKEN = `
-  INSERT INTO sfs_client_token (id, tenant_id, client_key, subject_id, status, token_ciphertext,
-    token_key_id, fingerprint, issued_at, expires_at, refresh_at, session_started_at, revoke_reason)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+  INSERT INTO sfs_client_token (${SFS_TOKEN_INSERT_COLUMNS})
+  VALUES (${SFS_TOKEN_INSERT_VALUES})`;
+
+/** The parameters `$1`…`$13` of a new token row (see {@link SFS_TOKEN_INSERT_COLUMNS}). */
+export function sfsTokenParams(record: SfsNewTokenRecord): unknown[] {
+  return [
+    record.id,
+    record.tenantId,
+    record.clientKey,
+    record.subjectId,
+    record.status,
+    record.sealed.ciphertext,
+    record.sealed.keyId,
+    record.fingerprint,
+    record.issuedAt,
+    record.expiresAt,
+    record.refreshAt,
+    record.sessionStartedAt,
+    sfsClip(record.revokeReason, 200),
+  ];
+}
 
 // A token born `revoking` (it lost a race) goes straight to the outbox, due at once.
 const INSERT_OUTBOX_FOR_NEW = `
@@ -34,10 +62,16 @@ const INSERT_OUTBOX_FOR_NEW = `
 // Compare-and-set on the status, not the version: a worker's lease claim bumps the version without
 // taking the row out of service, and the key lease (with its fence) already serialises every mint of the key. Only a
 // revocation makes the new token lose; a row that expired or failed meanwhile is simply replaced.
-const RETIRE = `
+/** Retires row `$id` for a replacement (see RETIRE); `extra` adds columns to set. */
+export function sfsRetireStatement(id: string, extra = ''): string {
+  return `
   UPDATE sfs_client_token
-  SET status = CASE WHEN status = 'active' THEN 'expired' ELSE status END, ${SFS_RELEASE_AND_BUMP}
-  WHERE id = $1 AND status IN ('active', 'expired', 'failed')
+  SET status = CASE WHEN status = 'active' THEN 'expired' ELSE status END,${extra}
+    ${SFS_RELEASE_AND_BUMP}
+  WHERE id = ${id} AND status IN ('active', 'expired', 'failed')`;
+}
+
+const RETIRE = `${sfsRetireStatement('$1')}
   RETURNING tenant_id`;
 
 // replaceToken (without a key lease) keeps its compare-and-set on the version it read.
@@ -72,21 +106,7 @@ export async function sfsInsertRow(
   actor: SfsActor,
 ): Promise<void> {
   try {
-    await sql.run(INSERT_TOKEN, [
-      record.id,
-      record.tenantId,
-      record.clientKey,
-      record.subjectId,
-      record.status,
-      record.sealed.ciphertext,
-      record.sealed.keyId,
-      record.fingerprint,
-      record.issuedAt,
-      record.expiresAt,
-      record.refreshAt,
-      record.sessionStartedAt,
-      sfsClip(record.revokeReason, 200),
-    ]);
+    await sql.run(INSERT_TOKEN, sfsTokenParams(record));
   } catch (error) {
     if (sfsIsActiveKeyViolation(error)) {
       throw new SfsTokenConflictError(record, record.id);

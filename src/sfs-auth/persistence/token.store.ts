@@ -71,12 +71,23 @@ export interface SfsTokenStore {
    * the lease row's values: the caller calls SFS with no connection checked out.
    */
   claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim>;
+  /**
+   * {@link claimKey} for many distinct keys in two statements, in their order; a key another
+   * claimant holds comes back with no lease (and `heldUntil` unknown).
+   */
+  claimKeys(
+    keys: ReadonlyArray<SfsTokenKey>,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<SfsKeyClaim[]>;
   /** Gives a lease up; a no-op when it was taken over meanwhile. */
   releaseKey(lease: SfsKeyLease): Promise<void>;
   /**
-   * One short transaction: while `lease` still holds (same owner and fence), releases it and
-   * stores `mint` (`'stored'`). Otherwise (taken over, or a revocation took the replaced row)
-   * stores `lost` instead, a `revoking` row that goes to the outbox (`'lost'`). Throws
+   * One statement (atomic on its own): while `lease` still holds (same owner and fence), releases
+   * it and stores `mint` (`'stored'`). Otherwise (taken over, or a revocation took the replaced
+   * row) a short transaction stores `lost` instead, a `revoking` row that goes to the outbox
+   * (`'lost'`). Throws
    * {@link SfsTokenConflictError} if another active row holds the key.
    */
   recordMint(

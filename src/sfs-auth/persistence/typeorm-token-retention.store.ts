@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sfsPurgeChanges } from './change.queries';
+import { sfsPurgeIdleLeases } from './key-lease.queries';
 import { sfsPurgeDeadTokens, sfsPurgeEvents } from './retention.queries';
 import { sfsInTransaction } from './sql-session';
 import type { SfsTokenRetentionStore } from './token-retention.store';
@@ -25,5 +26,9 @@ export class TypeOrmSfsTokenRetentionStore implements SfsTokenRetentionStore {
 
   purgeChanges(before: Date, limit: number): Promise<number> {
     return sfsInTransaction(this.dataSource, (sql) => sfsPurgeChanges(sql, before, limit));
+  }
+
+  purgeIdleLeases(before: Date, limit: number): Promise<number> {
+    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeIdleLeases(sql, before, limit));
   }
 }

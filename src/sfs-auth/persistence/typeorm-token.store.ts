@@ -11,7 +11,13 @@ import type {
   SfsTokenRecord,
 } from '../tokens/token-record';
 import { sfsAppendEvents } from './event.queries';
-import { sfsClaimKey, sfsRecordMint, sfsReleaseKey } from './key-lease.queries';
+import {
+  sfsClaimKey,
+  sfsClaimKeys,
+  sfsRecordLostMint,
+  sfsRecordMint,
+  sfsReleaseKey,
+} from './key-lease.queries';
 import {
   sfsClaimDueRevocations,
   sfsConfirmRevocation,
@@ -80,16 +86,27 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     return this.single((sql) => sfsClaimKey(sql, key, owner, now, leaseMs));
   }
 
+  claimKeys(
+    keys: ReadonlyArray<SfsTokenKey>,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<SfsKeyClaim[]> {
+    return this.single((sql) => sfsClaimKeys(sql, keys, owner, now, leaseMs));
+  }
+
   async releaseKey(lease: SfsKeyLease): Promise<void> {
     await this.single((sql) => sfsReleaseKey(sql, lease));
   }
 
-  recordMint(
+  async recordMint(
     lease: SfsKeyLease,
     mint: SfsMintRecord,
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'> {
-    return this.tx((sql) => sfsRecordMint(sql, lease, mint, lost));
+    if (await this.single((sql) => sfsRecordMint(sql, lease, mint))) return 'stored';
+    await this.tx((sql) => sfsRecordLostMint(sql, lost));
+    return 'lost';
   }
 
   async insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void> {

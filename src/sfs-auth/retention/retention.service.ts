@@ -15,6 +15,8 @@ export interface SfsRetentionReport {
   readonly events: number;
   /** Rows of the change sequence deleted (older than {@link SFS_CHANGE_RETENTION_SECONDS}). */
   readonly changes: number;
+  /** Idle key-lease rows deleted (free, and unclaimed for the token retention window). */
+  readonly leases: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface SfsRetentionReport {
 export const SFS_CHANGE_RETENTION_SECONDS = 3600;
 
 /**
- * Deletes dead token rows, audit events and change-sequence rows older than the retention windows, in batches of
+ * Deletes dead token rows, audit events, change-sequence rows and idle key leases older than the
+ * retention windows (leases: unclaimed for `retention.tokenSeconds`), in batches of
  * `retention.batchSize` until a batch comes back short (at most {@link SFS_RETENTION_MAX_BATCHES}
  * per kind). Appends no audit events: recording the deletion of history would be history that is
  * itself never deleted. Windows are measured from the injected clock.
@@ -51,7 +54,10 @@ export class SfsRetentionService {
     const changes = await drain(batchSize, (limit) =>
       this.store.purgeChanges(changesBefore, limit),
     );
-    return { tokens, events, changes };
+    const leases = await drain(batchSize, (limit) =>
+      this.store.purgeIdleLeases(tokensBefore, limit),
+    );
+    return { tokens, events, changes, leases };
   }
 }
 

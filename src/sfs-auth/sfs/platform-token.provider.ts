@@ -4,6 +4,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsApiError, SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsTracer, type SfsSpanAttributes } from '../tracing/sfs-tracer';
 import { SfsCredentialsResolver, type SfsCredentials } from './credentials-resolver';
 import { SfsTokenApi } from './sfs-token.api';
 
@@ -25,17 +26,24 @@ interface AccountEntry {
 
 const MAX_RENEW_MARGIN_MS = 60_000;
 
+/** Attributes of span `sfs-auth.platform-token`: what it does, for which tenant (never the account). */
+function platformSpan(action: 'create' | 'revoke', tenantId?: string): SfsSpanAttributes {
+  return { 'sfs_auth.platform_token.action': action, 'sfs_auth.tenant_id': tenantId };
+}
+
 /**
  * Holds one platform token per SFS account (tenants resolve to accounts through the
  * {@link SfsCredentialsResolver}): minted on first use, once however many callers ask at the same
  * moment, renewed shortly before `expires_in` runs out, replaced once when SFS rejects it, and
- * revoked at application shutdown within `shutdownTimeoutMs`.
+ * revoked at application shutdown within `shutdownTimeoutMs`. Each mint and revocation is a span
+ * `sfs-auth.platform-token` (a mint in the span of the operation that needed it).
  */
 @Injectable()
 export class SfsPlatformTokenProvider implements OnApplicationShutdown {
   private readonly logger = new Logger(SfsPlatformTokenProvider.name);
   private readonly accounts = new Map<string, AccountEntry>();
   private stopping = false;
+  private readonly tracer = sfsTracer();
 
   constructor(
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
@@ -129,7 +137,12 @@ export class SfsPlatformTokenProvider implements OnApplicationShutdown {
 
   private async mint(account: AccountEntry, tenantId: string): Promise<CachedPlatformToken> {
     const issuedAt = this.clock.now();
-    const issued = await this.api.createPlatformToken(account.credentials, { tenantId });
+    const issued = await this.tracer.operation(
+      'platform-token',
+      platformSpan('create', tenantId),
+      () => this.api.createPlatformToken(account.credentials, { tenantId }),
+      { describe: () => ({ outcome: 'created' }) },
+    );
     const lifetimeMs = issued.expiresInSeconds * 1000;
     const token: CachedPlatformToken = {
       accessToken: issued.accessToken,
@@ -160,7 +173,12 @@ export class SfsPlatformTokenProvider implements OnApplicationShutdown {
     for (const token of tokens) {
       if (this.clock.now() >= token.expiresAtMs) continue;
       try {
-        await this.api.revokePlatformToken(token.accessToken, { signal });
+        await this.tracer.operation(
+          'platform-token',
+          platformSpan('revoke'),
+          () => this.api.revokePlatformToken(token.accessToken, { signal }),
+          { describe: () => ({ outcome: 'revoked' }) },
+        );
         this.logger.debug(`revoked the platform token of account ${account.fingerprint}`);
       } catch (error) {
         const reason = error instanceof SfsAuthError ? `${error.code}: ${error.message}` : 'error';

@@ -6,6 +6,7 @@ import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
 import { SfsMetricsRecorder, type SfsCallObservation } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsTracer } from '../tracing/sfs-tracer';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
 import { SfsBulkhead } from './sfs-bulkhead';
 import {
@@ -73,6 +74,7 @@ export function sfsDispatcherFor(
  * for a worker to schedule. Logs method, path, status, attempt and duration; never bodies or tokens.
  * Every attempt is also reported to the {@link SfsMetricsRecorder} (kind, status or 0, duration).
  * Every attempt passes the instance's bulkhead (`sfs.maxConcurrentCalls` in flight at most).
+ * Every attempt is an HTTP client span (see `tracing/sfs-tracer.ts`), so retries are siblings.
  */
 @Injectable()
 export class SfsHttpTransport {
@@ -80,6 +82,7 @@ export class SfsHttpTransport {
   private readonly dispatcher?: Dispatcher;
   private readonly sleep: SfsSleep;
   private readonly metrics: SfsMetricsRecorder;
+  private readonly tracer = sfsTracer();
   /** At most `sfs.maxConcurrentCalls` requests in flight from this instance. */
   readonly bulkhead: SfsBulkhead;
 
@@ -110,12 +113,17 @@ export class SfsHttpTransport {
       // A monotonic timer, not the injected clock: tests hold that clock still. Restarted once
       // the bulkhead lets the attempt through, so queueing is not counted as SFS latency.
       let started = performance.now();
+      const queued = started;
       const where = `${call.method} ${path}${options.tenantId === undefined ? '' : ` (tenant ${options.tenantId})`}`;
       try {
         // Each attempt takes a slot; the backoff between attempts holds none.
         const response = await this.bulkhead.run(() => {
           started = performance.now();
-          return this.once(url, body, options, call);
+          const bulkheadWaitMs = started - queued;
+          return this.tracer.httpAttempt(
+            { method: call.method, url, call: kind, attempt, bulkheadWaitMs },
+            () => this.once(url, body, options, call),
+          );
         });
         const ms = this.observe(kind, response.status, started);
         this.logger.debug(

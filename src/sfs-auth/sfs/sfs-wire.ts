@@ -1,5 +1,5 @@
 /**
- * Every SFS wire shape the module knows, in one place (see shared SFS-API.md): the documented ones
+ * Every SFS wire shape the module knows, in one place (see `docs/sfs-token-api.md`): the documented ones
  * and our inferences alike, so that a correction is a one-line change. The sandbox reads these too.
  */
 export const SFS_WIRE = {

@@ -40,8 +40,4 @@ export class SfsLastUsedTracker {
     this.dirty = [];
     return entries;
   }
-
-  get size(): number {
-    return this.pending.size + this.dirty.length;
-  }
 }

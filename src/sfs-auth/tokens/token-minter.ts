@@ -17,11 +17,22 @@ import {
   type SfsMetricOutcome,
 } from '../metrics/metrics-recorder';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenStore, type SfsKeyLease, type SfsMintRecord } from '../persistence/token.store';
+import {
+  SfsTokenStore,
+  type SfsKeyClaim,
+  type SfsKeyLease,
+  type SfsMintRecord,
+} from '../persistence/token.store';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  sfsKeyAttributes,
+  sfsTracer,
+  type SfsOperationSpan,
+  type SfsSpanResult,
+} from '../tracing/sfs-tracer';
 import { computeRefreshAt, isServable } from './refresh-schedule';
 import { SfsUnstoredTokenDiscarder } from './unstored-token.discarder';
 import type {
@@ -69,7 +80,9 @@ const WAIT_MAX_MS = 500;
  * taken over, or the replaced row revoked meanwhile) is stored `revoking` and revoked through the
  * outbox; one that cannot be recorded at all is revoked at once by the unstored-token discarder.
  * Being the one place, it is also where `mint` (first token of a key) and `refresh` (a
- * replacement, by a worker or on demand) are counted for the metrics recorder.
+ * replacement, by a worker or on demand) are counted for the metrics recorder, and traced: span
+ * `sfs-auth.mint` (renamed `sfs-auth.refresh` for a replacement), or the refresh span it runs in,
+ * with the time spent waiting on another claimant's lease.
  */
 @Injectable()
 export class SfsTokenMinter {
@@ -86,6 +99,8 @@ export class SfsTokenMinter {
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
     private readonly gate: SfsTenantGate,
   ) {}
+
+  private readonly tracer = sfsTracer();
 
   get leadMs(): number {
     return this.options.refreshLeadSeconds * 1000;
@@ -124,17 +139,38 @@ export class SfsTokenMinter {
     );
   }
 
-  /** Holding the key's lease: reuse, skip, or mint a token replacing the current one. */
-  async mintUnderLease(
+  /**
+   * Holding the key's lease: reuse, skip, or mint a token replacing the current one. `claimed` is
+   * a claim the caller already made for this key (the refresh worker claims its next rows' keys in
+   * one statement); it stands for the first claim, and the key is claimed again if it brought no
+   * lease.
+   */
+  mintUnderLease(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,
+    claimed?: SfsKeyClaim,
+  ): Promise<SfsMintOutcome> {
+    return this.tracer.operation(
+      'mint',
+      sfsKeyAttributes(key),
+      (span) => this.mintCounted(key, actor, decide, span, claimed),
+      { join: true, describe: mintSpanResult },
+    );
+  }
+
+  private async mintCounted(
+    key: SfsTokenKey,
+    actor: SfsActor,
+    decide: SfsMintDecision,
+    span: SfsOperationSpan,
+    claimed: SfsKeyClaim | undefined,
   ): Promise<SfsMintOutcome> {
     // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
     const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;
     try {
-      outcome = await this.claimAndMint(key, actor, decide, attempt);
+      outcome = await this.claimAndMint(key, actor, decide, attempt, span, claimed);
     } catch (error) {
       if (attempt.operation) {
         this.metrics.countOperation(attempt.operation, failureOutcome(attempt.operation, error));
@@ -156,13 +192,18 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
     attempt: { operation?: SfsMetricOperation; accessToken?: string },
+    span: SfsOperationSpan,
+    claimed: SfsKeyClaim | undefined,
   ): Promise<SfsMintOutcome> {
     const leaseMs = this.options.workers.leaseMs;
     // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
     const giveUpAt = performance.now() + 2 * leaseMs;
     for (let round = 0; ; round++) {
       const now = this.clock.now();
-      const claim = await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
+      const claim =
+        round === 0 && claimed
+          ? claimed
+          : await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
       const decision = await decide(claim.current, now);
       if (claim.lease && decision !== 'mint') await this.store.releaseKey(claim.lease);
       if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
@@ -174,6 +215,7 @@ export class SfsTokenMinter {
         // for an offboarded tenant, whoever asks; a refresh has an active token and skips the read.
         if (!claim.current) await this.refuseOffboarded(claim.lease);
         attempt.operation = claim.current ? 'refresh' : 'mint';
+        span.rename(attempt.operation);
         return this.mintWith(claim.lease, key, actor, claim.current, attempt);
       }
       // Another claimant is minting this key: its result (or its lease running out) comes next.
@@ -186,7 +228,9 @@ export class SfsTokenMinter {
         );
       }
       const backoff = Math.min(WAIT_MAX_MS, WAIT_FIRST_MS * 2 ** Math.min(round, 5));
+      const waitFrom = performance.now();
       await pause(backoff / 2 + Math.random() * (backoff / 2));
+      span.addWait('lease', performance.now() - waitFrom);
     }
   }
 
@@ -314,4 +358,27 @@ function pause(ms: number): Promise<void> {
 function failureOutcome(operation: SfsMetricOperation, error: unknown): SfsMetricOutcome {
   if (operation === 'mint') return 'failed';
   return error instanceof SfsAuthError && !error.retryable ? 'failed' : 'retry';
+}
+
+/**
+ * The mint span's result, identifiers only (the outcome also holds the token itself):
+ * `sfs_auth.token_id` is the token found or replaced, `sfs_auth.new_token_id` the one minted.
+ */
+function mintSpanResult(outcome: SfsMintOutcome): SfsSpanResult {
+  switch (outcome.kind) {
+    case 'found':
+      return { outcome: 'found', attributes: { 'sfs_auth.token_id': outcome.token.tokenId } };
+    case 'minted':
+      return {
+        outcome: 'minted',
+        attributes: {
+          'sfs_auth.token_id': outcome.replaced ?? undefined,
+          'sfs_auth.new_token_id': outcome.token.tokenId,
+        },
+      };
+    case 'lost':
+      return { outcome: 'lost', attributes: { 'sfs_auth.new_token_id': outcome.tokenId } };
+    case 'skipped':
+      return { outcome: 'skipped' };
+  }
 }

@@ -4,10 +4,11 @@ import { SfsAuthError } from '../errors/sfs-auth.error';
 import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenStore } from '../persistence/token.store';
+import { SfsTokenStore, type SfsKeyClaim } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
 import { describeError } from '../scheduling/work-loop';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import { SfsTokenMinter } from './token-minter';
 import type { SfsTokenRecord } from './token-record';
 
@@ -45,11 +46,15 @@ export class SfsTokenRefreshService {
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
 
+  private readonly tracer = sfsTracer();
+
   /**
    * Claims due tokens as `owner` and refreshes them on `workers.concurrency` lanes. The next batch
    * is claimed ahead, while the lanes still work (once fewer rows wait than there are lanes), so
-   * no lane idles at a batch boundary. The pass ends when a claim comes back short, or after
-   * {@link MAX_BATCHES_PER_PASS} batches (the worker then starts another pass at once).
+   * no lane idles at a batch boundary. A lane about to mint claims the keys of the next rows (up to
+   * one per lane) in one statement, so each refresh costs SFS plus one statement to record it. The
+   * pass ends when a claim comes back short, or after {@link MAX_BATCHES_PER_PASS} batches (the
+   * worker then starts another pass at once).
    */
   async runPass(owner: string): Promise<SfsRefreshReport> {
     const { leaseMs, batchSize, concurrency } = this.options.workers;
@@ -82,12 +87,37 @@ export class SfsTokenRefreshService {
         }
       })());
     await claimNext();
+    const keyClaims = new Map<string, Promise<SfsKeyClaim | undefined>>();
+    const keyClaimOf = (row: SfsTokenRecord): Promise<SfsKeyClaim | undefined> => {
+      if (!keyClaims.has(row.id)) {
+        const now = this.clock.now();
+        const batch = [row];
+        for (const next of waiting) {
+          if (batch.length >= concurrency) break;
+          if (!keyClaims.has(next.id) && this.mintsNow(next, now)) batch.push(next);
+        }
+        const claimed = this.store
+          .claimKeys(batch, owner, new Date(now), leaseMs)
+          // The lane then claims its key alone, and meets the same error there if it persists.
+          .catch(() => undefined);
+        batch.forEach((r, i) =>
+          keyClaims.set(
+            r.id,
+            claimed.then((all) => all?.[i]),
+          ),
+        );
+      }
+      const claim = keyClaims.get(row.id)!;
+      keyClaims.delete(row.id);
+      return claim;
+    };
     const lane = async (): Promise<void> => {
       for (;;) {
         if (!exhausted && waiting.length <= concurrency) void claimNext().catch(() => undefined);
         const row = waiting.shift();
         if (row) {
-          outcomes.push(await this.refreshOne(row));
+          const claim = this.mintsNow(row, this.clock.now()) ? await keyClaimOf(row) : undefined;
+          outcomes.push(await this.refreshOne(row, claim));
         } else if (claiming) {
           await claiming.catch(() => undefined);
         } else {
@@ -99,9 +129,26 @@ export class SfsTokenRefreshService {
     return { claimed, outcomes, backlog: lastFull };
   }
 
-  /** Refreshes one claimed row (also used by the admin "refresh now"). */
-  async refreshOne(row: SfsTokenRecord): Promise<SfsRefreshOutcome> {
+  /**
+   * Refreshes one claimed row (also used by the admin "refresh now"), in span `sfs-auth.refresh`
+   * (the SFS attempts are its children). `keyClaim` is a claim of the row's key made ahead by
+   * {@link runPass} (given back here when the row is not minted).
+   */
+  refreshOne(row: SfsTokenRecord, keyClaim?: SfsKeyClaim): Promise<SfsRefreshOutcome> {
+    return this.tracer.operation('refresh', sfsKeyAttributes(row), () =>
+      this.refreshRow(row, keyClaim),
+    );
+  }
+
+  private async refreshRow(
+    row: SfsTokenRecord,
+    keyClaim: SfsKeyClaim | undefined,
+  ): Promise<SfsRefreshOutcome> {
     const now = this.clock.now();
+    if (keyClaim?.lease && !this.mintsNow(row, now)) {
+      await this.store.releaseKey(keyClaim.lease).catch(() => undefined);
+      keyClaim = undefined;
+    }
     const at = new Date(now);
     const base = { tenantId: row.tenantId, tokenId: row.id, actor: 'system', at };
     if (row.expiresAt.getTime() <= now) {
@@ -118,8 +165,11 @@ export class SfsTokenRefreshService {
       return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
     }
     try {
-      const result = await this.minter.mintUnderLease(row, 'system', (current) =>
-        current?.id === row.id ? 'mint' : 'skip',
+      const result = await this.minter.mintUnderLease(
+        row,
+        'system',
+        (current) => (current?.id === row.id ? 'mint' : 'skip'),
+        keyClaim,
       );
       if (result.kind === 'minted')
         return { tokenId: row.id, outcome: 'refreshed', newTokenId: result.token.tokenId };
@@ -133,6 +183,11 @@ export class SfsTokenRefreshService {
     } catch (error) {
       return this.fail(row, error, now);
     }
+  }
+
+  /** Whether {@link refreshOne} would mint `row` at `now` (not expired, not left to expire). */
+  private mintsNow(row: SfsTokenRecord, now: number): boolean {
+    return row.expiresAt.getTime() > now && this.reasonToLeave(row, now) === null;
   }
 
   private reasonToLeave(row: SfsTokenRecord, now: number): string | null {

@@ -18,6 +18,7 @@ import { describeError } from '../scheduling/work-loop';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import type { SfsActor, SfsRevocationWork } from './token-record';
 
 /** What one revocation pass did to one outbox row. */
@@ -60,6 +61,8 @@ export class SfsTokenRevocationService {
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {}
 
+  private readonly tracer = sfsTracer();
+
   /** Queues the revocation of every live token of `filter`; returns their ids. */
   request(filter: SfsRevocationFilter, reason: string, actor: SfsActor): Promise<string[]> {
     return this.store.requestRevocation(filter, reason, actor, new Date(this.clock.now()));
@@ -83,9 +86,15 @@ export class SfsTokenRevocationService {
     return { claimed: claimed.length, outcomes };
   }
 
-  /** Every revocation outcome is decided in this service: counted here, once per attempt. */
+  /**
+   * Every revocation outcome is decided in this service: counted here, once per attempt, and
+   * traced (span `sfs-auth.revoke`, the SFS attempts are its children).
+   */
   private async revokeCounted(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
-    const outcome = await this.revokeOne(work);
+    const key = { tenantId: work.tenantId, clientKey: work.clientKey, id: work.tokenId };
+    const outcome = await this.tracer.operation('revoke', sfsKeyAttributes(key), () =>
+      this.revokeOne(work),
+    );
     const metric = REVOKE_METRIC[outcome.outcome];
     if (metric) this.metrics.countOperation('revoke', metric);
     return outcome;

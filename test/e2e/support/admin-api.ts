@@ -4,7 +4,7 @@ import type { DemoHarness } from './demo-harness';
 /** The prefix of one tenant's admin API (the tenant segment is used as given: may be encoded). */
 export const adminPrefix = (tenant: string): string => `/sfs/admin/tenants/${tenant}`;
 
-/** The eight routes of SPEC §8. */
+/** The eight routes of the tenant admin API (README, "Tenant admin API"). */
 export type AdminRouteName =
   'list' | 'get' | 'mint' | 'refresh' | 'revoke' | 'bulkRevoke' | 'summary' | 'events';
 
@@ -20,7 +20,7 @@ export interface AdminRoute {
   readonly paged: boolean;
 }
 
-/** Every admin route, in SPEC order. */
+/** Every admin route, in the README's order. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { name: 'list', method: 'get', path: '/tokens', oneToken: false, paged: true },
   { name: 'get', method: 'get', path: '/tokens/:tokenId', oneToken: true, paged: false },

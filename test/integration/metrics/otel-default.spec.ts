@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import type { INestApplication } from '@nestjs/common';
-import { SfsTokenService } from '../../../src';
+import { SfsAuthHealthIndicator, SfsTokenService } from '../../../src';
 import { SfsSandbox } from '../../../src/sandbox';
 import { InMemoryMetrics } from '../../support/otel-metrics';
 import { createTestApp, sandboxOptions } from '../../support/test-app';
@@ -22,8 +22,9 @@ describe('metrics through OpenTelemetry by default', () => {
     database = await createTestDatabase('otel_default');
     app = await createTestApp({ databaseUrl: database.url, options: sandboxOptions(sandbox) });
   });
+  let closed = false;
   afterAll(async () => {
-    await app?.close();
+    if (!closed) await app?.close();
     await sandbox?.close();
     await database?.drop();
     await sdk.shutdown();
@@ -60,5 +61,15 @@ describe('metrics through OpenTelemetry by default', () => {
     for (const secret of [token.accessToken, ...issued, sandbox.credentials.secret]) {
       expect(attributes).not.toContain(secret);
     }
+  });
+
+  it('once the app is closed, a collection (the SDK flushes at its own shutdown) reads no figures', async () => {
+    // After the app, the host's database may be gone too: a read could hang the SDK's flush.
+    const figures = jest.spyOn(app.get(SfsAuthHealthIndicator), 'figures');
+    await app.close();
+    closed = true;
+    const seen = await sdk.collect();
+    expect(figures).not.toHaveBeenCalled();
+    expect(seen.some((p) => p.name === 'http.client.request.duration')).toBe(true);
   });
 });

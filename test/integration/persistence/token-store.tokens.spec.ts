@@ -131,7 +131,7 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       const old = await seed();
       const got = await claim(old);
       expect(got.current?.id).toBe(old.id);
-      expect(got.lease).toMatchObject({ owner: 'me', fence: '1' });
+      expect(got.lease).toMatchObject({ owner: 'me' });
       const next = newRecord({ tenantId: t }, { issued: 10 });
       expect(await record(got.lease, old, next)).toBe('stored');
       expect(await h.store.findById(t, old.id)).toMatchObject({
@@ -141,8 +141,44 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
         sealed: old.sealed,
       });
       expect((await h.store.findActive(old))?.id).toBe(next.id);
-      // Released: the next claim gets the key at once, with the next fence.
-      expect((await claim(old, 'other', 3)).lease).toMatchObject({ owner: 'other', fence: '2' });
+      // Released: the next claim gets the key at once, with a newer fence.
+      const again = await claim(old, 'other', 3);
+      expect(again.lease).toMatchObject({ owner: 'other' });
+      expect(BigInt(again.lease!.fence)).toBeGreaterThan(BigInt(got.lease!.fence));
+    });
+
+    it('a first mint over an unexpected active row throws SfsTokenConflictError and writes nothing', async () => {
+      const old = await seed();
+      const got = await claim(old);
+      const before = await snapshot(h);
+      const next = newRecord({ tenantId: t }, { issued: 10 });
+      await expect(
+        h.store.recordMint(
+          got.lease!,
+          { record: next, events: [eventFor(next, 'issued', 10)] },
+          lostOf(next),
+        ),
+      ).rejects.toBeInstanceOf(SfsTokenConflictError);
+      // Rolled back as a whole: no row, no event, and the lease is still held by its claimant.
+      expect(await snapshot(h)).toEqual(before);
+      expect((await claim(old, 'other', 3)).lease).toBeNull();
+    });
+
+    it('claimKeys claims many keys in their order: a held key gets no lease, each sees its active row', async () => {
+      const a = await seed({}, 'user-a');
+      const b = await seed({}, 'user-b');
+      const fresh = { tenantId: t, clientKey: 'client-a', subjectId: 'user-new' };
+      const held = await claim(b, 'other', 2);
+      const claims = await h.store.claimKeys([a, b, fresh], 'me', at(3), 60_000);
+      expect(claims.map((c) => c.lease?.owner ?? null)).toEqual(['me', null, 'me']);
+      expect(claims.map((c) => c.current?.id ?? null)).toEqual([a.id, b.id, null]);
+      expect(BigInt(claims[0].lease!.fence)).toBeGreaterThan(BigInt(held.lease!.fence));
+      // Each lease is a real one: recording under it works, and the held key is still held.
+      const next = newRecord({ tenantId: t, subjectId: 'user-a' }, { issued: 10 });
+      expect(await record(claims[0].lease, a, next)).toBe('stored');
+      expect((await h.store.findActive(a))?.id).toBe(next.id);
+      expect((await claim(b, 'third', 4)).lease).toBeNull();
+      expect(await h.store.claimKeys([], 'me', at(5), 60_000)).toEqual([]);
     });
 
     it('a held lease is not given to another claimant until it runs out', async () => {
@@ -153,7 +189,8 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       expect(second.heldUntil).toEqual(at(2 + 60));
       expect(second.current?.id).toBe(old.id);
       const third = await claim(old, 'b', 2 + 60);
-      expect(third.lease).toMatchObject({ owner: 'b', fence: '2' });
+      expect(third.lease).toMatchObject({ owner: 'b' });
+      expect(BigInt(third.lease!.fence)).toBeGreaterThan(BigInt(first.lease!.fence));
       // The first holder was taken over: its token goes to revocation, the row stays as it was.
       const late = newRecord({ tenantId: t }, { issued: 10 });
       expect(await record(first.lease, old, late)).toBe('lost');

@@ -192,4 +192,51 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
       expect(left.map((e) => e.type)).toEqual(['revoke_requested', 'revoked']);
     });
   });
+
+  describe('purgeIdleLeases', () => {
+    const key = (subjectId: string) => ({ tenantId: 't', clientKey: 'c', subjectId });
+    const setUpdated = (subjectKey: string, when: Date) =>
+      h.sql('UPDATE sfs_token_key_lease SET updated_at = $2 WHERE subject_key = $1', [
+        subjectKey,
+        when,
+      ]);
+
+    it('deletes free leases unclaimed since the window, never a held or a recent one', async () => {
+      for (const subject of ['idle-1', 'idle-2', 'recent']) {
+        const claim = await h.store.claimKey(key(subject), 'owner-a', old, 60_000);
+        await h.store.releaseKey(claim.lease!);
+      }
+      // Held since long ago (its holder may still record): never purged, even when its lease ran out.
+      await h.store.claimKey(key('held'), 'owner-a', old, 60_000);
+      await setUpdated('idle-1', old);
+      await setUpdated('idle-2', old);
+      await setUpdated('held', old);
+      await setUpdated('recent', young);
+      expect(await store.purgeIdleLeases(before, 1)).toBe(1);
+      expect(await store.purgeIdleLeases(before, 1)).toBe(1);
+      expect(await store.purgeIdleLeases(before, 1)).toBe(0);
+      const left = await h.sql<{ subject_key: string }>(
+        'SELECT subject_key FROM sfs_token_key_lease ORDER BY subject_key',
+      );
+      expect(left.map((r) => r.subject_key)).toEqual(['held', 'recent']);
+    });
+
+    it('a key claimed again after its row was purged gets a fence above every earlier one', async () => {
+      const first = await h.store.claimKey(key('u'), 'owner-a', old, 60_000);
+      await h.store.releaseKey(first.lease!);
+      const second = await h.store.claimKey(key('u'), 'owner-a', old, 60_000);
+      await h.store.releaseKey(second.lease!);
+      await setUpdated('u', old);
+      expect(await store.purgeIdleLeases(before, 10)).toBe(1);
+      const third = await h.store.claimKey(key('u'), 'owner-a', young, 60_000);
+      expect(BigInt(third.lease!.fence)).toBeGreaterThan(BigInt(second.lease!.fence));
+      expect(BigInt(second.lease!.fence)).toBeGreaterThan(BigInt(first.lease!.fence));
+      // The holder of the purged row's last fence cannot record over the new claim.
+      await h.store.releaseKey(second.lease!);
+      const [row] = await h.sql<{ lease_owner: string | null; fence: string }>(
+        'SELECT lease_owner, fence FROM sfs_token_key_lease',
+      );
+      expect(row).toEqual({ lease_owner: 'owner-a', fence: third.lease!.fence });
+    });
+  });
 });

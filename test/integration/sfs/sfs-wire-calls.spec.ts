@@ -32,7 +32,7 @@ describe('SFS wire calls, as the sandbox receives them', () => {
     await sandbox?.close();
   });
 
-  it('sends the four token calls byte for byte as SPEC section 7 says', async () => {
+  it('sends the four token calls byte for byte as docs/sfs-token-api.md says', async () => {
     const { apiKey, secret } = sandbox.accounts[0];
     const platform = await api.createPlatformToken({ apiKey, secret });
     const client = await api.createClientToken(platform.accessToken, 'client-1');

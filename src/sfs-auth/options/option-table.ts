@@ -1,0 +1,394 @@
+/**
+ * Every option of `SfsAuthModuleOptions` described once, as data: where it lives, the environment
+ * variable `sfsAuthOptionsFromEnv` maps to it, its default, its bounds and what it means.
+ * Resolution (`resolve-sfs-auth-options.ts`), the environment mapping
+ * (`sfs-auth-options-from-env.ts`), validation messages and the README's configuration tables all
+ * derive from this table; a test checks the README and the `@default` tags of
+ * `sfs-auth-options.interface.ts` against it.
+ */
+
+/** What every row has. */
+interface SfsOptionRowBase {
+  /** Dotted path in `SfsAuthModuleOptions` (and in the resolved options). */
+  readonly path: string;
+  /** The environment variable mapped to it, if any. */
+  readonly env?: string;
+  /** What it means (the README's words). */
+  readonly doc: string;
+}
+
+/** An integer option (numbers may come as strings, as from the environment). */
+export interface SfsIntegerOptionRow extends SfsOptionRowBase {
+  readonly kind: 'integer';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Said after the default in the README, e.g. `(30 days)`. */
+  readonly defaultNote?: string;
+}
+
+/** A switch. */
+export interface SfsBooleanOptionRow extends SfsOptionRowBase {
+  readonly kind: 'boolean';
+  readonly default: boolean;
+}
+
+/** Anything else: text checked by its own rule in `option-checks.ts`, or an object passed through. */
+export interface SfsOtherOptionRow extends SfsOptionRowBase {
+  readonly kind: 'other';
+  /** The README's default column. */
+  readonly defaultText: string;
+}
+
+/** One row of {@link SFS_OPTION_TABLE}. */
+export type SfsOptionRow = SfsIntegerOptionRow | SfsBooleanOptionRow | SfsOtherOptionRow;
+
+const DAY = 86_400;
+
+/** The SFS API origin used when `baseUrl` is not given. */
+export const SFS_DEFAULT_BASE_URL = 'https://api.sendforsign.com';
+
+const integer = (
+  path: string,
+  defaultValue: number,
+  min: number,
+  max: number,
+  doc: string,
+  extra: { env?: string; defaultNote?: string } = {},
+): SfsIntegerOptionRow => ({
+  kind: 'integer',
+  path,
+  default: defaultValue,
+  min,
+  max,
+  doc,
+  ...extra,
+});
+
+const other = (
+  path: string,
+  defaultText: string,
+  doc: string,
+  env?: string,
+): SfsOtherOptionRow => ({
+  kind: 'other',
+  path,
+  defaultText,
+  doc,
+  env,
+});
+
+const boolean = (path: string, defaultValue: boolean, doc: string): SfsBooleanOptionRow => ({
+  kind: 'boolean',
+  path,
+  default: defaultValue,
+  doc,
+});
+
+/** The options, in the README's order (options with a variable first). */
+export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
+  other(
+    'baseUrl',
+    `\`${SFS_DEFAULT_BASE_URL}\``,
+    'SFS API origin; must be `https://`',
+    'SFS_BASE_URL',
+  ),
+  other(
+    'apiKey',
+    'none',
+    'platform API key (or a `credentialsResolver` per tenant)',
+    'SFS_API_KEY',
+  ),
+  other(
+    'secret',
+    'none',
+    'platform API secret, required in `token` mode (or a `credentialsResolver` per tenant)',
+    'SFS_SECRET',
+  ),
+  other(
+    'authMode',
+    '`token`',
+    '`token`, or `api-key` (testing only; refused when `NODE_ENV=production`)',
+    'SFS_AUTH_MODE',
+  ),
+  other(
+    'environment',
+    'none',
+    "the host's `NODE_ENV`: `production` refuses the `api-key` mode",
+    'NODE_ENV',
+  ),
+  other('caFile', 'none', 'extra PEM CA trusted for SFS TLS (private CA, sandbox)', 'SFS_CA_FILE'),
+  other(
+    'caPem',
+    'none',
+    'the same CA as PEM text, no file needed (`\\n` escapes are read as newlines)',
+    'SFS_CA_PEM',
+  ),
+  other(
+    'encryptionKeys',
+    'required',
+    '`id:base64key,...` (32-byte AES keys); the first wraps new tenant data keys, all unwrap (and open older rows sealed directly under a ring key)',
+    'SFS_ENCRYPTION_KEYS',
+  ),
+  integer(
+    'refreshLeadSeconds',
+    300,
+    0,
+    DAY,
+    'refresh this long before expiry (capped at half the lifetime; a jitter of at most a tenth of the lifetime comes on top)',
+    { env: 'SFS_REFRESH_LEAD_SECONDS' },
+  ),
+  integer('sweepIntervalMs', 5000, 10, 3_600_000, 'how often due work is claimed', {
+    env: 'SFS_SWEEP_INTERVAL_MS',
+  }),
+  integer(
+    'sfs.maxConcurrentCalls',
+    64,
+    1,
+    10_000,
+    'SFS requests in flight per instance (bulkhead; the rest queue)',
+    {
+      env: 'SFS_MAX_CONCURRENT_CALLS',
+      defaultNote: '(60 first mints on a 3 s SFS finish in one wave)',
+    },
+  ),
+  other(
+    'admin.keys',
+    'none (demo: generated under `.data/`)',
+    'static admin keys: `tenantId=key,...`, `*=key` for every tenant',
+    'SFS_ADMIN_KEYS',
+  ),
+  integer(
+    'admin.authFailureLimit',
+    20,
+    1,
+    1_000_000,
+    'failed admin authentications per client per window (`admin.authFailureWindowMs`) before `429`',
+    { env: 'SFS_ADMIN_AUTH_FAILURE_LIMIT' },
+  ),
+  integer(
+    'retention.tokenSeconds',
+    30 * DAY,
+    1,
+    3650 * DAY,
+    'dead token rows (revoked, expired, failed) are purged this long after their last change',
+    { env: 'SFS_RETENTION_TOKEN_SECONDS', defaultNote: '(30 days)' },
+  ),
+  integer(
+    'retention.eventSeconds',
+    90 * DAY,
+    1,
+    3650 * DAY,
+    'audit events are purged this long after they happened',
+    { env: 'SFS_RETENTION_EVENT_SECONDS', defaultNote: '(90 days)' },
+  ),
+  other(
+    'changeFeed.listenUrl',
+    "the host DataSource's connection options",
+    "direct or session-mode PostgreSQL URL for the change feed's `LISTEN` connection (set it when `DATABASE_URL` goes through a transaction pooler; see [Deploying behind connection poolers](#deploying-behind-connection-poolers))",
+    'SFS_LISTEN_DATABASE_URL',
+  ),
+  other(
+    'changeFeed.mode',
+    '`auto`',
+    '`auto` (prove that a `NOTIFY` comes back on the `LISTEN` connection, else poll), `listen` (boot fails unless proven), `poll` (no `LISTEN` at all)',
+    'SFS_CHANGE_FEED_MODE',
+  ),
+  integer(
+    'changeFeed.pollIntervalMs',
+    1000,
+    10,
+    60_000,
+    'how often the change sequence is polled while polling',
+    { env: 'SFS_CHANGE_FEED_POLL_INTERVAL_MS' },
+  ),
+  integer(
+    'dataKeys.cacheTtlMs',
+    300_000,
+    0,
+    86_400_000,
+    'how long an unwrapped tenant data key stays in memory (a KMS is asked at most once per tenant and instance in this time; 0: never cached)',
+    { env: 'SFS_DATA_KEY_CACHE_TTL_MS' },
+  ),
+  // Options without a variable.
+  other(
+    'keyWrapper',
+    'the `encryptionKeys` ring (`SfsRingKeyWrapper`)',
+    'wraps the per-tenant data keys (an `SfsKeyWrapper`, e.g. a KMS adapter)',
+  ),
+  integer(
+    'dataKeys.cacheMaxEntries',
+    10_000,
+    0,
+    10_000_000,
+    'most unwrapped data keys kept in memory',
+  ),
+  other('credentialsResolver', 'none', 'per-tenant SFS credentials (an `SfsCredentialsResolver`)'),
+  other(
+    'dispatcher',
+    'none',
+    'full control of the HTTP connection pool (an undici `Agent`); overrides `caPem`',
+  ),
+  integer('requestTimeoutMs', 10_000, 1, 300_000, 'timeout of one HTTP request to SFS'),
+  integer('retry.maxAttempts', 4, 1, 20, 'attempts per SFS call, the first included'),
+  integer(
+    'retry.baseDelayMs',
+    200,
+    0,
+    60_000,
+    'first backoff ceiling; each retry doubles it (full jitter)',
+  ),
+  integer(
+    'retry.maxDelayMs',
+    5000,
+    0,
+    600_000,
+    'backoff cap, also the longest `Retry-After` honoured inside one call',
+  ),
+  integer(
+    'shutdownTimeoutMs',
+    3000,
+    0,
+    60_000,
+    'longest wait for platform-token revocation at shutdown',
+  ),
+  integer(
+    'cache.maxEntries',
+    10_000,
+    0,
+    10_000_000,
+    'most tokens kept in memory; 0 disables the cache',
+  ),
+  integer(
+    'cache.ttlMs',
+    300_000,
+    0,
+    86_400_000,
+    'how long an entry may be served without a database check while invalidation works',
+  ),
+  integer('cache.degradedTtlMs', 1000, 0, 86_400_000, 'the same while the change feed is down'),
+  boolean('workers.enabled', true, 'run the workers on a timer (off: call their `runOnce()`)'),
+  integer('workers.batchSize', 100, 1, 10_000, 'rows claimed per tick'),
+  integer('workers.concurrency', 8, 1, 1000, 'SFS calls in flight per tick'),
+  integer(
+    'workers.leaseMs',
+    60_000,
+    1000,
+    3_600_000,
+    'how long a claim (a due row, an outbox row, a key being minted) holds before another instance may take it over',
+  ),
+  integer(
+    'workers.revocationGiveUpSeconds',
+    DAY,
+    1,
+    30 * DAY,
+    'a revocation SFS has not confirmed for this long is given up (`failed`, retryable)',
+  ),
+  integer(
+    'workers.maxBackoffMs',
+    600_000,
+    1,
+    86_400_000,
+    'longest backoff between two attempts at the same row',
+  ),
+  integer(
+    'idleServiceTokenSeconds',
+    3600,
+    1,
+    30 * DAY,
+    'a service token (no subject) unused this long is not refreshed, only left to expire',
+  ),
+  integer(
+    'maxSessionAgeSeconds',
+    DAY,
+    1,
+    365 * DAY,
+    "a subject's tokens are refreshed at most this long after its first token",
+  ),
+  other(
+    'admin.authorizer',
+    'none',
+    'decides who may administer which tenant (an `SfsAdminAuthorizer`); takes precedence over `admin.keys`',
+  ),
+  integer(
+    'admin.authFailureWindowMs',
+    60_000,
+    1000,
+    86_400_000,
+    'the sliding window of `admin.authFailureLimit`',
+  ),
+  boolean('retention.enabled', true, 'run the purge on a timer (with the workers)'),
+  integer('retention.batchSize', 500, 1, 100_000, 'rows deleted per statement'),
+  integer('retention.intervalMs', 3_600_000, 10, 86_400_000, 'how often the purge runs'),
+  integer(
+    'health.overdueAfterMs',
+    60_000,
+    0,
+    86_400_000,
+    'an active token this long past its `refresh_at` counts as overdue',
+  ),
+  integer(
+    'health.maxOverdueRefreshes',
+    0,
+    0,
+    10_000_000,
+    'down when more refreshes than this are overdue',
+  ),
+  integer(
+    'health.maxRevocationAgeMs',
+    600_000,
+    0,
+    30 * 86_400_000,
+    'down when the oldest pending revocation is older than this',
+  ),
+  other(
+    'metrics',
+    '`SfsOtelMetricsRecorder` when `@opentelemetry/api` is installed, else none',
+    'where the module reports counters and SFS call latencies (an `SfsMetricsRecorder`)',
+  ),
+  integer(
+    'changeFeed.probeIntervalMs',
+    60_000,
+    100,
+    86_400_000,
+    'how often `auto` and `listen` re-prove the `NOTIFY` round trip',
+  ),
+  integer(
+    'changeFeed.probeTimeoutMs',
+    1000,
+    10,
+    60_000,
+    'how long a probe waits for its `NOTIFY` to come back',
+  ),
+];
+
+/** The rows of integer options. */
+export const SFS_INTEGER_OPTIONS = SFS_OPTION_TABLE.filter(
+  (row): row is SfsIntegerOptionRow => row.kind === 'integer',
+);
+
+/** The option's name in messages: its path, and its variable when it has one. */
+export function sfsOptionLabel(row: SfsOptionRow): string {
+  return row.env ? `${row.path} (${row.env})` : row.path;
+}
+
+/** The value at a dotted path of a nested object (`undefined` when any step is missing). */
+export function sfsValueAt(source: unknown, path: string): unknown {
+  let value = source;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** Sets `value` at a dotted path, creating the objects on the way. */
+export function sfsSetValueAt(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    node[part] ??= {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]] = value;
+}
