@@ -4,6 +4,7 @@ import { heapPerTokenFigure } from './figures/heap-per-token.figure';
 import { mintDedupeFigure } from './figures/mint-dedupe.figure';
 import { slowSfsFigure } from './figures/slow-sfs.figure';
 import { refreshThroughputFigure } from './figures/refresh-throughput.figure';
+import { rotationCostFigure } from './figures/rotation-cost.figure';
 import { sweepScalingFigure } from './figures/sweep-scaling.figure';
 import { uncachedLookupFigure } from './figures/uncached-lookup.figure';
 import { startBenchEnvironment } from './support/bench-environment';
@@ -11,7 +12,7 @@ import { progress, type BenchFigure, type BenchMetric } from './support/figure';
 import { fullGc } from './support/gc';
 import { formatResultLine, formatTable } from './support/report';
 
-/** Every figure, in the order of issue #6. */
+/** Every figure, in the order of issue #6, then the later ones. */
 const FIGURES: readonly BenchFigure[] = [
   cachedLookupFigure,
   uncachedLookupFigure,
@@ -20,6 +21,7 @@ const FIGURES: readonly BenchFigure[] = [
   sweepScalingFigure,
   heapPerTokenFigure,
   slowSfsFigure,
+  rotationCostFigure,
 ];
 
 /**

@@ -3,11 +3,15 @@ import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsA
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
 import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyLeases';
 import { AddSfsAuthKeyLeaseFences1764520000000 } from './1764520000000-AddSfsAuthKeyLeaseFences';
+import { AddSfsAuthTenantKeys1764600000000 } from './1764600000000-AddSfsAuthTenantKeys';
+import { AddSfsAuthTenantOffboarding1764700000000 } from './1764700000000-AddSfsAuthTenantOffboarding';
 
 export {
   AddSfsAuthKeyLeaseFences1764520000000,
   AddSfsAuthKeyLeases1764510000000,
   AddSfsAuthRetentionIndexes1764400000000,
+  AddSfsAuthTenantKeys1764600000000,
+  AddSfsAuthTenantOffboarding1764700000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   CreateSfsAuthTables1764300000000,
 };
@@ -19,4 +23,6 @@ export const SFS_AUTH_MIGRATIONS = [
   AddSfsAuthTokenChangeSequence1764500000000,
   AddSfsAuthKeyLeases1764510000000,
   AddSfsAuthKeyLeaseFences1764520000000,
+  AddSfsAuthTenantKeys1764600000000,
+  AddSfsAuthTenantOffboarding1764700000000,
 ];

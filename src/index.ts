@@ -12,6 +12,7 @@ export type {
   SfsCacheOptions,
   SfsChangeFeedMode,
   SfsChangeFeedOptions,
+  SfsDataKeyOptions,
   SfsEncryptionKeyInput,
   SfsRetryOptions,
   SfsWorkerOptions,
@@ -45,6 +46,9 @@ export {
   SfsTokenIssuedEvent,
   SfsTokenRefreshedEvent,
   SfsTokenRevokedEvent,
+  SfsTenantOffboardedEvent,
+  type SfsOffboardingFailure,
+  type SfsOffboardingStatus,
   type SfsTokenOperation,
 } from './sfs-auth/events/sfs-auth-events';
 
@@ -57,6 +61,7 @@ export {
   SfsTokenNotFoundError,
   SfsAdminAccessError,
   SfsTokenNotActiveError,
+  SfsTenantOffboardedError,
   type SfsAuthErrorCode,
 } from './sfs-auth/errors/sfs-auth.error';
 
@@ -69,10 +74,17 @@ export {
 } from './sfs-auth/sfs/credentials-resolver';
 export {
   SfsAdminAuthorizer,
+  type SfsAdminAction,
   type SfsAdminDecision,
   type SfsAdminRequest,
 } from './sfs-auth/admin/admin-authorizer';
 export { SfsStaticKeyAdminAuthorizer } from './sfs-auth/admin/static-key.authorizer';
+export {
+  SfsKeyWrapper,
+  type SfsKeyWrapContext,
+  type SfsWrappedKey,
+} from './sfs-auth/crypto/key-wrapper';
+export { SfsRingKeyWrapper } from './sfs-auth/crypto/ring-key.wrapper';
 export {
   SfsMetricsRecorder,
   type SfsCallObservation,

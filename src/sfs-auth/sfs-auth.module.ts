@@ -16,6 +16,9 @@ import { SfsRefreshWorker } from './scheduling/refresh.worker';
 import { SfsRevocationWorker } from './scheduling/revocation.worker';
 import { SfsRetentionService } from './retention/retention.service';
 import { SfsRetentionWorker } from './scheduling/retention.worker';
+import { SfsOffboardingWorker } from './scheduling/offboarding.worker';
+import { SfsTenantGate } from './offboarding/tenant-gate';
+import { SfsTenantOffboardingService } from './offboarding/tenant-offboarding.service';
 import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
 import { SFS_WIRE_PROVIDERS } from './sfs/sfs-wire.providers';
 import {
@@ -62,6 +65,9 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     SfsRevocationWorker,
     SfsRetentionService,
     SfsRetentionWorker,
+    SfsTenantGate,
+    SfsTenantOffboardingService,
+    SfsOffboardingWorker,
     SfsTokenService,
     SfsApiClient,
     SfsAuthEventListener,
@@ -74,6 +80,7 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     SfsRefreshWorker,
     SfsRevocationWorker,
     SfsRetentionWorker,
+    SfsOffboardingWorker,
     SfsClock,
     SfsAuthHealthIndicator,
   ],

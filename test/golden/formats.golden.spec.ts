@@ -4,6 +4,8 @@ import {
   type SfsCursorScope,
 } from '../../src/sfs-auth/admin/admin-cursor.codec';
 import { SfsKeyRing } from '../../src/sfs-auth/crypto/key-ring';
+import { SfsRingKeyWrapper } from '../../src/sfs-auth/crypto/ring-key.wrapper';
+import { SfsTenantTokenCipher } from '../../src/sfs-auth/crypto/tenant-token.cipher';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
 import { sfsKeyLeaseRow } from '../../src/sfs-auth/persistence/key-lease.queries';
 import {
@@ -78,6 +80,89 @@ describe('golden: sealed token v1 (AES-256-GCM, version | iv | tag | data)', () 
     expect(sealed.keyId).toBe('k2');
     expect(openV1(sealed.ciphertext, K2)).toBe(TOKEN);
     expect(openV1(Buffer.from(SEALED, 'hex'), K1)).toBe(TOKEN);
+  });
+});
+
+/*
+ * Sealed token v2 (client_token.ciphertext under the tenant's data key; client_token.key_id holds
+ * the data key id) and the data key as the default ring wrapper stores it (sfs_tenant_key.wrapped_key,
+ * wrapping_key_id = the ring key id). If either changes, every token stored since per-tenant data
+ * keys fails with DECRYPTION_FAILED or ENCRYPTION_KEY_MISSING after the upgrade. A new layout or
+ * AAD needs a new version byte (v3 / wrap v2), with open() and unwrap() still reading these, and a
+ * migration pass before support for these may go.
+ */
+describe('golden: sealed token v2 under a tenant data key, and the ring-wrapped data key', () => {
+  /** The tenant's data key: bytes 0x40..0x5f. */
+  const DATA_KEY = Buffer.from('QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8=', 'base64');
+  const DATA_KEY_ID = 'dek:golden-data-key';
+  /** 'sfs-auth/token' | version 2 | u32be length | tenantId | u32be length | tokenId | u32be length | dataKeyId */
+  const AAD =
+    '7366732d617574682f746f6b656e02' +
+    '0000000d' +
+    '74656e616e742d676f6c64656e' +
+    '00000024' +
+    '30303030303030302d303030302d343030302d383030302d303030303030303030303031' +
+    '00000013' +
+    '64656b3a676f6c64656e2d646174612d6b6579';
+  const SEALED =
+    '02' +
+    'b0b1b2b3b4b5b6b7b8b9babb' +
+    '353071a80498dd8081054f3d10fd9089' +
+    '7066f3a8a22682fc559a0a8c829d29a5936feb442070b8b23d6f';
+  /** 'sfs-auth/data-key' | version 1 | u32be length | tenantId */
+  const WRAP_AAD =
+    '7366732d617574682f646174612d6b657901' + '0000000d' + '74656e616e742d676f6c64656e';
+  const WRAPPED =
+    '01' +
+    'c0c1c2c3c4c5c6c7c8c9cacb' +
+    'ee76399caf6bbb1cd5a91d53ffbecfa7' +
+    '40096524333dd019d090b7e97ee1a6191c22b16c68b749ed729a11516b2021e9';
+  const dataKeys = {
+    current: () => Promise.resolve({ id: DATA_KEY_ID, key: DATA_KEY }),
+    byId: (_tenantId: string, id: string) =>
+      id === DATA_KEY_ID ? Promise.resolve(DATA_KEY) : Promise.reject(new Error(id)),
+  };
+
+  /** AES-256-GCM `version | iv | tag | data`, decrypted without the module's code. */
+  function openDocumented(sealed: Buffer, key: Buffer, aad: string, version: number): Buffer {
+    expect(sealed[0]).toBe(version);
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13), {
+      authTagLength: 16,
+    });
+    decipher.setAAD(Buffer.from(aad, 'hex'));
+    decipher.setAuthTag(sealed.subarray(13, 29));
+    return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]);
+  }
+
+  it('is opened by today’s code (v1 rows too, under the same cipher)', async () => {
+    const cipher = new SfsTenantTokenCipher(new SfsTokenCipher(RING), dataKeys);
+    const sealed = { ciphertext: Buffer.from(SEALED, 'hex'), keyId: DATA_KEY_ID };
+    await expect(cipher.open(sealed, CONTEXT)).resolves.toBe(TOKEN);
+    const v1 = new SfsTokenCipher(RING).seal(TOKEN, CONTEXT);
+    await expect(cipher.open(v1, CONTEXT)).resolves.toBe(TOKEN);
+  });
+
+  it('is the format today’s seal() writes', async () => {
+    const cipher = new SfsTenantTokenCipher(new SfsTokenCipher(RING), dataKeys);
+    const sealed = await cipher.seal(TOKEN, CONTEXT);
+    expect(sealed.keyId).toBe(DATA_KEY_ID);
+    expect(openDocumented(sealed.ciphertext, DATA_KEY, AAD, 2).toString('utf8')).toBe(TOKEN);
+    expect(openDocumented(Buffer.from(SEALED, 'hex'), DATA_KEY, AAD, 2).toString('utf8')).toBe(
+      TOKEN,
+    );
+  });
+
+  it('the ring-wrapped data key is unwrapped by today’s code, under the rotated ring too', async () => {
+    const wrapped = { keyId: 'k1', wrapped: Buffer.from(WRAPPED, 'hex') };
+    const context = { tenantId: CONTEXT.tenantId };
+    await expect(new SfsRingKeyWrapper(RING).unwrap(wrapped, context)).resolves.toEqual(DATA_KEY);
+    await expect(new SfsRingKeyWrapper(ROTATED_RING).unwrap(wrapped, context)).resolves.toEqual(
+      DATA_KEY,
+    );
+    const rewrapped = await new SfsRingKeyWrapper(ROTATED_RING).wrap(DATA_KEY, context);
+    expect(rewrapped.keyId).toBe('k2');
+    expect(openDocumented(rewrapped.wrapped, K2, WRAP_AAD, 1)).toEqual(DATA_KEY);
+    expect(openDocumented(Buffer.from(WRAPPED, 'hex'), K1, WRAP_AAD, 1)).toEqual(DATA_KEY);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { SfsTenantDataKeys } from '../../src/sfs-auth/crypto/tenant-data-keys';
 import { DemoHarness } from '../e2e/support/demo-harness';
 import { findNeedles, tokenNeedles, type Haystack, type Needle } from '../e2e/support/needles';
 import { recordResponses, type RecordedResponse } from '../e2e/support/response-recorder';
@@ -54,6 +55,9 @@ describe('secret hygiene: no token, key or secret in logs, responses or tables',
     await demoLogin(demo, 'globex', 'dave');
     new Logger('HygieneSelfCheck').debug(`self-check ${planted}`);
     tables = [...outbox, ...(await dumpTables(demo))];
+    // The tenants' data keys, unwrapped, as this instance holds them in memory.
+    const dataKeys = demo.app.get(SfsTenantDataKeys);
+    const tenantKeys = await Promise.all(['acme', 'globex'].map((t) => dataKeys.current(t)));
     const tokens = demo.sandbox.issuedTokens();
     const { apiKey, secret } = demo.sandbox.accounts[0];
     needles = [
@@ -65,6 +69,10 @@ describe('secret hygiene: no token, key or secret in logs, responses or tables',
       { label: 'API secret', value: secret },
       { label: 'API key', value: apiKey },
       ...keyNeedles(ring),
+      ...tenantKeys.flatMap(({ id, key }) => [
+        { label: `data key ${id} (base64)`, value: key.toString('base64') },
+        { label: `data key ${id} (hex)`, value: key.toString('hex') },
+      ]),
       ...Object.entries(demo.keys).map(([tenant, key]) => ({
         label: `admin key ${tenant}`,
         value: key,
@@ -85,11 +93,15 @@ describe('secret hygiene: no token, key or secret in logs, responses or tables',
     // Dumped twice: while two revocations waited in the outbox, and at the end.
     expect(tables.map((t) => t.where)).toEqual([
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_tenant_key \(\d+ rows\)$/),
+      'table sfs_tenant_offboarding (0 rows)',
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),
       'table sfs_token_revocation (2 rows)',
       expect.stringMatching(/^table sfs_client_token \(\d+ rows\)$/),
+      expect.stringMatching(/^table sfs_tenant_key \(\d+ rows\)$/),
+      'table sfs_tenant_offboarding (0 rows)',
       expect.stringMatching(/^table sfs_token_change \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_event \(\d+ rows\)$/),
       expect.stringMatching(/^table sfs_token_key_lease \(\d+ rows\)$/),

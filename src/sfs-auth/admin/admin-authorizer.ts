@@ -6,7 +6,16 @@ export interface SfsAdminRequest {
   readonly path: string;
   /** The underlying framework request (Express `Request` under platform-express). */
   readonly raw: unknown;
+  /**
+   * `'offboard-tenant'` on `DELETE /sfs/admin/tenants/:tenantId` (revokes and erases everything of
+   * the tenant): the shipped static-key authorizer allows it for `*` keys only; a host's authorizer
+   * decides. Absent on every other route.
+   */
+  readonly action?: SfsAdminAction;
 }
+
+/** Admin operations an authorizer may want to tell apart from ordinary token administration. */
+export type SfsAdminAction = 'offboard-tenant';
 
 /** An authorizer's answer: allowed (with the actor for the audit trail), or why not. */
 export type SfsAdminDecision =

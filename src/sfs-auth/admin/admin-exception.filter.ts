@@ -26,6 +26,7 @@ const STATUS_OF_CODE: Partial<Record<SfsAuthError['code'], number>> = {
   TOKEN_NOT_ACTIVE: HttpStatus.CONFLICT,
   TOKEN_CONFLICT: HttpStatus.CONFLICT,
   SHUTTING_DOWN: HttpStatus.SERVICE_UNAVAILABLE,
+  TENANT_OFFBOARDED: HttpStatus.GONE,
 };
 
 /** Maps an error to the admin API's status and body; messages of typed errors are safe to show. */

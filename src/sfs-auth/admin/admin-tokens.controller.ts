@@ -22,12 +22,13 @@ import {
 } from './openapi.decorators';
 import { SfsAdminActor } from './admin-actor.decorator';
 import { SfsAdminExceptionFilter } from './admin-exception.filter';
-import { SfsAdminGuard } from './admin.guard';
+import { SfsAdminActionOf, SfsAdminGuard } from './admin.guard';
 import { sfsAdminValidationPipe } from './admin-validation.pipe';
 import {
   SfsBulkRevokeBodyDto,
   SfsListTokensQueryDto,
   SfsMintTokenBodyDto,
+  SfsOffboardTenantBodyDto,
   SfsPageQueryDto,
   SfsTenantParamsDto,
   SfsTokenParamsDto,
@@ -35,6 +36,7 @@ import {
 import {
   SfsAdminErrorDto,
   SfsRevokedCountDto,
+  SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
   SfsTokenDetailDto,
   SfsTokenEventListDto,
@@ -123,6 +125,27 @@ export class SfsAdminTokensController {
   @ApiOkResponse({ type: SfsTokenRecordDto })
   revoke(@Param() params: SfsTokenParamsDto, @SfsAdminActor() actor: string) {
     return this.admin.revoke(params.tenantId, params.tokenId, actor);
+  }
+
+  @Delete()
+  @HttpCode(202)
+  @SfsAdminActionOf('offboard-tenant')
+  @ApiOperation({
+    summary:
+      'Offboard the tenant: stop serving it, revoke every live token at SFS, then purge its rows ' +
+      'and events and destroy its data key, keeping one tombstone (idempotent; progress in GET /summary)',
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Started, or where it stands',
+    type: SfsTenantOffboardingDto,
+  })
+  offboard(
+    @Param() params: SfsTenantParamsDto,
+    @Body() body: SfsOffboardTenantBodyDto,
+    @SfsAdminActor() actor: string,
+  ) {
+    return this.admin.offboard(params.tenantId, body.reason ?? 'offboarded by an admin', actor);
   }
 
   @Get('summary')

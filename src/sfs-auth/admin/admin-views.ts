@@ -1,7 +1,9 @@
 import { sfsFingerprintDisplay } from '../crypto/token-cipher';
 import type { SfsTenantTokenSummary } from '../persistence/token-read.model';
+import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import type { SfsTokenEvent, SfsTokenRecord } from '../tokens/token-record';
 import type {
+  SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
   SfsTokenEventDto,
   SfsTokenRecordDto,
@@ -47,6 +49,7 @@ export function sfsTokenEventView(event: SfsTokenEvent, publicId: string): SfsTo
 export function sfsTenantSummaryView(
   tenantId: string,
   summary: SfsTenantTokenSummary,
+  offboarding: SfsTenantOffboardedEvent | null = null,
 ): SfsTenantSummaryDto {
   return {
     tenantId,
@@ -56,5 +59,25 @@ export function sfsTenantSummaryView(
     pendingRevocations: summary.pendingRevocations,
     failedRevocations: summary.failedRevocations,
     oldestPendingRevocationAt: iso(summary.oldestPendingRevocationAt),
+    offboarding: offboarding ? sfsTenantOffboardingView(offboarding) : null,
+  };
+}
+
+/** A tenant's offboarding as the admin API shows it. */
+export function sfsTenantOffboardingView(state: SfsTenantOffboardedEvent): SfsTenantOffboardingDto {
+  return {
+    tenantId: state.tenantId,
+    status: state.status,
+    reason: state.reason,
+    requestedBy: state.requestedBy,
+    requestedAt: state.requestedAt.toISOString(),
+    completedAt: iso(state.completedAt),
+    tokensToRevoke: state.tokensToRevoke,
+    revoked: state.revoked,
+    pendingRevocations: state.pendingRevocations,
+    failedRevocations: state.failedRevocations,
+    purgedTokens: state.purgedTokens,
+    purgedEvents: state.purgedEvents,
+    failures: state.failures.map((f) => ({ tokenId: f.tokenId, error: f.error })),
   };
 }

@@ -4,10 +4,17 @@ import {
   Inject,
   Injectable,
   PayloadTooLargeException,
+  SetMetadata,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { SfsAdminAccessError } from '../errors/sfs-auth.error';
 import { assertIdentifier } from '../tokens/identifiers';
-import { SfsAdminAuthorizer } from './admin-authorizer';
+import { SfsAdminAuthorizer, type SfsAdminAction } from './admin-authorizer';
+
+const SFS_ADMIN_ACTION = 'sfs-auth:admin-action';
+
+/** Marks a route whose {@link SfsAdminRequest.action} the authorizer is told. */
+export const SfsAdminActionOf = (action: SfsAdminAction) => SetMetadata(SFS_ADMIN_ACTION, action);
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
@@ -41,6 +48,7 @@ export class SfsAdminGuard implements CanActivate {
   constructor(
     @Inject(SfsAdminAuthorizer) private readonly authorizer: SfsAdminAuthorizer,
     private readonly throttle: SfsAdminAuthThrottle,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,6 +69,10 @@ export class SfsAdminGuard implements CanActivate {
         method: request.method,
         path: request.path ?? request.url,
         raw: request,
+        action: this.reflector.get<SfsAdminAction | undefined>(
+          SFS_ADMIN_ACTION,
+          context.getHandler(),
+        ),
       },
       tenantId,
     );

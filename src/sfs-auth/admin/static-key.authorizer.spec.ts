@@ -65,6 +65,21 @@ describe('SfsStaticKeyAdminAuthorizer', () => {
     });
     expect(JSON.stringify([acme, all])).not.toMatch(/0123456789/);
   });
+
+  it('offboarding a tenant takes the * key: its own tenant key is forbidden', () => {
+    const offboard = (header: string, tenant: string) =>
+      authorizer.authorize({ ...request(header), action: 'offboard-tenant' }, tenant);
+    expect(offboard(`Bearer ${ACME}`, 'acme')).toEqual({ allowed: false, reason: 'forbidden' });
+    expect(offboard(`Bearer ${ACME}`, 'globex')).toEqual({ allowed: false, reason: 'forbidden' });
+    expect(offboard('Bearer nope-nope-nope-nope', 'acme')).toEqual({
+      allowed: false,
+      reason: 'unauthenticated',
+    });
+    expect(offboard(`Bearer ${ALL}`, 'acme')).toEqual({
+      allowed: true,
+      actor: expect.stringMatching(/^admin:key:\*#[0-9a-f]{8}$/),
+    });
+  });
 });
 
 describe('parseAdminKeys', () => {

@@ -13,7 +13,7 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'ut
 
 /**
  * The shipped {@link SfsAdminAuthorizer}: `Authorization: Bearer <key>`, keys per tenant or `*`
- * for every tenant. Keys are kept only as SHA-256 digests and compared in constant time against
+ * for every tenant; offboarding a tenant (`action: 'offboard-tenant'`) takes a `*` key. Keys are kept only as SHA-256 digests and compared in constant time against
  * every entry (no early exit), so timing tells nothing about which key nearly matched.
  */
 export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
@@ -30,12 +30,14 @@ export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
     const presented = bearerOf(request.headers.authorization);
     if (presented === null) return { allowed: false, reason: 'unauthenticated' };
     const digest = sha256(presented);
+    const allTenantsOnly = request.action === 'offboard-tenant';
     let forTenant: HashedKey | undefined;
     let known = false;
     for (const key of this.keys) {
       if (!timingSafeEqual(key.digest, digest)) continue;
       known = true;
-      if (key.tenantId === tenantId || (key.tenantId === '*' && !forTenant)) forTenant = key;
+      if (key.tenantId === '*' && !forTenant) forTenant = key;
+      else if (key.tenantId === tenantId && !allTenantsOnly) forTenant = key;
     }
     if (!known) return { allowed: false, reason: 'unauthenticated' };
     if (!forTenant) return { allowed: false, reason: 'forbidden' };

@@ -12,7 +12,12 @@ import { SfsTokenMinter } from '../tokens/token-minter';
 import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../tokens/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
-import { sfsTenantSummaryView, sfsTokenEventView, sfsTokenRecordView } from './admin-views';
+import {
+  sfsTenantOffboardingView,
+  sfsTenantSummaryView,
+  sfsTokenEventView,
+  sfsTokenRecordView,
+} from './admin-views';
 import type {
   SfsBulkRevokeBodyDto,
   SfsListTokensQueryDto,
@@ -20,6 +25,7 @@ import type {
   SfsPageQueryDto,
 } from './dto/admin-requests.dto';
 import type {
+  SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
   SfsTokenDetailDto,
   SfsTokenEventDto,
@@ -146,7 +152,17 @@ export class SfsTokenAdminService {
 
   async summary(tenantId: string): Promise<SfsTenantSummaryDto> {
     const summary = await this.reads.tenantSummary(tenantId, new Date(this.clock.now()));
-    return sfsTenantSummaryView(tenantId, summary);
+    const offboarding = await this.tokens.tenantOffboarding(tenantId);
+    return sfsTenantSummaryView(tenantId, summary, offboarding);
+  }
+
+  /** Starts the tenant's offboarding (idempotent); returns where it stands. */
+  async offboard(
+    tenantId: string,
+    reason: string,
+    actor: SfsActor,
+  ): Promise<SfsTenantOffboardingDto> {
+    return sfsTenantOffboardingView(await this.tokens.offboardTenant(tenantId, reason, actor));
   }
 
   async events(tenantId: string, query: SfsPageQueryDto): Promise<SfsTokenEventListDto> {

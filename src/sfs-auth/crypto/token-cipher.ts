@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsSealedToken } from '../tokens/token-record';
+import { SFS_AEAD_HEADER_BYTES, sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import { SfsKeyRing } from './key-ring';
 
 /** What a ciphertext is bound to: opening it for another tenant or row fails. */
@@ -12,26 +13,18 @@ export interface SfsSealContext {
 
 /** Format version, first byte of every ciphertext (also authenticated through the AAD). */
 const FORMAT_V1 = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
-/** Length-prefixed, so ('ab','c') and ('a','bc') never encode alike. */
+/** `'sfs-auth/token' | version | tenantId | tokenId` (length-prefixed). */
 function additionalData(version: number, { tenantId, tokenId }: SfsSealContext): Buffer {
-  const parts = [Buffer.from(tenantId, 'utf8'), Buffer.from(tokenId, 'utf8')];
-  const chunks: Buffer[] = [Buffer.from('sfs-auth/token', 'utf8'), Buffer.of(version)];
-  for (const part of parts) {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(part.length);
-    chunks.push(length, part);
-  }
-  return Buffer.concat(chunks);
+  return sfsAdditionalData('sfs-auth/token', version, [tenantId, tokenId]);
 }
 
 /**
- * AES-256-GCM sealing of token material, bound to the row's tenant and id through the AAD, plus the
- * HMAC fingerprint used for lookups. Layout: `version (1) | iv (12) | tag (16) | data`. Errors name
- * key and token ids, never material.
+ * Format v1: AES-256-GCM sealing of token material directly under a ring key, bound to the row's
+ * tenant and id through the AAD, plus the HMAC fingerprint used for lookups. Layout:
+ * `version (1) | iv (12) | tag (16) | data`. New material is sealed under per-tenant data keys
+ * (v2, `tenant-token.cipher.ts`); v1 stays readable for rows written before. Errors name key and
+ * token ids, never material.
  */
 @Injectable()
 export class SfsTokenCipher {
@@ -40,11 +33,8 @@ export class SfsTokenCipher {
   /** Encrypts under the ring's current key with a fresh random IV. */
   seal(plaintext: string, context: SfsSealContext): SfsSealedToken {
     const { id, key } = this.ring.current;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(additionalData(FORMAT_V1, context));
-    const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const ciphertext = Buffer.concat([Buffer.of(FORMAT_V1), iv, cipher.getAuthTag(), data]);
+    const aad = additionalData(FORMAT_V1, context);
+    const ciphertext = sfsAeadSeal(FORMAT_V1, key, aad, Buffer.from(plaintext, 'utf8'));
     return { ciphertext, keyId: id };
   }
 
@@ -72,17 +62,11 @@ export class SfsTokenCipher {
         { ...ids, cause },
       );
     const { ciphertext } = sealed;
-    if (ciphertext.length < HEADER_BYTES || ciphertext[0] !== FORMAT_V1) {
+    if (ciphertext.length < SFS_AEAD_HEADER_BYTES || ciphertext[0] !== FORMAT_V1) {
       throw failed('unknown format');
     }
-    const decipher = createDecipheriv('aes-256-gcm', key, ciphertext.subarray(1, 1 + IV_BYTES), {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(additionalData(FORMAT_V1, context));
-    decipher.setAuthTag(ciphertext.subarray(1 + IV_BYTES, HEADER_BYTES));
     try {
-      const data = ciphertext.subarray(HEADER_BYTES);
-      return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+      return sfsAeadOpen(key, ciphertext, additionalData(FORMAT_V1, context)).toString('utf8');
     } catch (error) {
       throw failed('authentication failed (tampered, or bound to another row)', error);
     }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import { SfsKeyRing } from '../crypto/key-ring';
+import { SfsRingKeyWrapper } from '../crypto/ring-key.wrapper';
+import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsTokenCipher } from '../crypto/token-cipher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { verdict, type SfsDoctorVerdict } from './doctor-report';
@@ -13,7 +15,11 @@ const TABLES = [
   'sfs_token_event',
   'sfs_token_change',
   'sfs_token_key_lease',
+  'sfs_tenant_key',
+  'sfs_tenant_offboarding',
 ];
+/** What a ring key id looks like (see `src/sfs-auth/crypto/encryption-keys.ts`). */
+const RING_KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 /** Stored tokens opened to prove the key ring (a sample: the check must stay quick). */
 const KEY_SAMPLE = 200;
 /** How long a NOTIFY may take to come back before the change feed is judged not to deliver. */
@@ -76,30 +82,55 @@ export async function checkTables(client: Client): Promise<SfsDoctorVerdict> {
     : verdict('ok', TABLES.join(', '));
 }
 
+/** A sampled token row with its tenant's data key (when sealed under one). */
+interface KeySampleRow {
+  id: string;
+  tenant_id: string;
+  token_ciphertext: Buffer;
+  token_key_id: string;
+  wrapped_key: Buffer | null;
+  wrapping_key_id: string | null;
+}
+
 /**
- * Opens a sample of stored token material with the configured key ring: counts per key id, no
- * material shown. A key id the ring lacks, or material that does not open, fails.
+ * Opens a sample of stored token material with the configured key ring: rows sealed under a
+ * tenant's data key through that key (unwrapped by the ring), older rows directly. Counts per ring
+ * key id (the key that wrapped the data key, or sealed the row), no material shown. A key id the
+ * ring lacks, or material that does not open, fails.
  */
 export async function checkKeyRing(
   client: Client,
   options: SfsAuthResolvedOptions,
 ): Promise<SfsDoctorVerdict> {
-  const { rows } = await client.query<{
-    id: string;
-    tenant_id: string;
-    token_ciphertext: Buffer;
-    token_key_id: string;
-  }>(
-    `SELECT id, tenant_id, token_ciphertext, token_key_id FROM sfs_client_token
-      WHERE token_ciphertext IS NOT NULL ORDER BY updated_at DESC LIMIT ${KEY_SAMPLE}`,
+  const { rows } = await client.query<KeySampleRow>(
+    `SELECT t.id, t.tenant_id, t.token_ciphertext, t.token_key_id, k.wrapped_key, k.wrapping_key_id
+       FROM sfs_client_token t
+       LEFT JOIN sfs_tenant_key k ON k.tenant_id = t.tenant_id AND k.data_key_id = t.token_key_id
+      WHERE t.token_ciphertext IS NOT NULL ORDER BY t.updated_at DESC LIMIT ${KEY_SAMPLE}`,
   );
   if (rows.length === 0) return verdict('ok', 'no stored token material yet');
-  const cipher = new SfsTokenCipher(new SfsKeyRing(options.encryptionKeys));
+  const ring = new SfsKeyRing(options.encryptionKeys);
+  const wrapper = new SfsRingKeyWrapper(ring);
   const counts = new Map<string, { opened: number; failed: number }>();
+  let hostWrapped = 0;
   for (const row of rows) {
-    const count = counts.get(row.token_key_id) ?? { opened: 0, failed: 0 };
+    // A KMS key id (an ARN, a Vault path) can never be a ring key id: the doctor cannot unwrap it.
+    if (row.wrapping_key_id && !RING_KEY_ID.test(row.wrapping_key_id)) {
+      hostWrapped += 1;
+      continue;
+    }
+    const keyId = row.wrapping_key_id ?? row.token_key_id;
+    const count = counts.get(keyId) ?? { opened: 0, failed: 0 };
+    const dataKeys = {
+      current: () => Promise.reject(new Error('the doctor seals nothing')),
+      byId: async (tenantId: string, dataKeyId: string) => {
+        if (!row.wrapped_key || !row.wrapping_key_id) throw new Error(`no data key ${dataKeyId}`);
+        const wrapped = { keyId: row.wrapping_key_id, wrapped: row.wrapped_key };
+        return wrapper.unwrap(wrapped, { tenantId });
+      },
+    };
     try {
-      cipher.open(
+      await new SfsTenantTokenCipher(new SfsTokenCipher(ring), dataKeys).open(
         { ciphertext: row.token_ciphertext, keyId: row.token_key_id },
         { tenantId: row.tenant_id, tokenId: row.id },
       );
@@ -107,14 +138,17 @@ export async function checkKeyRing(
     } catch {
       count.failed += 1;
     }
-    counts.set(row.token_key_id, count);
+    counts.set(keyId, count);
   }
-  const ring = new Set(options.encryptionKeys.map((k) => k.id));
+  const ringIds = new Set(options.encryptionKeys.map((k) => k.id));
   const parts = [...counts].map(
     ([id, c]) =>
-      `'${id}'${ring.has(id) ? '' : ' (not in SFS_ENCRYPTION_KEYS)'}: ${c.opened} opened${c.failed ? `, ${c.failed} failed` : ''}`,
+      `'${id}'${ringIds.has(id) ? '' : ' (not in SFS_ENCRYPTION_KEYS)'}: ${c.opened} opened${c.failed ? `, ${c.failed} failed` : ''}`,
   );
   const failed = [...counts.values()].reduce((n, c) => n + c.failed, 0);
+  if (hostWrapped > 0) {
+    parts.push(`${hostWrapped} under data keys wrapped by a host key wrapper (not checked)`);
+  }
   const detail = `${rows.length} stored tokens sampled; ${parts.join('; ')}`;
   return verdict(failed > 0 ? 'fail' : 'ok', detail);
 }

@@ -19,7 +19,8 @@ export type SfsAuthErrorCode =
   | 'ADMIN_FORBIDDEN'
   | 'ADMIN_THROTTLED'
   | 'TOKEN_NOT_ACTIVE'
-  | 'CHANGE_FEED_UNPROVEN';
+  | 'CHANGE_FEED_UNPROVEN'
+  | 'TENANT_OFFBOARDED';
 
 /** Identifiers that help find the failing work; never secrets or token material. */
 export interface SfsAuthErrorContext {
@@ -126,5 +127,22 @@ export class SfsTokenNotActiveError extends SfsAuthError {
       tenantId,
       tokenId,
     });
+  }
+}
+
+/**
+ * The tenant is being offboarded, or was: its tokens are no longer served and no new token is
+ * minted for it (`SfsTokenService.offboardTenant`).
+ */
+export class SfsTenantOffboardedError extends SfsAuthError {
+  constructor(tenantId: string) {
+    super(
+      'TENANT_OFFBOARDED',
+      `tenant ${tenantId} is offboarded: no token is served or minted`,
+      false,
+      {
+        tenantId,
+      },
+    );
   }
 }

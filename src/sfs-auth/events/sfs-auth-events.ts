@@ -15,6 +15,11 @@ export const SFS_AUTH_EVENTS = {
    * the caller's error, not an event). Payload {@link SfsTokenFailedEvent}.
    */
   tokenFailed: 'sfs-auth.token.failed',
+  /**
+   * Emitted when a tenant's offboarding starts, makes progress, and ends (`status`
+   * `'offboarded'`). Payload {@link SfsTenantOffboardedEvent}.
+   */
+  tenantOffboarded: 'sfs-auth.tenant.offboarded',
 } as const;
 
 /** A user of `tenantId` logged in to the host app for client `clientKey`. */
@@ -88,5 +93,43 @@ export class SfsTokenFailedEvent {
     readonly operation: SfsTokenOperation,
     readonly code: string,
     readonly permanent: boolean,
+  ) {}
+}
+
+/** Where a tenant's offboarding is: revoking its tokens at SFS, purging its rows, or done. */
+export type SfsOffboardingStatus = 'revoking' | 'purging' | 'offboarded';
+
+/** A revocation given up during an offboarding (the token may still be live at SFS). */
+export interface SfsOffboardingFailure {
+  readonly tokenId: string;
+  readonly error: string;
+}
+
+/**
+ * A tenant's offboarding: its progress, and once `offboarded` the tombstone kept as proof. No
+ * token material; token ids only for the revocations that were given up.
+ */
+export class SfsTenantOffboardedEvent {
+  constructor(
+    readonly tenantId: string,
+    readonly status: SfsOffboardingStatus,
+    readonly reason: string,
+    /** Who asked (`admin:...`, `host`). */
+    readonly requestedBy: string,
+    readonly requestedAt: Date,
+    readonly completedAt: Date | null,
+    /** Live tokens queued for revocation at SFS. */
+    readonly tokensToRevoke: number,
+    /** Of those, confirmed revoked (or found dead) so far. */
+    readonly revoked: number,
+    /** Of those, still waiting for SFS. */
+    readonly pendingRevocations: number,
+    /** Of those, given up (named in `failures`). */
+    readonly failedRevocations: number,
+    /** Token rows deleted (every row of the tenant, dead ones included). */
+    readonly purgedTokens: number,
+    /** Audit events deleted. */
+    readonly purgedEvents: number,
+    readonly failures: ReadonlyArray<SfsOffboardingFailure>,
   ) {}
 }

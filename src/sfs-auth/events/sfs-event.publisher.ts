@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SFS_AUTH_EVENTS } from './sfs-auth-events';
 
 type OutboundEventName = (typeof SFS_AUTH_EVENTS)[
-  'tokenIssued' | 'tokenRefreshed' | 'tokenRevoked' | 'tokenFailed'];
+  'tokenIssued' | 'tokenRefreshed' | 'tokenRevoked' | 'tokenFailed' | 'tenantOffboarded'];
 
 /**
  * Emits the module's outbound events, always after the state change was committed. A failing host

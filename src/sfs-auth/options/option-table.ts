@@ -127,7 +127,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
   other(
     'encryptionKeys',
     'required',
-    '`id:base64key,...` (32-byte AES keys); first encrypts, all decrypt',
+    '`id:base64key,...` (32-byte AES keys); the first wraps new tenant data keys, all unwrap (and open older rows sealed directly under a ring key)',
     'SFS_ENCRYPTION_KEYS',
   ),
   integer(
@@ -202,7 +202,27 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     'how often the change sequence is polled while polling',
     { env: 'SFS_CHANGE_FEED_POLL_INTERVAL_MS' },
   ),
+  integer(
+    'dataKeys.cacheTtlMs',
+    300_000,
+    0,
+    86_400_000,
+    'how long an unwrapped tenant data key stays in memory (a KMS is asked at most once per tenant and instance in this time; 0: never cached)',
+    { env: 'SFS_DATA_KEY_CACHE_TTL_MS' },
+  ),
   // Options without a variable.
+  other(
+    'keyWrapper',
+    'the `encryptionKeys` ring (`SfsRingKeyWrapper`)',
+    'wraps the per-tenant data keys (an `SfsKeyWrapper`, e.g. a KMS adapter)',
+  ),
+  integer(
+    'dataKeys.cacheMaxEntries',
+    10_000,
+    0,
+    10_000_000,
+    'most unwrapped data keys kept in memory',
+  ),
   other('credentialsResolver', 'none', 'per-tenant SFS credentials (an `SfsCredentialsResolver`)'),
   other(
     'dispatcher',

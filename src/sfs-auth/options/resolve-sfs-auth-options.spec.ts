@@ -207,6 +207,7 @@ describe('sfsAuthOptionsFromEnv', () => {
       SFS_LISTEN_DATABASE_URL: 'l',
       SFS_CHANGE_FEED_MODE: 'poll',
       SFS_CHANGE_FEED_POLL_INTERVAL_MS: '6',
+      SFS_DATA_KEY_CACHE_TTL_MS: '8',
     };
     expect(sfsAuthOptionsFromEnv(env)).toEqual({
       baseUrl: 'u',
@@ -217,6 +218,7 @@ describe('sfsAuthOptionsFromEnv', () => {
       caFile: '/ca.pem',
       caPem: 'p',
       encryptionKeys: 'e',
+      dataKeys: { cacheTtlMs: '8' },
       refreshLeadSeconds: '1',
       sweepIntervalMs: '2',
       sfs: { maxConcurrentCalls: '7' },
@@ -302,6 +304,8 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
       caPem: undefined,
       dispatcher: undefined,
       encryptionKeys: undefined,
+      keyWrapper: undefined,
+      dataKeys: { cacheTtlMs: 300000, cacheMaxEntries: 10000 },
       refreshLeadSeconds: 300,
       sweepIntervalMs: 5000,
       requestTimeoutMs: 10000,
@@ -375,6 +379,8 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
     ['cache.maxEntries', 0, 10_000_000],
     ['cache.ttlMs', 0, 86_400_000],
     ['cache.degradedTtlMs', 0, 86_400_000],
+    ['dataKeys.cacheTtlMs', 0, 86_400_000],
+    ['dataKeys.cacheMaxEntries', 0, 10_000_000],
     ['workers.batchSize', 1, 10_000],
     ['workers.concurrency', 1, 1000],
     ['workers.leaseMs', 1000, 3_600_000],

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { SfsAdminAuthorizer } from '../admin/admin-authorizer';
+import type { SfsKeyWrapper } from '../crypto/key-wrapper';
 import type { SfsMetricsRecorder } from '../metrics/metrics-recorder';
 import type { SfsCredentialsResolver } from '../sfs/credentials-resolver';
 
@@ -47,8 +48,17 @@ export interface SfsAuthModuleOptions {
   caFile?: string;
   /** Full control of the HTTP connection pool (an undici `Agent`); overrides `caPem`. */
   dispatcher?: Dispatcher;
-  /** Key ring: `id:base64key,...` or a list; the first encrypts, all decrypt. Required. */
+  /**
+   * Key ring: `id:base64key,...` or a list; the first wraps new data keys (and fingerprints come
+   * from the last), all unwrap. Required, even with a `keyWrapper`.
+   */
   encryptionKeys?: string | SfsEncryptionKeyInput[];
+  /**
+   * Wraps the per-tenant data keys (e.g. a KMS adapter). @default the `encryptionKeys` ring
+   */
+  keyWrapper?: SfsKeyWrapper;
+  /** In-memory cache of unwrapped per-tenant data keys. */
+  dataKeys?: SfsDataKeyOptions;
   /** Refresh this long before expiry (capped at half the lifetime). @default 300 */
   refreshLeadSeconds?: number | string;
   /** How often due work is claimed. @default 5000 */
@@ -175,6 +185,18 @@ export interface SfsCacheOptions {
   degradedTtlMs?: number | string;
 }
 
+/** Unwrapped per-tenant data keys kept in memory (per instance). */
+export interface SfsDataKeyOptions {
+  /**
+   * How long an unwrapped data key is kept (`SFS_DATA_KEY_CACHE_TTL_MS`): a KMS is asked at most
+   * once per tenant and instance in this time; a key destroyed or revoked elsewhere stops being
+   * usable here after at most this long. 0 disables the cache. @default 300000
+   */
+  cacheTtlMs?: number | string;
+  /** Most data keys kept. @default 10000 */
+  cacheMaxEntries?: number | string;
+}
+
 /** Background workers (one of each per instance; instances share work through the database). */
 export interface SfsWorkerOptions {
   /** Run the refresh and revocation workers on a timer. Off: call their `runOnce()`. @default true */
@@ -204,6 +226,8 @@ export interface SfsAuthResolvedOptions {
   readonly caPem?: string;
   readonly dispatcher?: Dispatcher;
   readonly encryptionKeys: ReadonlyArray<{ id: string; key: Buffer }>;
+  readonly keyWrapper?: SfsKeyWrapper;
+  readonly dataKeys: { cacheTtlMs: number; cacheMaxEntries: number };
   readonly refreshLeadSeconds: number;
   readonly sweepIntervalMs: number;
   readonly requestTimeoutMs: number;

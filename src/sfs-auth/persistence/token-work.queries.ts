@@ -58,11 +58,13 @@ const TOUCH = `
   FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
   WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at)`;
 
-const SEALED_NOT_UNDER = `
+// The predicate of the partial index ix_sfs_client_token_ring_sealed: once every row moved to a
+// data key, this reads an empty index.
+const RING_SEALED = `
   SELECT * FROM sfs_client_token
-  WHERE token_ciphertext IS NOT NULL AND token_key_id <> $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+  WHERE token_key_id NOT LIKE 'dek:%' AND ($1::uuid IS NULL OR id > $1::uuid)
   ORDER BY id
-  LIMIT $3`;
+  LIMIT $2`;
 
 type Changed = { id: string; tenant_id: string };
 
@@ -175,13 +177,12 @@ export async function sfsTouchLastUsed(
   await sql.run(TOUCH, [ids, ids.map((id) => latest.get(id))]);
 }
 
-/** See {@link SfsTokenStore.findSealedNotUnder}. */
-export async function sfsFindSealedNotUnder(
+/** See {@link SfsTokenStore.findRingSealed}. */
+export async function sfsFindRingSealed(
   sql: SfsSqlSession,
-  keyId: string,
   afterId: string | null,
   limit: number,
 ): Promise<SfsTokenRecord[]> {
-  const rows = await sql.rows<SfsTokenRow>(SEALED_NOT_UNDER, [keyId, afterId, limit]);
+  const rows = await sql.rows<SfsTokenRow>(RING_SEALED, [afterId, limit]);
   return rows.map(sfsTokenRecordFromRow);
 }

@@ -180,12 +180,11 @@ export interface SfsTokenStore {
   /** Batched `last_used_at` update (only ever moves forward). */
   touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void>;
 
-  /** Rows holding material sealed under another key than `keyId`, by id after `afterId`. */
-  findSealedNotUnder(
-    keyId: string,
-    afterId: string | null,
-    limit: number,
-  ): Promise<SfsTokenRecord[]>;
+  /**
+   * Rows holding material sealed directly under a ring key (format v1, written before per-tenant
+   * data keys; their key id does not start with `dek:`), by id after `afterId`.
+   */
+  findRingSealed(afterId: string | null, limit: number): Promise<SfsTokenRecord[]>;
   /** CAS: replaces the sealed material (key rotation). */
   reseal(
     id: string,

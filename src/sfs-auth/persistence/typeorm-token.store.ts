@@ -38,7 +38,7 @@ import type {
 } from './token.store';
 import {
   sfsClaimDueRefreshes,
-  sfsFindSealedNotUnder,
+  sfsFindRingSealed,
   sfsMarkExpired,
   sfsMarkUndecryptable,
   sfsPostponeRefresh,
@@ -208,12 +208,8 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     return this.single((sql) => sfsTouchLastUsed(sql, entries));
   }
 
-  findSealedNotUnder(
-    keyId: string,
-    afterId: string | null,
-    limit: number,
-  ): Promise<SfsTokenRecord[]> {
-    return this.single((sql) => sfsFindSealedNotUnder(sql, keyId, afterId, limit));
+  findRingSealed(afterId: string | null, limit: number): Promise<SfsTokenRecord[]> {
+    return this.single((sql) => sfsFindRingSealed(sql, afterId, limit));
   }
 
   reseal(

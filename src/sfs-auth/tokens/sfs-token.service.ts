@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
+import { SfsTenantOffboardingService } from '../offboarding/tenant-offboarding.service';
+import { SfsOffboardingWorker } from '../scheduling/offboarding.worker';
 import { SfsRevocationWorker } from '../scheduling/revocation.worker';
 import { SfsCredentialsResolver } from '../sfs/credentials-resolver';
 import { apiKeyAuth } from '../sfs/sfs-wire';
@@ -57,6 +60,8 @@ export class SfsTokenService {
     private readonly revocation: SfsTokenRevocationService,
     private readonly revocationWorker: SfsRevocationWorker,
     private readonly reencryption: SfsTokenReencryptionService,
+    private readonly offboarding: SfsTenantOffboardingService,
+    private readonly offboardingWorker: SfsOffboardingWorker,
     @Inject(SfsCredentialsResolver) private readonly credentials: SfsCredentialsResolver,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}
@@ -135,11 +140,38 @@ export class SfsTokenService {
   }
 
   /**
-   * Key rotation: re-encrypts every stored token under the first key of the ring, in batches.
-   * Resumable; run it until `resealed + failed` is 0. Undecryptable rows are marked `failed`.
+   * Key rotation: rewraps every tenant's data key under the key wrapper's current key (the first
+   * key of the ring by default) without touching token rows, and moves rows sealed directly under a
+   * ring key (written before per-tenant data keys) to their tenant's data key, in batches.
+   * Resumable; run it until `rewrapped + migrated + failed` is 0. Undecryptable rows are marked
+   * `failed`.
    */
   reencrypt(batchSize?: number): Promise<SfsReencryptReport> {
     return this.reencryption.run(batchSize);
+  }
+
+  /**
+   * Offboards a tenant: at once, on every instance, its tokens stop being served and mints for it
+   * are refused (`TENANT_OFFBOARDED`); every live token is revoked at SFS through the outbox; once
+   * every revocation is confirmed (or given up, and named), its token rows, outbox rows and audit
+   * events are purged and its data key destroyed, leaving one tombstone. Runs in the background
+   * (the offboarding worker, resumable on any instance); returns where it stands. Idempotent.
+   */
+  async offboardTenant(
+    tenantId: string,
+    reason: string,
+    actor: SfsActor = 'host',
+  ): Promise<SfsTenantOffboardedEvent> {
+    const why = checkRevokeRequest({ tenantId }, reason);
+    const state = await this.offboarding.start(tenantId, why, actor);
+    this.offboardingWorker.nudge();
+    return state;
+  }
+
+  /** Where the tenant's offboarding stands (the tombstone once done), or `null` if never asked. */
+  tenantOffboarding(tenantId: string): Promise<SfsTenantOffboardedEvent | null> {
+    checkRevokeRequest({ tenantId }, 'status');
+    return this.offboarding.status(tenantId);
   }
 
   /** After SFS rejected `tokenId` (401): replaces it with a new token, once, and returns the new auth. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
-import { SfsTokenCipher } from '../crypto/token-cipher';
+import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import {
   SFS_AUTH_EVENTS,
@@ -10,6 +10,7 @@ import {
   SfsTokenRefreshedEvent,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import { SfsTenantGate } from '../offboarding/tenant-gate';
 import {
   SfsMetricsRecorder,
   type SfsMetricOperation,
@@ -62,7 +63,7 @@ export type SfsMintOutcome =
 export type SfsMintDecision = (
   current: SfsTokenRecord | null,
   now: number,
-) => 'reuse' | 'mint' | 'skip';
+) => 'reuse' | 'mint' | 'skip' | Promise<'reuse' | 'mint' | 'skip'>;
 
 /** First and longest pause between two looks at a key another claimant is minting. */
 const WAIT_FIRST_MS = 25;
@@ -89,13 +90,14 @@ export class SfsTokenMinter {
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
-    private readonly cipher: SfsTokenCipher,
+    private readonly cipher: SfsTenantTokenCipher,
     private readonly publisher: SfsEventPublisher,
     private readonly discarder: SfsUnstoredTokenDiscarder,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
+    private readonly gate: SfsTenantGate,
   ) {}
 
   private readonly tracer = sfsTracer();
@@ -105,11 +107,11 @@ export class SfsTokenMinter {
   }
 
   /** Decrypts a row into a servable token (throws the cipher's typed errors). */
-  open(record: SfsTokenRecord): SfsServableToken {
+  async open(record: SfsTokenRecord): Promise<SfsServableToken> {
     if (!record.sealed) throw new Error(`token ${record.id} holds no material`);
     return {
       tokenId: record.id,
-      accessToken: this.cipher.open(record.sealed, {
+      accessToken: await this.cipher.open(record.sealed, {
         tenantId: record.tenantId,
         tokenId: record.id,
       }),
@@ -202,13 +204,16 @@ export class SfsTokenMinter {
         round === 0 && claimed
           ? claimed
           : await this.store.claimKey(key, this.owner, new Date(now), leaseMs);
-      const decision = decide(claim.current, now);
+      const decision = await decide(claim.current, now);
       if (claim.lease && decision !== 'mint') await this.store.releaseKey(claim.lease);
       if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
       if (decision === 'reuse' && claim.current) {
-        return { kind: 'found', token: this.open(claim.current) };
+        return { kind: 'found', token: await this.open(claim.current) };
       }
       if (claim.lease) {
+        // A key with no active token (the state an offboarding leaves every key in) is not minted
+        // for an offboarded tenant, whoever asks; a refresh has an active token and skips the read.
+        if (!claim.current) await this.refuseOffboarded(claim.lease);
         attempt.operation = claim.current ? 'refresh' : 'mint';
         span.rename(attempt.operation);
         return this.mintWith(claim.lease, key, actor, claim.current, attempt);
@@ -226,6 +231,15 @@ export class SfsTokenMinter {
       const waitFrom = performance.now();
       await pause(backoff / 2 + Math.random() * (backoff / 2));
       span.addWait('lease', performance.now() - waitFrom);
+    }
+  }
+
+  private async refuseOffboarded(lease: SfsKeyLease): Promise<void> {
+    try {
+      await this.gate.assertServing(lease.key.tenantId);
+    } catch (error) {
+      await this.store.releaseKey(lease).catch(() => undefined);
+      throw error;
     }
   }
 
@@ -267,7 +281,7 @@ export class SfsTokenMinter {
       throw error;
     }
     attempt.accessToken = issued.accessToken;
-    const mint = this.newRecord(key, actor, current, issued);
+    const mint = await this.newRecord(key, actor, current, issued);
     const lostReason = 'revoked while being refreshed';
     const lost: SfsMintRecord = {
       record: { ...mint.record, status: 'revoking', revokeReason: lostReason },
@@ -300,12 +314,12 @@ export class SfsTokenMinter {
     return { kind: 'minted', token, replaced: current?.id ?? null };
   }
 
-  private newRecord(
+  private async newRecord(
     key: SfsTokenKey,
     actor: SfsActor,
     current: SfsTokenRecord | null,
     issued: { accessToken: string; expiresInSeconds: number },
-  ): SfsMintRecord {
+  ): Promise<SfsMintRecord> {
     const id = randomUUID();
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + Math.round(issued.expiresInSeconds * 1000);
@@ -315,7 +329,7 @@ export class SfsTokenMinter {
       subjectId: key.subjectId,
       id,
       status: 'active',
-      sealed: this.cipher.seal(issued.accessToken, { tenantId: key.tenantId, tokenId: id }),
+      sealed: await this.cipher.seal(issued.accessToken, { tenantId: key.tenantId, tokenId: id }),
       fingerprint: this.cipher.fingerprint(issued.accessToken),
       issuedAt: new Date(issuedAt),
       expiresAt: new Date(expiresAt),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import { SfsTokenCipher } from '../crypto/token-cipher';
+import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import {
   SFS_AUTH_EVENTS,
@@ -54,7 +54,7 @@ export class SfsTokenRevocationService {
     @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
-    private readonly cipher: SfsTokenCipher,
+    private readonly cipher: SfsTenantTokenCipher,
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
@@ -106,7 +106,7 @@ export class SfsTokenRevocationService {
       return this.confirm(work, 'expired');
     }
     try {
-      const token = this.cipher.open(work.sealed, {
+      const token = await this.cipher.open(work.sealed, {
         tenantId: work.tenantId,
         tokenId: work.tokenId,
       });

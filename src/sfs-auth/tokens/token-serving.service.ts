@@ -100,7 +100,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     const row = await this.store.findActive(key);
     if (this.minter.servable(row, this.clock.now())) {
       try {
-        return this.remember(key, this.minter.open(row));
+        return this.remember(key, await this.minter.open(row));
       } catch (error) {
         // Undecryptable (key missing): mint a replacement under the lease below.
         this.logger.warn(
@@ -109,8 +109,8 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
       }
     }
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLease(key, actor, (current, now) =>
-        this.minter.servable(current, now) && this.opens(current) ? 'reuse' : 'mint',
+      const outcome = await this.minter.mintUnderLease(key, actor, async (current, now) =>
+        this.minter.servable(current, now) && (await this.opens(current)) ? 'reuse' : 'mint',
       );
       if (outcome.kind === 'found' || outcome.kind === 'minted') {
         return this.remember(key, outcome.token);
@@ -128,9 +128,9 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  private opens(record: Parameters<SfsTokenMinter['open']>[0]): boolean {
+  private async opens(record: Parameters<SfsTokenMinter['open']>[0]): Promise<boolean> {
     try {
-      this.minter.open(record);
+      await this.minter.open(record);
       return true;
     } catch {
       return false;

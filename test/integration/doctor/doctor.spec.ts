@@ -185,7 +185,7 @@ describe('nestjs-sfs-auth doctor against the sandbox and a real PostgreSQL', () 
     const report = await runSfsDoctor(envFor(sfs, { DATABASE_URL: other.url }));
     expect(failed(report)).toEqual(['migrations', 'tables']);
     expect(step(report, 'tables').detail).toBe(
-      'missing tables: sfs_token_change, sfs_token_key_lease',
+      'missing tables: sfs_token_change, sfs_token_key_lease, sfs_tenant_key, sfs_tenant_offboarding',
     );
     expect(step(report, 'migrations').detail).toBe(
       `pending migrations: ${SFS_AUTH_MIGRATIONS.slice(1)
@@ -204,6 +204,35 @@ describe('nestjs-sfs-auth doctor against the sandbox and a real PostgreSQL', () 
     expect(step(report, 'key ring').detail).toBe(
       "1 stored tokens sampled; 'k1' (not in SFS_ENCRYPTION_KEYS): 0 opened, 1 failed",
     );
+  });
+
+  it('tokens under data keys a host key wrapper (a KMS) wrapped: counted as not checked, no failure', async () => {
+    const sfs = await sandbox();
+    const ds = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      entities: SFS_AUTH_ENTITIES,
+    }).initialize();
+    try {
+      await ds.query(
+        `INSERT INTO sfs_tenant_key (tenant_id, data_key_id, wrapped_key, wrapping_key_id)
+         VALUES ('kms-tenant', 'dek:kms-wrapped', '\\x00', 'arn:aws:kms:eu-west-1:1:key/x')`,
+      );
+      await ds.query(
+        `INSERT INTO sfs_client_token (tenant_id, client_key, status, token_ciphertext, token_key_id,
+           fingerprint, issued_at, expires_at, refresh_at, session_started_at)
+         VALUES ('kms-tenant', 'c', 'active', '\\x02', 'dek:kms-wrapped', 'f', now(), now(), now(), now())`,
+      );
+      const report = await runSfsDoctor(envFor(sfs));
+      expect(step(report, 'key ring')).toMatchObject({ status: 'ok' });
+      expect(step(report, 'key ring').detail).toMatch(
+        /'k1': 1 opened; 1 under data keys wrapped by a host key wrapper \(not checked\)$/,
+      );
+    } finally {
+      await ds.query(`DELETE FROM sfs_client_token WHERE tenant_id = 'kms-tenant'`);
+      await ds.query(`DELETE FROM sfs_tenant_key WHERE tenant_id = 'kms-tenant'`);
+      await ds.destroy();
+    }
   });
 
   it('LISTEN that never hears its NOTIFY: a warning in auto mode, a failure in listen mode', async () => {

@@ -41,6 +41,8 @@ describe('ormconfig.ts + TypeORM CLI', () => {
     expect(await tables()).toEqual([
       'migrations',
       'sfs_client_token',
+      'sfs_tenant_key',
+      'sfs_tenant_offboarding',
       'sfs_token_change',
       'sfs_token_event',
       'sfs_token_key_lease',

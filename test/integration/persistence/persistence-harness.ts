@@ -119,7 +119,7 @@ export async function snapshot(h: PersistenceHarness): Promise<unknown[]> {
 /** Empties the module's tables (claims are global, so claim tests start from nothing). */
 export async function truncate(h: PersistenceHarness): Promise<void> {
   await h.sql(
-    'TRUNCATE sfs_token_event, sfs_token_revocation, sfs_client_token, sfs_token_key_lease',
+    'TRUNCATE sfs_token_event, sfs_token_revocation, sfs_client_token, sfs_token_key_lease, sfs_tenant_key, sfs_tenant_offboarding',
   );
 }
 

@@ -9,6 +9,8 @@ import {
 
 const TABLES = [
   'sfs_client_token',
+  'sfs_tenant_key',
+  'sfs_tenant_offboarding',
   'sfs_token_change',
   'sfs_token_event',
   'sfs_token_key_lease',
@@ -85,6 +87,10 @@ describe('migrations', () => {
       expect(defs.ix_sfs_token_event_at).toMatch(/\(at\)$/);
       expect(defs.pk_sfs_token_change).toMatch(/UNIQUE INDEX .* \(seq\)$/);
       expect(defs.ix_sfs_token_change_at).toMatch(/\(at\)$/);
+      expect(defs.ix_sfs_client_token_ring_sealed).toMatch(
+        /\(id\) WHERE \(\(token_key_id\)::text !~~ 'dek:%'::text\)/,
+      );
+      expect(defs.pk_sfs_tenant_key).toMatch(/UNIQUE INDEX .* \(tenant_id\)$/);
     });
 
     it('allows one active row per key, NULL subject included, and any number of dead ones', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
-import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
+import { SfsTenantTokenCipher } from '../../../src/sfs-auth/crypto/tenant-token.cipher';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
 import {
   at,
@@ -93,35 +92,37 @@ describe('TypeOrmSfsTokenStore: usage, events, rotation', () => {
     });
   });
 
-  describe('findSealedNotUnder / reseal', () => {
-    const k2 = { id: 'k2', key: randomBytes(32) };
-    const rotated = new SfsTokenCipher(new SfsKeyRing([k2, { id: 'k1', key: Buffer.alloc(32) }]));
+  describe('findRingSealed / reseal', () => {
+    const dataKey = { id: 'dek:test-key', key: randomBytes(32) };
+    const tenantCipher = new SfsTenantTokenCipher(cipher, {
+      current: () => Promise.resolve(dataKey),
+      byId: () => Promise.resolve(dataKey.key),
+    });
 
-    it('pages through rows sealed under another key, by id, skipping wiped rows', async () => {
+    it('pages through rows sealed under a ring key, by id, skipping wiped rows', async () => {
       const rows = await Promise.all(['a', 'b', 'c', 'd'].map((s) => seed(s)));
       await h.store.markExpired(rows[3].id, 0, eventFor(rows[3], 'expired'));
       const ids = rows
         .slice(0, 3)
         .map((r) => r.id)
         .sort();
-      const first = await h.store.findSealedNotUnder('k2', null, 2);
+      const first = await h.store.findRingSealed(null, 2);
       expect(first.map((r) => r.id)).toEqual(ids.slice(0, 2));
-      const second = await h.store.findSealedNotUnder('k2', first[1].id, 2);
+      const second = await h.store.findRingSealed(first[1].id, 2);
       expect(second.map((r) => r.id)).toEqual(ids.slice(2));
-      expect(await h.store.findSealedNotUnder('k1', null, 10)).toEqual([]);
     });
 
-    it('reseals under the new key without bumping the version; the new ring opens it', async () => {
+    it('reseals under a data key without bumping the version; it is no longer ring-sealed', async () => {
       const row = await seed();
       const ctx = { tenantId: t, tokenId: row.id };
-      const sealed = rotated.seal(cipher.open(row.sealed!, ctx), ctx);
+      const sealed = await tenantCipher.seal(cipher.open(row.sealed!, ctx), ctx);
       expect(await h.store.reseal(row.id, row.version, sealed, eventFor(row, 'key_rotated'))).toBe(
         true,
       );
       const after = (await h.store.findById(t, row.id)) as SfsTokenRecord;
-      expect(after).toMatchObject({ version: row.version, sealed: { keyId: 'k2' } });
-      expect(rotated.open(after.sealed!, ctx)).toBe(plaintextOf(row.id));
-      expect(await h.store.findSealedNotUnder('k2', null, 10)).toEqual([]);
+      expect(after).toMatchObject({ version: row.version, sealed: { keyId: 'dek:test-key' } });
+      expect(await tenantCipher.open(after.sealed!, ctx)).toBe(plaintextOf(row.id));
+      expect(await h.store.findRingSealed(null, 10)).toEqual([]);
     });
 
     it('does not reseal a row whose material was wiped meanwhile', async () => {

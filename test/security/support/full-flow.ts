@@ -77,12 +77,12 @@ export async function runTokenLifecycle(
   expect(retried.outcomes.map((o) => o.outcome)).toEqual(['revoked', 'revoked']);
 }
 
-/** Restarts the app with a new first encryption key and re-seals every row; the new key ring. */
+/** Restarts the app with a new first encryption key and rewraps every data key; the new key ring. */
 export async function rotateEncryptionKey(demo: DemoHarness): Promise<string> {
   const keys = `k2:${randomBytes(32).toString('base64')},${demo.encryptionKeys}`;
   await demo.restart({ encryptionKeys: keys });
   const report = await demo.app.get(SfsTokenService).reencrypt();
-  expect(report.resealed).toBeGreaterThan(0);
+  expect(report.rewrapped).toBeGreaterThan(0);
   expect(report.failed).toBe(0);
   return keys;
 }

@@ -84,3 +84,12 @@ export class SfsBulkRevokeBodyDto {
   @Length(1, 200, { message: 'reason must be 1-200 characters' })
   reason?: string;
 }
+
+/** Body of `DELETE /sfs/admin/tenants/:tenantId` (optional). */
+export class SfsOffboardTenantBodyDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, default: 'offboarded by an admin' })
+  @IsOptional()
+  @IsString({ message: 'reason must be a string' })
+  @Length(1, 200, { message: 'reason must be 1-200 characters' })
+  reason?: string;
+}

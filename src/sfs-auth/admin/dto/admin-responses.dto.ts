@@ -69,6 +69,31 @@ export class SfsTokenCountsDto {
 }
 
 /** `GET /summary`. */
+/** A revocation given up during an offboarding. */
+export class SfsOffboardingFailureDto {
+  @ApiProperty({ format: 'uuid' }) tokenId!: string;
+  @ApiProperty() error!: string;
+}
+
+/** A tenant's offboarding: progress, then the tombstone kept as proof. */
+export class SfsTenantOffboardingDto {
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ enum: ['revoking', 'purging', 'offboarded'] })
+  status!: 'revoking' | 'purging' | 'offboarded';
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Who asked (the audit actor)' }) requestedBy!: string;
+  @ApiProperty(date) requestedAt!: string;
+  @ApiProperty(nullableDate) completedAt!: string | null;
+  @ApiProperty({ description: 'Live tokens queued for revocation at SFS' })
+  tokensToRevoke!: number;
+  @ApiProperty({ description: 'Of those, confirmed revoked' }) revoked!: number;
+  @ApiProperty({ description: 'Of those, still waiting for SFS' }) pendingRevocations!: number;
+  @ApiProperty({ description: 'Of those, given up (see failures)' }) failedRevocations!: number;
+  @ApiProperty({ description: 'Token rows deleted' }) purgedTokens!: number;
+  @ApiProperty({ description: 'Audit events deleted' }) purgedEvents!: number;
+  @ApiProperty({ type: [SfsOffboardingFailureDto] }) failures!: SfsOffboardingFailureDto[];
+}
+
 export class SfsTenantSummaryDto {
   @ApiProperty() tenantId!: string;
   @ApiProperty({ type: SfsTokenCountsDto }) counts!: SfsTokenCountsDto;
@@ -78,6 +103,12 @@ export class SfsTenantSummaryDto {
   pendingRevocations!: number;
   @ApiProperty({ description: 'Revocations given up (retryable)' }) failedRevocations!: number;
   @ApiProperty(nullableDate) oldestPendingRevocationAt!: string | null;
+  @ApiProperty({
+    type: SfsTenantOffboardingDto,
+    nullable: true,
+    description: 'The offboarding of the tenant (progress, or its tombstone); null if never asked',
+  })
+  offboarding!: SfsTenantOffboardingDto | null;
 }
 
 /** `POST /tokens/revoke`. */

@@ -29,6 +29,7 @@ const timestamptz = 'timestamp with time zone' as const;
 @Index('ix_sfs_client_token_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('ix_sfs_client_token_tenant_subject', ['tenantId', 'subjectId', 'clientKey'])
 @Index('ix_sfs_client_token_replaced_by', ['replacedBy'], { where: `"replaced_by" IS NOT NULL` })
+@Index('ix_sfs_client_token_ring_sealed', ['id'], { where: `"token_key_id" NOT LIKE 'dek:%'` })
 @Index('ix_sfs_client_token_dead_created', ['createdAt'], {
   where: `"status" IN ('revoked', 'expired', 'failed')`,
 })

@@ -3,9 +3,13 @@ import { SfsTokenChangeEntity } from './token-change.entity';
 import { SfsTokenEventEntity } from './token-event.entity';
 import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
+import { SfsTenantKeyEntity } from './tenant-key.entity';
+import { SfsTenantOffboardingEntity } from './tenant-offboarding.entity';
 
 export {
   SfsClientTokenEntity,
+  SfsTenantKeyEntity,
+  SfsTenantOffboardingEntity,
   SfsTokenChangeEntity,
   SfsTokenEventEntity,
   SfsTokenKeyLeaseEntity,
@@ -19,4 +23,6 @@ export const SFS_AUTH_ENTITIES = [
   SfsTokenEventEntity,
   SfsTokenChangeEntity,
   SfsTokenKeyLeaseEntity,
+  SfsTenantKeyEntity,
+  SfsTenantOffboardingEntity,
 ];
