@@ -1,4 +1,4 @@
-import { SFS_IDENTIFIER_PATTERN } from '../tokens/identifiers';
+import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../tokens/identifiers';
 
 /** Shortest static admin key accepted. */
 export const SFS_MIN_ADMIN_KEY_LENGTH = 16;
@@ -34,7 +34,7 @@ export function parseAdminKeys(input: string | Readonly<Record<string, string>> 
   pairs.forEach(([tenantId, key], index) => {
     const where = `admin.keys (SFS_ADMIN_KEYS) entry ${index + 1}`;
     if (tenantId !== '*' && !SFS_IDENTIFIER_PATTERN.test(tenantId)) {
-      problems.push(`${where}: tenant must be '*' or an identifier (1-128 of [A-Za-z0-9._:@-])`);
+      problems.push(`${where}: tenant must be '*' or an identifier (${SFS_IDENTIFIER_RULE})`);
     } else if (typeof key !== 'string' || key.length < SFS_MIN_ADMIN_KEY_LENGTH) {
       problems.push(
         `${where} (tenant ${tenantId}): key must be at least ${SFS_MIN_ADMIN_KEY_LENGTH} characters`,

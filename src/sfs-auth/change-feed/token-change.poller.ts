@@ -5,6 +5,7 @@ import { sfsChangesAfter, sfsLatestChangeSeq } from '../persistence/change.queri
 import { sfsWithConnection } from '../persistence/sql-session';
 import type { SfsTokenChange } from '../persistence/token.store';
 import { SfsChangeSequenceCursor } from './change-sequence.cursor';
+import { sfsDriverCode, sfsErrorCode } from '../errors/safe-error';
 
 /** Rows read per statement; a poll reads pages until one comes back short (at most 10). */
 const PAGE = 500;
@@ -105,8 +106,8 @@ export class SfsTokenChangePoller {
       });
     } catch (error) {
       if (this.ok || this.lastOk === null) {
-        const why = (error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'error';
-        this.logger.warn(`token change poll failed (${String(why)}); retrying`);
+        const why = sfsDriverCode(error) ?? sfsErrorCode(error);
+        this.logger.warn(`token change poll failed (${why}); retrying`);
       }
       // Start again from the then-latest change: the cache is cleared on the way back anyway.
       this.cursor = null;

@@ -13,6 +13,7 @@ import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SfsSingleFlight } from '../tokens/single-flight';
 import { SfsDataKeyCache, type SfsDataKey } from './data-key.cache';
 import { SfsKeyWrapper } from './key-wrapper';
+import { sfsErrorCode } from '../errors/safe-error';
 
 /** Data key ids start with this; ring key ids (`[A-Za-z0-9_-]`) never contain a colon. */
 export const SFS_DATA_KEY_PREFIX = 'dek:';
@@ -123,7 +124,7 @@ export class SfsTenantDataKeys {
       };
     } catch (error) {
       this.logger.error(
-        `data key of tenant ${row.tenantId} (wrapped under '${row.wrapped.keyId}') could not be rewrapped: ${codeOf(error)}`,
+        `data key of tenant ${row.tenantId} (wrapped under '${row.wrapped.keyId}') could not be rewrapped: ${sfsErrorCode(error)}`,
       );
       return null;
     }
@@ -170,8 +171,4 @@ export class SfsTenantDataKeys {
     this.cache.set(tenantId, dataKey);
     return dataKey;
   }
-}
-
-function codeOf(error: unknown): string {
-  return error instanceof SfsAuthError ? error.code : ((error as Error)?.name ?? 'error');
 }

@@ -12,6 +12,7 @@ import {
   SFS_WIRE,
 } from '../sfs/sfs-wire';
 import { verdict, type SfsDoctorVerdict } from './doctor-report';
+import { sfsDriverCode, sfsErrorCode } from '../errors/safe-error';
 
 /** An answer of SFS as the doctor reads it: status, parsed body (if JSON), raw text. */
 interface WireAnswer {
@@ -24,8 +25,8 @@ const CA_HINT =
 
 /** A readable reason for a failed connection (the TLS or socket error code, never a secret). */
 export function describeConnectionFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause ?? error;
-  const code = String((cause as { code?: unknown })?.code ?? (cause as Error)?.name ?? 'error');
+  const cause = (error as { cause?: unknown })?.cause ?? error;
+  const code = sfsDriverCode(error) ?? sfsErrorCode(cause);
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code)) {
     return `the certificate of SFS is not trusted (${code}): ${CA_HINT}`;
   }

@@ -4,6 +4,8 @@ import { SfsAuthError } from '../errors/sfs-auth.error';
 import { assertIdentifier } from '../tokens/identifiers';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SFS_AUTH_EVENTS, SfsLoginEvent, SfsLogoutEvent } from './sfs-auth-events';
+import { sfsErrorForLog } from '../errors/safe-error';
+import { sfsIsIdentifier } from '../tokens/identifiers';
 
 /**
  * Listens to the host's login and logout events. Each handler delegates, and catches and logs its
@@ -24,7 +26,9 @@ export class SfsAuthEventListener {
         'event',
       );
     } catch (error) {
-      this.logger.error(`login of tenant ${safe(event?.tenantId)} failed: ${code(error)}`);
+      this.logger.error(
+        `login of tenant ${safe(event?.tenantId)} failed: ${sfsErrorForLog(error)}`,
+      );
     }
   }
 
@@ -49,11 +53,13 @@ export class SfsAuthEventListener {
       } catch (error) {
         const wait = SFS_LOGOUT_RETRY_DELAYS_MS[attempt];
         if (wait === undefined || !mayPass(error)) {
-          this.logger.error(`logout of tenant ${safe(event?.tenantId)} failed: ${code(error)}`);
+          this.logger.error(
+            `logout of tenant ${safe(event?.tenantId)} failed: ${sfsErrorForLog(error)}`,
+          );
           return;
         }
         this.logger.warn(
-          `logout of tenant ${safe(event?.tenantId)} failed, retrying: ${code(error)}`,
+          `logout of tenant ${safe(event?.tenantId)} failed, retrying: ${sfsErrorForLog(error)}`,
         );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -71,12 +77,7 @@ function mayPass(error: unknown): boolean {
   return error instanceof SfsAuthError ? error.retryable : true;
 }
 
-function code(error: unknown): string {
-  if (error instanceof SfsAuthError) return `${error.code} ${error.message}`;
-  return (error as Error)?.name ?? 'error';
-}
-
 /** Only a valid-looking identifier goes into a log line. */
 function safe(value: unknown): string {
-  return typeof value === 'string' && /^[A-Za-z0-9._:@-]{1,128}$/.test(value) ? value : '(invalid)';
+  return sfsIsIdentifier(value) ? value : '(invalid)';
 }

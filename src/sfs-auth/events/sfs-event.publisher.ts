@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SFS_AUTH_EVENTS } from './sfs-auth-events';
+import { sfsErrorCode } from '../errors/safe-error';
 
 type OutboundEventName = (typeof SFS_AUTH_EVENTS)[
   'tokenIssued' | 'tokenRefreshed' | 'tokenRevoked' | 'tokenFailed' | 'tenantOffboarded'];
@@ -20,7 +21,7 @@ export class SfsEventPublisher {
       this.emitter.emit(name, payload);
     } catch (error) {
       this.logger.warn(
-        `a listener of ${name} failed for tenant ${payload.tenantId}: ${(error as Error)?.name ?? 'error'}`,
+        `a listener of ${name} failed for tenant ${payload.tenantId}: ${sfsErrorCode(error)}`,
       );
     }
   }

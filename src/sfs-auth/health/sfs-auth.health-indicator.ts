@@ -5,7 +5,8 @@ import { SfsTokenReadModel } from '../persistence/token-read.model';
 import { SfsTokenChangeFeed } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import type { SfsAuthHealthFigures } from './health-figures';
-import { sfsDbErrorCode, sfsHealthVerdict } from './sfs-auth.health-verdict';
+import { sfsHealthVerdict } from './sfs-auth.health-verdict';
+import { sfsDriverCode } from '../errors/safe-error';
 
 export type { SfsAuthHealthFigures } from './health-figures';
 
@@ -69,7 +70,7 @@ export class SfsAuthHealthIndicator {
       figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
       // A code only: driver messages can contain the connection URL, credentials or SQL.
-      return result('down', { db: 'down', error: sfsDbErrorCode(error) });
+      return result('down', { db: 'down', error: sfsDriverCode(error) ?? 'UNKNOWN' });
     }
     const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
     const details = { ...verdict.details, changeFeed: figures.changeFeed };

@@ -1,5 +1,5 @@
 import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
-import { sfsDbErrorCode, sfsHealthVerdict, type SfsHealthProblem } from './sfs-auth.health-verdict';
+import { sfsHealthVerdict, type SfsHealthProblem } from './sfs-auth.health-verdict';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const thresholds = { maxOverdueRefreshes: 2, maxRevocationAgeMs: 600_000 };
@@ -52,28 +52,5 @@ describe('sfsHealthVerdict', () => {
     expect(sfsHealthVerdict(quiet, NOW, thresholds).details.oldestPendingRevocationAgeMs).toBe(
       null,
     );
-  });
-});
-
-describe('sfsDbErrorCode', () => {
-  const secretful = 'connect to postgres://app:s3cret@db.internal:5432/app failed';
-  it.each<[string, unknown, string]>([
-    [
-      'a socket error',
-      Object.assign(new Error(secretful), { code: 'ECONNREFUSED' }),
-      'ECONNREFUSED',
-    ],
-    ['a SQLSTATE', Object.assign(new Error(secretful), { code: '57P01' }), '57P01'],
-    [
-      "a wrapper's driver error",
-      Object.assign(new Error(secretful), { driverError: { code: '55000' } }),
-      '55000',
-    ],
-    ['a code that is free text', Object.assign(new Error('x'), { code: secretful }), 'UNKNOWN'],
-    ['an error without code', new Error(secretful), 'UNKNOWN'],
-    ['a thrown string', secretful, 'UNKNOWN'],
-    ['null', null, 'UNKNOWN'],
-  ])('%s → %s', (_, error, code) => {
-    expect(sfsDbErrorCode(error)).toBe(code);
   });
 });

@@ -59,17 +59,3 @@ export function sfsHealthVerdict(
     },
   };
 }
-
-const SAFE_CODE = /^[A-Za-z0-9_]{1,40}$/;
-
-/**
- * The code of a database error (a SQLSTATE such as `57P01`, or a socket code such as
- * `ECONNREFUSED`), never its message: messages can carry connection URLs, user names or SQL.
- */
-export function sfsDbErrorCode(error: unknown): string {
-  for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
-    const code = (candidate as { code?: unknown } | null | undefined)?.code;
-    if (typeof code === 'string' && SAFE_CODE.test(code)) return code;
-  }
-  return 'UNKNOWN';
-}

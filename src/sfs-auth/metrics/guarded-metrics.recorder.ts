@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { describeError } from '../scheduling/work-loop';
+import { sfsErrorDetail } from '../errors/safe-error';
 import type { SfsFiguresSource } from './figures-source';
 import { SfsOtelMetricsRecorder, sfsOtelApiAvailable } from './otel-metrics.recorder';
 import type {
@@ -53,7 +53,7 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
     if (this.warned) return;
     this.warned = true;
     this.logger.warn(
-      `the metrics recorder threw (${describeError(error)}); further failures are silent`,
+      `the metrics recorder threw (${sfsErrorDetail(error)}); further failures are silent`,
     );
   }
 }

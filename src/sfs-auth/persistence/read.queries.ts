@@ -16,7 +16,8 @@ import {
   type SfsTenantSummaryRow,
   type SfsTokenEventRow,
 } from './token-read.mapper';
-import { sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsIsUuid } from '../tokens/identifiers';
 
 // Walks ix_sfs_client_token_tenant_created. The position is carried as text in UTC with all six
 // fractional digits (`created_at` has microseconds; a JS Date keeps only milliseconds), and in ISO

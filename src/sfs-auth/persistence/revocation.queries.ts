@@ -4,10 +4,10 @@ import type { SfsSqlSession } from './sql-session';
 import type { SfsAttemptFailure, SfsRevocationFilter } from './token.store';
 import {
   sfsClip,
-  sfsIsUuid,
   sfsRevocationWorkFromRow,
   type SfsRevocationWorkRow,
 } from './token-record.mapper';
+import { sfsIsUuid } from '../tokens/identifiers';
 
 const RELEASE_AND_BUMP =
   'lease_owner = NULL, lease_expires_at = NULL, version = r.version + 1, updated_at = now()';

@@ -106,10 +106,3 @@ export function sfsClip(value: string | null | undefined, max: number): string |
   if (value === null || value === undefined) return null;
   return value.length > max ? value.slice(0, max) : value;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs too: a malformed one matches nothing instead of failing the query. */
-export function sfsIsUuid(value: string): boolean {
-  return UUID.test(value);
-}

@@ -3,7 +3,8 @@ import type { SfsAttemptFailure } from './token.store';
 import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import type { SfsSqlSession } from './sql-session';
 import { SFS_RELEASE_AND_BUMP } from './token.queries';
-import { sfsClip, sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsIsUuid } from '../tokens/identifiers';
 
 const CLAIM_DUE = `
   WITH due AS (

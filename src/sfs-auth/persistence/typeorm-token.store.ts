@@ -27,7 +27,8 @@ import {
 } from './revocation.queries';
 import { sfsInTransaction, sfsWithConnection, type SfsSqlSession } from './sql-session';
 import { sfsFindActive, sfsInsertToken, sfsRetireAndInsert } from './token.queries';
-import { sfsIsUuid, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsIsUuid } from '../tokens/identifiers';
 import type {
   SfsAttemptFailure,
   SfsKeyClaim,

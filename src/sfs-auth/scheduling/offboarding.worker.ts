@@ -6,6 +6,7 @@ import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interfa
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { SFS_INSTANCE_ID } from './instance-id';
 import { SfsScheduledWorker } from './scheduled-worker';
+import { sfsErrorCode } from '../errors/safe-error';
 
 /** Where each unfinished offboarding stood after one pass. */
 export interface SfsOffboardingReport {
@@ -45,7 +46,7 @@ export class SfsOffboardingWorker extends SfsScheduledWorker<SfsOffboardingRepor
       } catch (error) {
         // The next pass (here or on another instance) tries again from the tombstone.
         this.logger.warn(
-          `offboarding of tenant ${tenantId} did not advance: ${(error as Error)?.name ?? 'error'}`,
+          `offboarding of tenant ${tenantId} did not advance: ${sfsErrorCode(error)}`,
         );
       }
     }

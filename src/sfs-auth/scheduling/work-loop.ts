@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { SchedulerRegistry } from '@nestjs/schedule';
+import { sfsErrorDetail } from '../errors/safe-error';
 
 /**
  * A guarded, drainable tick: a tick while the previous one runs is skipped (but remembered, so a
@@ -37,7 +38,7 @@ export class SfsWorkLoop<R> {
       return;
     }
     void this.runOnce().catch((error: unknown) =>
-      this.logger.error(`${this.name} pass failed: ${describeError(error)}`),
+      this.logger.error(`${this.name} pass failed: ${sfsErrorDetail(error)}`),
     );
   }
 
@@ -63,13 +64,4 @@ export class SfsWorkLoop<R> {
     }
     await this.running?.catch(() => undefined);
   }
-}
-
-/** Error name and code only: messages of foreign errors may carry anything. */
-export function describeError(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { name, code } = error as { name?: unknown; code?: unknown };
-    return [name, code].filter((part) => typeof part === 'string').join(' ') || 'error';
-  }
-  return 'error';
 }

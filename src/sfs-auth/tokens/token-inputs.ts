@@ -1,5 +1,5 @@
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
-import { assertIdentifier, assertOptionalIdentifier } from './identifiers';
+import { assertIdentifier, assertOptionalIdentifier, sfsIsUuid } from './identifiers';
 import type { SfsTokenKey } from './token-record';
 
 /** What a host asks a token for. */
@@ -17,8 +17,6 @@ export interface SfsRevokeRequest {
   clientKey?: string;
   subjectId?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates and normalises a token request into a key. */
 export function toTokenKey(input: SfsClientTokenRequest): SfsTokenKey {
@@ -54,6 +52,5 @@ export function checkRevokeRequest(input: SfsRevokeRequest, reason: unknown): st
 
 /** Throws unless `value` is a UUID (token ids are). */
 export function assertTokenId(value: unknown): asserts value is string {
-  if (typeof value !== 'string' || !UUID.test(value))
-    throw new SfsInvalidInputError('tokenId', 'must be a UUID');
+  if (!sfsIsUuid(value)) throw new SfsInvalidInputError('tokenId', 'must be a UUID');
 }

@@ -6,7 +6,7 @@ import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenStore, type SfsKeyClaim } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
-import { describeError } from '../scheduling/work-loop';
+import { sfsErrorDetail } from '../errors/safe-error';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import { SfsTokenMinter } from './token-minter';
@@ -210,7 +210,11 @@ export class SfsTokenRefreshService {
     await this.store.recordRefreshFailure(
       row.id,
       row.version,
-      { error: `${code}: ${describeError(error)}`, nextAttemptAt: new Date(now + wait), permanent },
+      {
+        error: `${code}: ${sfsErrorDetail(error)}`,
+        nextAttemptAt: new Date(now + wait),
+        permanent,
+      },
       {
         tenantId: row.tenantId,
         tokenId: row.id,

@@ -14,7 +14,7 @@ import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interfa
 import { SfsTokenStore, type SfsRevocationFilter } from '../persistence/token.store';
 import { workBackoffMs } from '../scheduling/backoff';
 import { mapConcurrent } from '../scheduling/map-concurrent';
-import { describeError } from '../scheduling/work-loop';
+import { sfsErrorDetail } from '../errors/safe-error';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
@@ -164,7 +164,7 @@ export class SfsTokenRevocationService {
     const recorded = await this.store.recordRevocationFailure(
       work.id,
       work.version,
-      { error: `${code}: ${describeError(error)}`, nextAttemptAt, permanent },
+      { error: `${code}: ${sfsErrorDetail(error)}`, nextAttemptAt, permanent },
       {
         tenantId: work.tenantId,
         tokenId: work.tokenId,

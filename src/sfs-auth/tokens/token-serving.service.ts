@@ -17,6 +17,7 @@ import { effectiveLeadMs } from './refresh-schedule';
 import type { SfsClientTokenRequest } from './token-inputs';
 import { SfsTokenMinter, type SfsServableToken } from './token-minter';
 import type { SfsActor, SfsTokenKey } from './token-record';
+import { sfsErrorCode } from '../errors/safe-error';
 
 /**
  * Serves client tokens: memory, then the database, then a mint under the key lease. One in-process
@@ -104,7 +105,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         // Undecryptable (key missing): mint a replacement under the lease below.
         this.logger.warn(
-          `token ${row.id} of tenant ${key.tenantId} cannot be decrypted: ${codeOf(error)}`,
+          `token ${row.id} of tenant ${key.tenantId} cannot be decrypted: ${sfsErrorCode(error)}`,
         );
       }
     }
@@ -145,8 +146,4 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     const until = Math.min(now + ttl, token.expiresAt - lead);
     return this.cache.set(tokenKeyString(key), token, until) ?? token;
   }
-}
-
-function codeOf(error: unknown): string {
-  return error instanceof SfsAuthError ? error.code : ((error as Error)?.name ?? 'error');
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { SFS_IDENTIFIER_PATTERN } from '../../tokens/identifiers';
 import type { SfsTokenStatus } from '../../tokens/token-record';
 import { IsSfsIdentifier, OptionalSfsIdentifier } from './admin-validators';
 
@@ -13,7 +14,7 @@ export const SFS_TOKEN_STATUSES: readonly SfsTokenStatus[] = [
   'failed',
 ];
 
-const IDENTIFIER_EXAMPLE = { pattern: '^[A-Za-z0-9._:@-]{1,128}$', minLength: 1, maxLength: 128 };
+const IDENTIFIER_EXAMPLE = { pattern: SFS_IDENTIFIER_PATTERN.source, minLength: 1, maxLength: 128 };
 
 /** Route parameters of every admin route. */
 export class SfsTenantParamsDto {
