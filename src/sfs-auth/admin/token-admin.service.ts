@@ -1,10 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import {
-  SfsAuthError,
-  SfsTokenNotActiveError,
-  SfsTokenNotFoundError,
-} from '../errors/sfs-auth.error';
+import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
 import { SfsTokenReadModel, type SfsTokenPageAfter } from '../persistence/token-read.model';
 import { SfsTokenStore } from '../persistence/token.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
@@ -94,25 +90,11 @@ export class SfsTokenAdminService {
       clientKey: body.clientKey,
       subjectId: body.subjectId ?? null,
     };
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLease(key, actor, (current, now) =>
-        this.minter.servable(current, now) ? 'reuse' : 'mint',
-      );
-      if (outcome.kind === 'found' || outcome.kind === 'minted') {
-        const record = await this.find(tenantId, outcome.token.tokenId);
-        return { created: outcome.kind === 'minted', record: sfsTokenRecordView(record) };
-      }
-      // 'lost': a revocation raced with the mint; mint once more.
-    }
-    throw new SfsAuthError(
-      'TOKEN_CONFLICT',
-      `tenant ${tenantId}: the token kept being revoked`,
-      true,
-      {
-        tenantId,
-        clientKey: body.clientKey,
-      },
+    const { token, minted } = await this.minter.ensure(key, actor, (current, now) =>
+      this.minter.servable(current, now),
     );
+    const record = await this.find(tenantId, token.tokenId);
+    return { created: minted, record: sfsTokenRecordView(record) };
   }
 
   /** Replaces an active token now (the old one stays valid at SFS until it expires). */

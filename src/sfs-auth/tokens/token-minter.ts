@@ -140,6 +140,33 @@ export class SfsTokenMinter {
   }
 
   /**
+   * The key's token, for a caller that needs one now (serving, the admin API's mint): the active
+   * row when `reuse` accepts it, else a new token. A new token that loses to a revocation (a
+   * logout raced with the mint; that token is being revoked) is minted once more; losing twice in
+   * a row is a retryable `TOKEN_CONFLICT`.
+   */
+  async ensure(
+    key: SfsTokenKey,
+    actor: SfsActor,
+    reuse: (current: SfsTokenRecord, now: number) => boolean | Promise<boolean>,
+  ): Promise<{ token: SfsServableToken; minted: boolean }> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const outcome = await this.mintUnderLease(key, actor, async (current, now) =>
+        current && (await reuse(current, now)) ? 'reuse' : 'mint',
+      );
+      if (outcome.kind === 'found' || outcome.kind === 'minted') {
+        return { token: outcome.token, minted: outcome.kind === 'minted' };
+      }
+    }
+    throw new SfsAuthError(
+      'TOKEN_CONFLICT',
+      `tenant ${key.tenantId}: the key's new token kept being revoked`,
+      true,
+      { tenantId: key.tenantId, clientKey: key.clientKey },
+    );
+  }
+
+  /**
    * Holding the key's lease: reuse, skip, or mint a token replacing the current one. `claimed` is
    * a claim the caller already made for this key (the refresh worker claims its next rows' keys in
    * one statement); it stands for the first claim, and the key is claimed again if it brought no

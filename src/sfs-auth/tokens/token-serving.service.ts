@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import { SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { SfsTokenChangeFeed, SfsTokenStore } from '../persistence/token.store';
 import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
@@ -109,24 +108,12 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
         );
       }
     }
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.minter.mintUnderLease(key, actor, async (current, now) =>
-        this.minter.servable(current, now) && (await this.opens(current)) ? 'reuse' : 'mint',
-      );
-      if (outcome.kind === 'found' || outcome.kind === 'minted') {
-        return this.remember(key, outcome.token);
-      }
-      // 'lost': a logout raced with this mint; that token is being revoked. Mint once more.
-    }
-    throw new SfsAuthError(
-      'SFS_UNAVAILABLE',
-      `could not obtain a token for tenant ${key.tenantId}`,
-      true,
-      {
-        tenantId: key.tenantId,
-        clientKey: key.clientKey,
-      },
+    const { token } = await this.minter.ensure(
+      key,
+      actor,
+      async (current, now) => this.minter.servable(current, now) && (await this.opens(current)),
     );
+    return this.remember(key, token);
   }
 
   private async opens(record: Parameters<SfsTokenMinter['open']>[0]): Promise<boolean> {

@@ -65,6 +65,49 @@ describe('key lease races (repeated)', () => {
     }
   });
 
+  it('a mint whose lease is taken over twice in a row fails with a retryable TOKEN_CONFLICT; both tokens go to revocation', async () => {
+    const store = a.app.get<SfsTokenStore>(SfsTokenStore);
+    const tenantId = 't-lease-lost-twice';
+    const key = { tenantId, clientKey: 'cl2', subjectId: 's' };
+    const owner = async () =>
+      (
+        await f.rows<{ lease_owner: string | null }>(
+          'SELECT lease_owner FROM sfs_token_key_lease WHERE tenant_id = $1',
+          [tenantId],
+        )
+      )[0]?.lease_owner ?? null;
+    const rowsIn = async (status: string) =>
+      (
+        await f.rows('SELECT id FROM sfs_client_token WHERE tenant_id = $1 AND status = $2', [
+          tenantId,
+          status,
+        ])
+      ).length;
+    // Our mint holds the key while SFS is slow; its lease runs out and another claimant takes it.
+    const takeOver = async () => {
+      await until(async () => ![null, 'thief'].includes(await owner()));
+      f.clock.advance(LEASE_MS);
+      const thief = await store.claimKey(key, 'thief', new Date(f.clock.now()), LEASE_MS);
+      expect(thief.lease).not.toBeNull();
+    };
+    f.sandbox.enqueueFaults(
+      { kind: 'client.create', delayMs: 300 },
+      { kind: 'client.create', delayMs: 300 },
+    );
+    const served = a.tokens.getClientToken(key).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await takeOver();
+    await until(async () => (await rowsIn('revoking')) === 1); // the first token lost its fence
+    f.clock.advance(LEASE_MS); // the thief's lease runs out: our second attempt claims the key
+    await takeOver();
+    expect(await served).toMatchObject({ code: 'TOKEN_CONFLICT', retryable: true });
+    expect(creates(key.clientKey)).toBe(2);
+    expect(await rowsIn('revoking')).toBe(2);
+    expect(await rowsIn('active')).toBe(0);
+  });
+
   it(`a revoke during a refresh's SFS call never resurrects the token (${ITERATIONS} iterations)`, async () => {
     const tenantId = 't-lease-revoke';
     // Tokens of the other tests expire first, so each pass below claims this test's token.
