@@ -1,11 +1,9 @@
 import type {
   SfsActor,
-  SfsNewTokenEvent,
   SfsNewTokenRecord,
   SfsTokenKey,
   SfsTokenRecord,
 } from '../tokens/token-record';
-import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import type { SfsSqlSession } from './sql-session';
 import { SfsTokenConflictError, sfsIsActiveKeyViolation } from './token-conflict.error';
 import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
@@ -71,21 +69,6 @@ export function sfsRetireStatement(id: string, extra = ''): string {
   WHERE id = ${id} AND status IN ('active', 'expired', 'failed')`;
 }
 
-const RETIRE = `${sfsRetireStatement('$1')}
-  RETURNING tenant_id`;
-
-// replaceToken (without a key lease) keeps its compare-and-set on the version it read.
-const RETIRE_AT_VERSION = `
-  UPDATE sfs_client_token SET status = 'expired', ${SFS_RELEASE_AND_BUMP}
-  WHERE id = $1 AND status = 'active' AND version = $2
-  RETURNING tenant_id`;
-
-const LINK_REPLACEMENT = `UPDATE sfs_client_token SET replaced_by = $2 WHERE id = $1`;
-
-function actorOf(record: SfsNewTokenRecord, events: ReadonlyArray<SfsNewTokenEvent>): SfsActor {
-  return events.find((e) => e.tokenId === record.id)?.actor ?? 'system';
-}
-
 /** The active row of a key, if any. */
 export async function sfsFindActive(
   sql: SfsSqlSession,
@@ -122,43 +105,4 @@ export async function sfsInsertRow(
       sfsClip(actor, 160),
     ]);
   }
-}
-
-/**
- * Retires `old` (active → expired), inserts `next`, links `old.replaced_by`, appends events and
- * notifies. Returns false, having written nothing, when a revocation took `old` first (or, when its
- * `version` is given, when `old` is no longer active at that version).
- */
-export async function sfsRetireAndInsert(
-  sql: SfsSqlSession,
-  old: { id: string; version?: number },
-  next: SfsNewTokenRecord,
-  events: ReadonlyArray<SfsNewTokenEvent>,
-): Promise<boolean> {
-  const retired =
-    old.version === undefined
-      ? await sql.run<{ tenant_id: string }>(RETIRE, [old.id])
-      : await sql.run<{ tenant_id: string }>(RETIRE_AT_VERSION, [old.id, old.version]);
-  if (retired.affected === 0) return false;
-  await sfsInsertRow(sql, next, actorOf(next, events));
-  await sql.run(LINK_REPLACEMENT, [old.id, next.id]);
-  await sfsAppendEvents(sql, events);
-  await sfsNotifyChanged(sql, [{ tenantId: retired.rows[0].tenant_id, tokenId: old.id }]);
-  return true;
-}
-
-/**
- * Inserts a token, retiring `retire` first when given: `false`, with nothing written, when that
- * row changed meanwhile. Throws {@link SfsTokenConflictError} if another active row holds the key.
- */
-export async function sfsInsertToken(
-  sql: SfsSqlSession,
-  record: SfsNewTokenRecord,
-  events: ReadonlyArray<SfsNewTokenEvent>,
-  retire?: { id: string },
-): Promise<boolean> {
-  if (retire) return sfsRetireAndInsert(sql, retire, record, events);
-  await sfsInsertRow(sql, record, actorOf(record, events));
-  await sfsAppendEvents(sql, events);
-  return true;
 }

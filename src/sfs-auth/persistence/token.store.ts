@@ -95,8 +95,6 @@ export interface SfsTokenStore {
     mint: SfsMintRecord,
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'>;
-  /** Inserts a token without a lease (e.g. status `revoking` + outbox row). */
-  insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void>;
 
   /**
    * Claims up to `limit` active rows whose `refresh_at` (and `next_attempt_at`) is due and whose
@@ -109,17 +107,6 @@ export interface SfsTokenStore {
     leaseMs: number,
     limit: number,
   ): Promise<SfsTokenRecord[]>;
-  /**
-   * Compare-and-set on (`oldId`, `expectedVersion`, status `active`): the old row becomes `expired`
-   * with `replaced_by = next.id`, `next` is inserted `active`, events appended. `false`, and nothing
-   * written, when the row changed meanwhile.
-   */
-  replaceToken(
-    oldId: string,
-    expectedVersion: number,
-    next: SfsNewTokenRecord,
-    events: SfsNewTokenEvent[],
-  ): Promise<boolean>;
   /** CAS: attempts+1, last_error, next_attempt_at, lease released; permanent → status `failed`. */
   recordRefreshFailure(
     id: string,
@@ -176,7 +163,6 @@ export interface SfsTokenStore {
     tokenId?: string,
   ): Promise<number>;
 
-  appendEvents(events: SfsNewTokenEvent[]): Promise<void>;
   /** Batched `last_used_at` update (only ever moves forward). */
   touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void>;
 

@@ -4,13 +4,11 @@ import { DataSource } from 'typeorm';
 import type {
   SfsActor,
   SfsNewTokenEvent,
-  SfsNewTokenRecord,
   SfsRevocationWork,
   SfsSealedToken,
   SfsTokenKey,
   SfsTokenRecord,
 } from '../tokens/token-record';
-import { sfsAppendEvents } from './event.queries';
 import {
   sfsClaimKey,
   sfsClaimKeys,
@@ -26,7 +24,7 @@ import {
   sfsRetryFailedRevocations,
 } from './revocation.queries';
 import { sfsInTransaction, sfsWithConnection, type SfsSqlSession } from './sql-session';
-import { sfsFindActive, sfsInsertToken, sfsRetireAndInsert } from './token.queries';
+import { sfsFindActive } from './token.queries';
 import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
 import { sfsIsUuid } from '../tokens/identifiers';
 import type {
@@ -110,10 +108,6 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     return 'lost';
   }
 
-  async insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void> {
-    await this.tx((sql) => sfsInsertToken(sql, record, events));
-  }
-
   claimDueRefreshes(
     owner: string,
     now: Date,
@@ -121,16 +115,6 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     limit: number,
   ): Promise<SfsTokenRecord[]> {
     return this.single((sql) => sfsClaimDueRefreshes(sql, owner, now, leaseMs, limit));
-  }
-
-  replaceToken(
-    oldId: string,
-    expectedVersion: number,
-    next: SfsNewTokenRecord,
-    events: SfsNewTokenEvent[],
-  ): Promise<boolean> {
-    const old = { id: oldId, version: expectedVersion };
-    return this.tx((sql) => sfsRetireAndInsert(sql, old, next, events));
   }
 
   recordRefreshFailure(
@@ -199,10 +183,6 @@ export class TypeOrmSfsTokenStore implements SfsTokenStore {
     tokenId?: string,
   ): Promise<number> {
     return this.tx((sql) => sfsRetryFailedRevocations(sql, tenantId, now, actor, tokenId));
-  }
-
-  appendEvents(events: SfsNewTokenEvent[]): Promise<void> {
-    return this.single((sql) => sfsAppendEvents(sql, events));
   }
 
   touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void> {

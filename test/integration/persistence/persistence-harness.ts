@@ -4,6 +4,9 @@ import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
 import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
 import { SFS_AUTH_ENTITIES } from '../../../src/sfs-auth/persistence/entities';
+import { sfsAppendEvents } from '../../../src/sfs-auth/persistence/event.queries';
+import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';
+import { sfsInsertRow } from '../../../src/sfs-auth/persistence/token.queries';
 import { TypeOrmSfsTokenStore } from '../../../src/sfs-auth/persistence/typeorm-token.store';
 import type {
   SfsNewTokenEvent,
@@ -36,18 +39,52 @@ export interface PersistenceHarness {
   readonly store: TypeOrmSfsTokenStore;
   /** Raw SQL for assertions. */
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Seeds a token row (with its outbox row when born `revoking`) and its events, with no lease. */
+  insertToken(record: SfsNewTokenRecord, events: SfsNewTokenEvent[]): Promise<void>;
+  /** Seeds audit events. */
+  appendEvents(events: SfsNewTokenEvent[]): Promise<void>;
+  /**
+   * Records `next` replacing `old` as a mint does (claims the key's lease, then records under it):
+   * `'lost'` when a revocation took `old` first.
+   */
+  replaceToken(
+    old: SfsTokenKey & { readonly id: string },
+    next: SfsNewTokenRecord,
+    events: SfsNewTokenEvent[],
+  ): Promise<'stored' | 'lost'>;
   close(): Promise<void>;
+}
+
+/** {@link PersistenceHarness.insertToken} on any DataSource (tests that run two instances). */
+export function seedTokenRow(
+  dataSource: DataSource,
+  record: SfsNewTokenRecord,
+  events: SfsNewTokenEvent[],
+): Promise<void> {
+  return sfsInTransaction(dataSource, async (sql) => {
+    await sfsInsertRow(sql, record, events[0]?.actor ?? 'system');
+    await sfsAppendEvents(sql, events);
+  });
 }
 
 export async function createHarness(label: string): Promise<PersistenceHarness> {
   const db = await createTestDatabase(label);
   const dataSource = await openDataSource(db.url);
   await dataSource.runMigrations();
+  const store = new TypeOrmSfsTokenStore(dataSource);
   return {
     db,
     dataSource,
-    store: new TypeOrmSfsTokenStore(dataSource),
+    store,
     sql: (text, params = []) => dataSource.query(text, params),
+    insertToken: (record, events) => seedTokenRow(dataSource, record, events),
+    appendEvents: (events) => sfsInTransaction(dataSource, (sql) => sfsAppendEvents(sql, events)),
+    replaceToken: async (old, next, events) => {
+      const claim = await store.claimKey(old, 'seed', next.issuedAt, 60_000);
+      if (!claim.lease) throw new Error(`key of ${old.id} is held: cannot seed its replacement`);
+      const lost = { record: { ...next, status: 'revoking' as const }, events };
+      return store.recordMint(claim.lease, { record: next, events, retire: { id: old.id } }, lost);
+    },
     close: async () => {
       await dataSource.destroy();
       await db.drop();
@@ -144,7 +181,7 @@ export async function seedToken(
   subjectId?: string,
 ): Promise<SfsTokenRecord> {
   const record = newRecord({ tenantId, subjectId }, options);
-  await h.store.insertToken(record, [eventFor(record, 'issued')]);
+  await h.insertToken(record, [eventFor(record, 'issued')]);
   return (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
 }
 
@@ -163,7 +200,7 @@ export async function seedKey(
   issued = 0,
 ): Promise<SfsTokenRecord> {
   const record = newRecord(key, { issued });
-  await h.store.insertToken(record, []);
+  await h.insertToken(record, []);
   return (await h.store.findById(key.tenantId, record.id)) as SfsTokenRecord;
 }
 

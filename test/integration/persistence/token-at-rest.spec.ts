@@ -20,7 +20,7 @@ describe('tokens at rest', () => {
       newRecord({ tenantId: `t${i % 2}`, subjectId: `u${i}` }, { refreshIn: 10 }),
     );
     for (const r of records)
-      await h.store.insertToken(r, [
+      await h.insertToken(r, [
         eventFor(r, 'issued', 0, { detail: { fingerprint: r.fingerprint.slice(0, 12) } }),
       ]);
     const [claimed] = await h.store.claimDueRefreshes('w', at(20), 1000, 1);
@@ -28,14 +28,12 @@ describe('tokens at rest', () => {
       { tenantId: claimed.tenantId, subjectId: claimed.subjectId },
       { issued: 20 },
     );
-    await h.store.replaceToken(claimed.id, claimed.version, next, [
-      eventFor(next, 'refreshed', 20),
-    ]);
+    await h.replaceToken(claimed, next, [eventFor(next, 'refreshed', 20)]);
     const lost = newRecord(
       { tenantId: 't0', subjectId: 'lost' },
       { status: 'revoking', revokeReason: 'lost race' },
     );
-    await h.store.insertToken(lost, []);
+    await h.insertToken(lost, []);
     await h.store.requestRevocation({ tenantId: 't1' }, 'offboarded', 'admin:ops', at(30));
 
     const secrets = [...records, next, lost].map((r) => plaintextOf(r.id));

@@ -17,16 +17,6 @@ type Change = (store: SfsTokenStore, row: SfsTokenRecord) => Promise<unknown>;
 
 const UNUSABLE: Array<[string, Change]> = [
   [
-    'replaceToken',
-    (s, r) =>
-      s.replaceToken(
-        r.id,
-        r.version,
-        newRecord({ tenantId: r.tenantId, subjectId: r.subjectId }),
-        [],
-      ),
-  ],
-  [
     'requestRevocation',
     (s, r) =>
       s.requestRevocation({ tenantId: r.tenantId, tokenId: r.id }, 'logout', 'host', at(10)),
@@ -85,7 +75,7 @@ describe('PgSfsTokenChangeFeed', () => {
 
   async function seed(): Promise<SfsTokenRecord> {
     const record = newRecord({ tenantId: 'tenant-f', subjectId: `s${++subject}` });
-    await h.store.insertToken(record, []);
+    await h.insertToken(record, []);
     return (await h.store.findById('tenant-f', record.id)) as SfsTokenRecord;
   }
   const listenerPids = () =>

@@ -127,10 +127,10 @@ describe('TypeOrmSfsTokenReadModel: listings', () => {
       const b = await seed('u2');
       const theirs = await seed('u1', 'client-a', other);
       for (let i = 0; i < 3; i++) {
-        await h.store.appendEvents([eventFor(a, 'issued', i), eventFor(theirs, 'issued', i)]);
-        await h.store.appendEvents([eventFor(b, 'refreshed', i, { detail: { n: i } })]);
+        await h.appendEvents([eventFor(a, 'issued', i), eventFor(theirs, 'issued', i)]);
+        await h.appendEvents([eventFor(b, 'refreshed', i, { detail: { n: i } })]);
       }
-      await h.store.appendEvents([{ ...eventFor(a, 'key_rotated', 9), tokenId: null }]);
+      await h.appendEvents([{ ...eventFor(a, 'key_rotated', 9), tokenId: null }]);
       const mine = await h.sql<{ id: string }>(
         'SELECT id FROM sfs_token_event WHERE tenant_id = $1 ORDER BY id DESC',
         [t],
@@ -173,7 +173,7 @@ describe('TypeOrmSfsTokenReadModel: listings', () => {
       ['a zero limit', { limit: 0 }],
     ])('answers no events for %s', async (_, change) => {
       const a = await seed('u1');
-      await h.store.appendEvents([eventFor(a, 'issued')]);
+      await h.appendEvents([eventFor(a, 'issued')]);
       expect(await reads.listEvents({ tenantId: t, limit: 5, ...change })).toEqual([]);
     });
   });

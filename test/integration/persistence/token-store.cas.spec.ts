@@ -23,10 +23,6 @@ const failure = { error: 'boom', nextAttemptAt: at(900), permanent: false };
 /** Every compare-and-set of the port, called with the version it expects. */
 const CASES: Array<[string, Cas]> = [
   [
-    'replaceToken',
-    (s, x) => s.replaceToken(x.tokenId, x.tokenVersion, newRecord({ tenantId: 'tenant-cas' }), []),
-  ],
-  [
     'recordRefreshFailure',
     (s, x) => s.recordRefreshFailure(x.tokenId, x.tokenVersion, failure, ev(x)),
   ],
@@ -62,8 +58,8 @@ describe('TypeOrmSfsTokenStore: compare-and-set', () => {
       { refreshIn: 10 },
     );
     const doomed = newRecord({ tenantId: 'tenant-cas', subjectId: `${subject}-doomed` });
-    await h.store.insertToken(live, []);
-    await h.store.insertToken(doomed, []);
+    await h.insertToken(live, []);
+    await h.insertToken(doomed, []);
     await h.sql(`UPDATE sfs_client_token SET version = 1 WHERE id = $1`, [live.id]);
     await h.store.requestRevocation(
       { tenantId: 'tenant-cas', tokenId: doomed.id },

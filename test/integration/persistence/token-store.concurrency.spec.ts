@@ -7,6 +7,7 @@ import {
   eventually,
   newRecord,
   openDataSource,
+  seedTokenRow,
   truncate,
   type PersistenceHarness,
 } from './persistence-harness';
@@ -43,7 +44,7 @@ describe('TypeOrmSfsTokenStore: two instances racing', () => {
       newRecord({ tenantId: `t${i % 7}`, subjectId: `s${i}` }, { refreshIn: 10 }),
     );
     for (let i = 0; i < rows.length; i += 50) {
-      await Promise.all(rows.slice(i, i + 50).map((r) => a.insertToken(r, [])));
+      await Promise.all(rows.slice(i, i + 50).map((r) => seedTokenRow(h.dataSource, r, [])));
     }
     const drain = async (store: TypeOrmSfsTokenStore, owner: string, now: Date) => {
       const mine: string[] = [];
@@ -75,7 +76,7 @@ describe('TypeOrmSfsTokenStore: two instances racing', () => {
 
   it('an expired lease is reclaimable by the other instance, a live one is not', async () => {
     const r = newRecord({ tenantId: 't' }, { refreshIn: 10 });
-    await a.insertToken(r, []);
+    await seedTokenRow(h.dataSource, r, []);
     const [first] = await a.claimDueRefreshes('a', at(20), 30_000, 10);
     expect(await b.claimDueRefreshes('b', at(49), 30_000, 10)).toEqual([]);
     const [second] = await b.claimDueRefreshes('b', at(50), 30_000, 10);
@@ -109,13 +110,13 @@ describe('TypeOrmSfsTokenStore: two instances racing', () => {
 
   it('a revocation waiting on a refresh in flight also revokes the replacement it commits', async () => {
     const old = newRecord({ tenantId: 't', subjectId: 'u1' });
-    await a.insertToken(old, []);
+    await seedTokenRow(h.dataSource, old, []);
     const next = newRecord({ tenantId: 't', subjectId: 'u1' }, { issued: 10 });
     const runner = h.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     try {
-      // A replaceToken on instance A, paused before commit.
+      // A replacement recorded on instance A, paused before commit.
       await runner.query(
         `UPDATE sfs_client_token SET status = 'expired', version = version + 1 WHERE id = $1`,
         [old.id],

@@ -24,7 +24,7 @@ describe('TypeOrmSfsTokenStore: usage, events, rotation', () => {
 
   async function seed(subjectId: string | null = null): Promise<SfsTokenRecord> {
     const record = newRecord({ tenantId: t, subjectId });
-    await h.store.insertToken(record, []);
+    await h.insertToken(record, []);
     return (await h.store.findById(t, record.id)) as SfsTokenRecord;
   }
 
@@ -52,7 +52,7 @@ describe('TypeOrmSfsTokenStore: usage, events, rotation', () => {
   describe('appendEvents', () => {
     it('appends events with reason, detail and tenant-level (null token) entries', async () => {
       const a = await seed();
-      await h.store.appendEvents([
+      await h.appendEvents([
         eventFor(a, 'refresh_skipped', 5, {
           reason: 'idle',
           detail: { idleSeconds: 900, flag: true },

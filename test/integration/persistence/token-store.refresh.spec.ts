@@ -55,31 +55,6 @@ describe('TypeOrmSfsTokenStore: refresh work', () => {
     });
   });
 
-  describe('replaceToken', () => {
-    it('retires the old row (material kept until it expires) and inserts the new one', async () => {
-      const old =
-        (await h.store.claimDueRefreshes('w', at(4000), 1000, 1).then(async (c) => c[0])) ?? null;
-      expect(old).toBeNull();
-      const row = await seed({ refreshIn: 10 });
-      const [claimed] = await h.store.claimDueRefreshes('w', at(20), 1000, 10);
-      const next = newRecord({ tenantId: t }, { issued: 20 });
-      expect(
-        await h.store.replaceToken(claimed.id, claimed.version, next, [
-          eventFor(next, 'refreshed', 20),
-        ]),
-      ).toBe(true);
-      expect(await h.store.findById(t, row.id)).toMatchObject({
-        status: 'expired',
-        replacedBy: next.id,
-        sealed: row.sealed,
-        leaseOwner: null,
-        version: 2,
-      });
-      expect(await h.store.findById(t, next.id)).toMatchObject({ status: 'active', version: 0 });
-      expect((await eventsOf(next.id)).map((e) => e.type)).toEqual(['refreshed']);
-    });
-  });
-
   describe('recordRefreshFailure', () => {
     it('counts a transient failure, clips the error, releases the lease, stays active', async () => {
       await seed({ refreshIn: 10 });

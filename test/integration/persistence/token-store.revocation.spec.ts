@@ -24,7 +24,7 @@ describe('TypeOrmSfsTokenStore: revocation', () => {
   async function refreshed(subjectId: string, issued: number) {
     const old = await seed(subjectId, 'client-a', t, issued);
     const next = newRecord({ tenantId: t, subjectId }, { issued: issued + 3000 });
-    await h.store.replaceToken(old.id, old.version, next, []);
+    await h.replaceToken(old, next, []);
     return { old, next };
   }
   const statusOf = async (id: string) => (await h.store.findById(t, id))?.status;

@@ -34,7 +34,7 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
   describe('insertToken / findActive / findById', () => {
     it('stores an active token as given and finds it by key and by id', async () => {
       const record = newRecord({ tenantId: t });
-      await h.store.insertToken(record, [eventFor(record, 'issued')]);
+      await h.insertToken(record, [eventFor(record, 'issued')]);
       const found = await h.store.findActive({
         tenantId: t,
         clientKey: 'client-a',
@@ -77,9 +77,7 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
 
     it('gives a token born revoking its outbox row, due at once', async () => {
       const record = newRecord({ tenantId: t }, { status: 'revoking', revokeReason: 'lost race' });
-      await h.store.insertToken(record, [
-        eventFor(record, 'revoke_requested', 0, { actor: 'event' }),
-      ]);
+      await h.insertToken(record, [eventFor(record, 'revoke_requested', 0, { actor: 'event' })]);
       const outbox = await h.sql(`SELECT * FROM sfs_token_revocation WHERE token_id = $1`, [
         record.id,
       ]);
@@ -98,9 +96,9 @@ describe('TypeOrmSfsTokenStore: tokens', () => {
       await seed();
       const before = await snapshot(h);
       const second = newRecord({ tenantId: t });
-      await expect(
-        h.store.insertToken(second, [eventFor(second, 'issued')]),
-      ).rejects.toBeInstanceOf(SfsTokenConflictError);
+      await expect(h.insertToken(second, [eventFor(second, 'issued')])).rejects.toBeInstanceOf(
+        SfsTokenConflictError,
+      );
       expect(await snapshot(h)).toEqual(before);
     });
   });

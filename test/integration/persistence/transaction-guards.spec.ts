@@ -35,7 +35,7 @@ describe('transaction guards', () => {
 
   it('a transaction waiting on a lock held elsewhere fails with lock_timeout instead of waiting', async () => {
     const row = newRecord({ tenantId: 't-guard' });
-    await h.store.insertToken(row, []);
+    await h.insertToken(row, []);
     const holder = h.dataSource.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();

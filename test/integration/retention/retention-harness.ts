@@ -25,7 +25,7 @@ export async function seedInState(
   issued = 0,
 ): Promise<SfsTokenRecord> {
   const record = newRecord({ tenantId, subjectId: `s-${Math.random()}` }, { issued });
-  await h.store.insertToken(record, [eventFor(record, 'issued', issued)]);
+  await h.insertToken(record, [eventFor(record, 'issued', issued)]);
   const token = (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
   await drive(h, token, state);
   await h.sql('UPDATE sfs_client_token SET created_at = $2, updated_at = $2 WHERE id = $1', [
@@ -108,12 +108,12 @@ export async function seedChain(
 ): Promise<string[]> {
   const key = { tenantId, subjectId: `chain-${Math.random()}` };
   let current = newRecord(key);
-  await h.store.insertToken(current, []);
+  await h.insertToken(current, []);
   const ids = [current.id];
   let version = (await h.store.findById(tenantId, current.id))!.version;
   for (let i = 1; i < length; i++) {
     const next = newRecord(key, { issued: i });
-    expect(await h.store.replaceToken(current.id, version, next, [])).toBe(true);
+    expect(await h.replaceToken(current, next, [])).toBe('stored');
     ids.push(next.id);
     current = next;
     version = (await h.store.findById(tenantId, next.id))!.version;

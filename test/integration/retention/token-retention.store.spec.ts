@@ -178,7 +178,7 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
   describe('purgeEvents', () => {
     it('deletes events before the window in batches, never one at or after it', async () => {
       const token = { tenantId: 't', id: '00000000-0000-4000-8000-000000000001' };
-      await h.store.appendEvents([
+      await h.appendEvents([
         eventFor(token, 'issued', 1 * DAY),
         eventFor(token, 'refreshed', 2 * DAY),
         eventFor(token, 'refreshed', 3 * DAY),
