@@ -49,8 +49,9 @@ import {
 /**
  * {@link SfsTokenStore} on PostgreSQL through the host's TypeORM `DataSource`: parameterised SQL
  * only (the SQL lives in the `*.queries.ts` files next to this one). Every method is one
- * transaction; claims use `FOR UPDATE SKIP LOCKED` and leases, writes are compare-and-sets on
- * `version`. `insertToken` throws {@link SfsTokenConflictError} when it cannot insert.
+ * statement or one short transaction; claims use `FOR UPDATE SKIP LOCKED` and leases, writes are
+ * compare-and-sets on `version`. `recordMint` throws {@link SfsTokenConflictError} when another
+ * active row holds the key.
  */
 @Injectable()
 export class TypeOrmSfsTokenStore implements SfsTokenStore {
