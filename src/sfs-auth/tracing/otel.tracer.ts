@@ -9,7 +9,7 @@ import type {
   SfsTracedOperation,
   SfsTracer,
   SfsWaitKind,
-} from './sfs-tracer';
+} from './tracer.types';
 
 /** The instrumentation scope of every span of the module. */
 const TRACER_NAME = 'nestjs-sfs-auth';
