@@ -102,9 +102,7 @@ export class SfsTokenAdminService {
     const record = await this.find(tenantId, tokenId);
     if (record.status !== 'active')
       throw new SfsTokenNotActiveError(tenantId, tokenId, record.status);
-    const outcome = await this.minter.mintUnderLease(record, actor, (current) =>
-      current?.id === record.id ? 'mint' : 'skip',
-    );
+    const outcome = await this.minter.replace(record, actor);
     if (outcome.kind !== 'minted') {
       const now = await this.find(tenantId, tokenId);
       throw new SfsTokenNotActiveError(tenantId, tokenId, now.status);

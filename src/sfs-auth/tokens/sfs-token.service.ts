@@ -178,8 +178,10 @@ export class SfsTokenService {
   async replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
     const key = toTokenKey(request);
     this.serving.forget(tokenId);
-    await this.minter.mintUnderLease(key, 'host', (current, now) =>
-      current && current.id !== tokenId && this.minter.servable(current, now) ? 'reuse' : 'mint',
+    await this.minter.ensure(
+      key,
+      'host',
+      (current, now) => current.id !== tokenId && this.minter.servable(current, now),
     );
     return this.authFor(request);
   }

@@ -167,12 +167,26 @@ export class SfsTokenMinter {
   }
 
   /**
+   * Replaces `row` with a new token while it is still the key's active row: a refresh, by a worker
+   * or on demand (`skipped` when another token took its place meanwhile). `claimed`: see
+   * {@link mintUnderLease}.
+   */
+  replace(row: SfsTokenRecord, actor: SfsActor, claimed?: SfsKeyClaim): Promise<SfsMintOutcome> {
+    return this.mintUnderLease(
+      row,
+      actor,
+      (current) => (current?.id === row.id ? 'mint' : 'skip'),
+      claimed,
+    );
+  }
+
+  /**
    * Holding the key's lease: reuse, skip, or mint a token replacing the current one. `claimed` is
    * a claim the caller already made for this key (the refresh worker claims its next rows' keys in
    * one statement); it stands for the first claim, and the key is claimed again if it brought no
    * lease.
    */
-  mintUnderLease(
+  private mintUnderLease(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,

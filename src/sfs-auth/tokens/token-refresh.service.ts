@@ -165,12 +165,7 @@ export class SfsTokenRefreshService {
       return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
     }
     try {
-      const result = await this.minter.mintUnderLease(
-        row,
-        'system',
-        (current) => (current?.id === row.id ? 'mint' : 'skip'),
-        keyClaim,
-      );
+      const result = await this.minter.replace(row, 'system', keyClaim);
       if (result.kind === 'minted')
         return { tokenId: row.id, outcome: 'refreshed', newTokenId: result.token.tokenId };
       if (result.kind === 'lost')
