@@ -14,6 +14,7 @@ module.exports = {
     'sfs-http\\.transport\\.spec\\.ts$',
     'admin\\.providers\\.spec\\.ts$',
     'admin-exception\\.filter\\.spec\\.ts$',
+    'openapi\\.decorators\\.spec\\.ts$',
   ],
   // Framework plumbing only: see the stub's TSDoc.
   moduleNameMapper: { '^@nestjs/common$': '<rootDir>/test/mutation/nest-common.stub.ts' },
