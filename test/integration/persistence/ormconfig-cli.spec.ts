@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { SFS_MODULE_TABLES } from './persistence-harness';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -38,16 +39,7 @@ describe('ormconfig.ts + TypeORM CLI', () => {
 
   it('migration:run creates the schema and migration:revert removes it', async () => {
     await cli('migration:run');
-    expect(await tables()).toEqual([
-      'migrations',
-      'sfs_client_token',
-      'sfs_tenant_key',
-      'sfs_tenant_offboarding',
-      'sfs_token_change',
-      'sfs_token_event',
-      'sfs_token_key_lease',
-      'sfs_token_revocation',
-    ]);
+    expect(await tables()).toEqual(['migrations', ...SFS_MODULE_TABLES]);
     // The CLI reverts one migration per run.
     for (let i = 0; i < SFS_AUTH_MIGRATIONS.length; i++) await cli('migration:revert');
     expect(await tables()).toEqual(['migrations']);

@@ -17,6 +17,17 @@ import type {
 } from '../../../src/sfs-auth/tokens/token-record';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
+/** The module's tables after every migration, in name order (the tests' own list, not the code's). */
+export const SFS_MODULE_TABLES = [
+  'sfs_client_token',
+  'sfs_tenant_key',
+  'sfs_tenant_offboarding',
+  'sfs_token_change',
+  'sfs_token_event',
+  'sfs_token_key_lease',
+  'sfs_token_revocation',
+];
+
 /** 2026-01-01T00:00:00Z plus `seconds`: every time in these suites is explicit. */
 export const at = (seconds: number): Date => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
 

@@ -5,17 +5,10 @@ import {
   newRecord,
   openDataSource,
   type PersistenceHarness,
+  SFS_MODULE_TABLES,
 } from './persistence-harness';
 
-const TABLES = [
-  'sfs_client_token',
-  'sfs_tenant_key',
-  'sfs_tenant_offboarding',
-  'sfs_token_change',
-  'sfs_token_event',
-  'sfs_token_key_lease',
-  'sfs_token_revocation',
-];
+const TABLES = SFS_MODULE_TABLES;
 
 async function insertRaw(h: PersistenceHarness, subjectId: string | null, status: string) {
   const r = newRecord({ tenantId: 't1', subjectId });
