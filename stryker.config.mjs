@@ -23,7 +23,7 @@ export default {
     'src/sfs-auth/admin/admin-cursor.codec.ts',
     'src/sfs-auth/sfs/sfs-error.mapping.ts',
     'src/sfs-auth/sfs/retry-policy.ts',
-    'src/sfs-auth/tokens/refresh-schedule.ts',
+    'src/sfs-auth/model/refresh-schedule.ts',
     'src/sfs-auth/health/sfs-auth.health-verdict.ts',
   ],
   // Static mutants (module-level constants: SFS_AUTH_DEFAULTS, SFS_WIRE, HKDF salts, regexes) would

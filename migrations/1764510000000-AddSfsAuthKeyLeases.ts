@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `sfs_token_key_lease`: one row per token key (tenant, client, subject; `subject_key` is `''`
  * for a tenant's service token). A mint claims the key's lease in a short transaction, calls SFS
  * with no transaction open, and records the new token only while its `fence` still holds (see
- * `src/sfs-auth/tokens/token-minter.ts`). Replaces the advisory lock held across the SFS call.
+ * `src/sfs-auth/serving/token-minter.ts`). Replaces the advisory lock held across the SFS call.
  */
 export class AddSfsAuthKeyLeases1764510000000 implements MigrationInterface {
   /** @inheritdoc */

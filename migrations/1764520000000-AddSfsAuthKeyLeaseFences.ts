@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Key-lease fences from one sequence, so retention may delete idle lease rows: a key whose row is
  * deleted and claimed again never gets a fence it had before, and a holder whose lease was taken
- * over can never record with a reused fence (see `src/sfs-auth/persistence/key-lease.queries.ts`).
+ * over can never record with a reused fence (see `src/sfs-auth/serving/key-lease.queries.ts`).
  * Also indexes the idle rows retention looks for.
  */
 export class AddSfsAuthKeyLeaseFences1764520000000 implements MigrationInterface {

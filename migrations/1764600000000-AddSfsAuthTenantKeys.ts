@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Envelope encryption: `sfs_tenant_key` holds one data key per tenant, only ever wrapped (by the
- * key ring or a host's KMS, see `src/sfs-auth/crypto/key-wrapper.ts`), with the id of the key that
+ * key ring or a host's KMS, see `src/sfs-auth/options/key-wrapper.ts`), with the id of the key that
  * wrapped it. Token material sealed under a data key carries the data key id (`dek:...`) in
  * `token_key_id`; the partial index finds the rows still sealed directly under a ring key (written
  * before this migration) without scanning the table, so rotation stays O(tenants) once they moved.

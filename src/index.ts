@@ -31,10 +31,10 @@ export {
   type SfsCallAuth,
   type SfsClientToken,
 } from './sfs-auth/tokens/sfs-token.service';
-export type { SfsClientTokenRequest, SfsRevokeRequest } from './sfs-auth/tokens/token-inputs';
-export type { SfsTokenStatus } from './sfs-auth/tokens/token-record';
-export type { SfsReencryptReport } from './sfs-auth/tokens/token-reencryption.service';
-export { SfsApiClient } from './sfs-auth/client/sfs-api.client';
+export type { SfsClientTokenRequest, SfsRevokeRequest } from './sfs-auth/model/token-inputs';
+export type { SfsTokenStatus } from './sfs-auth/model/token-record';
+export type { SfsReencryptReport } from './sfs-auth/crypto/token-reencryption.service';
+export { SfsApiClient } from './sfs-auth/tokens/sfs-api.client';
 
 // Events.
 export {
@@ -71,27 +71,27 @@ export {
   SfsCredentialsResolver,
   SfsStaticCredentialsResolver,
   type SfsCredentials,
-} from './sfs-auth/sfs/credentials-resolver';
+} from './sfs-auth/options/credentials-resolver';
 export {
   SfsAdminAuthorizer,
   type SfsAdminAction,
   type SfsAdminDecision,
   type SfsAdminRequest,
-} from './sfs-auth/admin/admin-authorizer';
+} from './sfs-auth/options/admin-authorizer';
 export { SfsStaticKeyAdminAuthorizer } from './sfs-auth/admin/static-key.authorizer';
 export {
   SfsKeyWrapper,
   type SfsKeyWrapContext,
   type SfsWrappedKey,
-} from './sfs-auth/crypto/key-wrapper';
+} from './sfs-auth/options/key-wrapper';
 export { SfsRingKeyWrapper } from './sfs-auth/crypto/ring-key.wrapper';
 export {
   SfsMetricsRecorder,
   type SfsCallObservation,
   type SfsMetricOperation,
   type SfsMetricOutcome,
-} from './sfs-auth/metrics/metrics-recorder';
-export type { SfsFiguresSource } from './sfs-auth/metrics/figures-source';
+  type SfsFiguresSource,
+} from './sfs-auth/options/metrics-recorder';
 export {
   SfsOtelMetricsRecorder,
   type SfsOtelMeter,
@@ -118,10 +118,12 @@ export { SFS_AUTH_MIGRATIONS } from '../migrations';
 // Health.
 export {
   SfsAuthHealthIndicator,
-  type SfsAuthHealthFigures,
   type SfsHealthCheckOptions,
   type SfsHealthIndicatorResult,
 } from './sfs-auth/health/sfs-auth.health-indicator';
-export type { SfsChangeFeedStatus } from './sfs-auth/persistence/token.store';
 export type { SfsHealthDetails, SfsHealthProblem } from './sfs-auth/health/sfs-auth.health-verdict';
-export type { SfsTokenHealthFigures } from './sfs-auth/persistence/token-read.model';
+export type {
+  SfsAuthHealthFigures,
+  SfsChangeFeedStatus,
+  SfsTokenHealthFigures,
+} from './sfs-auth/model/health-figures';

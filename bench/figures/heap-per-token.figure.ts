@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SfsClientTokenRequest } from '../../src';
-import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
+import { SfsRefreshWorker } from '../../src/sfs-auth/refresh/refresh.worker';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
+import { SfsRefreshWorker } from '../../src/sfs-auth/refresh/refresh.worker';
 import { startCpuMeter } from '../support/cpu-meter';
 import { countQueries } from '../support/query-counter';
 import { StandaloneSandbox } from '../support/standalone-sandbox';

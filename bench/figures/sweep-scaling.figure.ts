@@ -1,12 +1,12 @@
 import { Client } from 'pg';
-import { sfsClaimDueRefreshes } from '../../src/sfs-auth/persistence/token-work.queries';
-import { SfsTokenStore } from '../../src/sfs-auth/persistence/token.store';
+import { SfsRefreshQueue } from '../../src/sfs-auth/refresh/refresh.queue';
 import type { SfsSqlSession } from '../../src/sfs-auth/persistence/sql-session';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import type { BenchEnvironment } from '../support/bench-environment';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 import { insertFillerRows } from '../support/seed-rows';
 import { mean, median } from '../support/stats';
+import { sfsClaimDueRefreshes } from '../../src/sfs-auth/refresh/refresh.queries';
 
 const SMALL = 10_000;
 const LARGE = 100_000;
@@ -20,7 +20,7 @@ const OWNER = 'bench-sweep';
 interface Table {
   readonly rows: number;
   readonly bench: BenchApp;
-  readonly store: SfsTokenStore;
+  readonly queue: SfsRefreshQueue;
   readonly url: string;
 }
 
@@ -31,7 +31,7 @@ async function table(env: BenchEnvironment, rows: number): Promise<Table> {
   for (let from = 1; from <= rows; from += 50_000) {
     await insertFillerRows(bench.dataSource, { from, to: Math.min(rows, from + 49_999) });
   }
-  return { rows, bench, store: bench.app.get<SfsTokenStore>(SfsTokenStore), url };
+  return { rows, bench, queue: bench.app.get<SfsRefreshQueue>(SfsRefreshQueue), url };
 }
 
 /** Mean milliseconds of one claim of {@link BATCH} rows; each claim is undone (lease reset). */
@@ -39,7 +39,7 @@ async function timeClaims(t: Table): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < CLAIMS_PER_REP; i++) {
     const start = performance.now();
-    const claimed = await t.store.claimDueRefreshes(OWNER, new Date(), LEASE_MS, BATCH);
+    const claimed = await t.queue.claimDueRefreshes(OWNER, new Date(), LEASE_MS, BATCH);
     times.push(performance.now() - start);
     if (claimed.length !== BATCH) throw new Error(`claimed ${claimed.length} rows, not ${BATCH}`);
     await t.bench.dataSource.query(

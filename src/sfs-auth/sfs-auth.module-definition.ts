@@ -24,6 +24,3 @@ export const {
     global: extras.isGlobal,
   }))
   .build();
-
-/** Injection token of the validated {@link SfsAuthResolvedOptions}. */
-export const SFS_AUTH_RESOLVED_OPTIONS = Symbol('SFS_AUTH_RESOLVED_OPTIONS');

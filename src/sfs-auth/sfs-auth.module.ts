@@ -1,23 +1,44 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { withSfsAdminApi } from './admin/admin.providers';
-import { SfsApiClient } from './client/sfs-api.client';
+import { SfsApiClient } from './tokens/sfs-api.client';
 import { SfsClock, SfsSystemClock } from './clock/clock';
-import { SfsAuthEventListener } from './events/sfs-auth.listener';
+import { SfsAuthEventListener } from './tokens/sfs-auth.listener';
 import { SfsEventPublisher } from './events/sfs-event.publisher';
 import { SfsAuthHealthIndicator } from './health/sfs-auth.health-indicator';
 import { SFS_METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { resolveSfsAuthOptions } from './options/resolve-sfs-auth-options';
-import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
+import {
+  type SfsAuthModuleOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from './options/sfs-auth-options.interface';
 import { SFS_AUTH_ENTITIES } from './persistence/entities';
-import { SFS_PERSISTENCE_PROVIDERS } from './persistence/persistence.providers';
+import { SFS_CRYPTO_PROVIDERS } from './crypto/crypto.providers';
+import { SfsReencryptionStore } from './crypto/reencryption.store';
+import { TypeOrmSfsReencryptionStore } from './crypto/typeorm-reencryption.store';
+import { SfsKeyLeaseStore } from './serving/key-lease.store';
+import { SfsServingStore } from './serving/serving.store';
+import { TypeOrmSfsKeyLeaseStore } from './serving/typeorm-key-lease.store';
+import { TypeOrmSfsServingStore } from './serving/typeorm-serving.store';
+import { SfsRefreshQueue } from './refresh/refresh.queue';
+import { TypeOrmSfsRefreshQueue } from './refresh/typeorm-refresh.queue';
+import { SfsRevocationOutbox } from './revocation/revocation.outbox';
+import { TypeOrmSfsRevocationOutbox } from './revocation/typeorm-revocation.outbox';
+import { SfsChangeFeedService } from './change-feed/change-feed.service';
+import { SfsTokenChangeFeed } from './change-feed/token-change.feed';
+import { SfsTokenReadModel } from './persistence/token-read.model';
+import { TypeOrmSfsTokenReadModel } from './persistence/typeorm-token-read.model';
+import { SfsTokenRetentionStore } from './retention/token-retention.store';
+import { TypeOrmSfsTokenRetentionStore } from './retention/typeorm-token-retention.store';
+import { SfsTenantOffboardingStore } from './offboarding/tenant-offboarding.store';
+import { TypeOrmSfsTenantOffboardingStore } from './offboarding/typeorm-tenant-offboarding.store';
 import { createInstanceId, SFS_INSTANCE_ID } from './scheduling/instance-id';
-import { SfsRefreshWorker } from './scheduling/refresh.worker';
-import { SfsRevocationWorker } from './scheduling/revocation.worker';
+import { SfsRefreshWorker } from './refresh/refresh.worker';
+import { SfsRevocationWorker } from './revocation/revocation.worker';
 import { SfsRetentionService } from './retention/retention.service';
-import { SfsRetentionWorker } from './scheduling/retention.worker';
-import { SfsOffboardingWorker } from './scheduling/offboarding.worker';
-import { SfsTenantGate } from './offboarding/tenant-gate';
+import { SfsRetentionWorker } from './retention/retention.worker';
+import { SfsOffboardingWorker } from './offboarding/offboarding.worker';
+import { SfsTenantGate } from './serving/tenant-gate';
 import { SfsTenantOffboardingService } from './offboarding/tenant-offboarding.service';
 import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
 import { SFS_WIRE_PROVIDERS } from './sfs/sfs-wire.providers';
@@ -25,16 +46,15 @@ import {
   SFS_AUTH_ASYNC_OPTIONS_TYPE,
   SFS_AUTH_MODULE_OPTIONS,
   SFS_AUTH_OPTIONS_TYPE,
-  SFS_AUTH_RESOLVED_OPTIONS,
   SfsAuthConfigurableModule,
 } from './sfs-auth.module-definition';
 import { SfsTokenService } from './tokens/sfs-token.service';
-import { SfsTokenMinter } from './tokens/token-minter';
-import { SfsUnstoredTokenDiscarder } from './tokens/unstored-token.discarder';
-import { SfsTokenRefreshService } from './tokens/token-refresh.service';
-import { SfsTokenReencryptionService } from './tokens/token-reencryption.service';
-import { SfsTokenRevocationService } from './tokens/token-revocation.service';
-import { SfsTokenServingService } from './tokens/token-serving.service';
+import { SfsTokenMinter } from './serving/token-minter';
+import { SfsUnstoredTokenDiscarder } from './serving/unstored-token.discarder';
+import { SfsTokenRefreshService } from './refresh/token-refresh.service';
+import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';
+import { SfsTokenRevocationService } from './revocation/token-revocation.service';
+import { SfsTokenServingService } from './serving/token-serving.service';
 
 /**
  * Holds SFS client tokens for a multi-tenant host: `SfsAuthModule.forRoot(options)` or
@@ -53,7 +73,17 @@ import { SfsTokenServingService } from './tokens/token-serving.service';
     { provide: SFS_INSTANCE_ID, useFactory: createInstanceId },
     ...SFS_METRICS_PROVIDERS,
     ...SFS_WIRE_PROVIDERS,
-    ...SFS_PERSISTENCE_PROVIDERS,
+    ...SFS_CRYPTO_PROVIDERS,
+    { provide: SfsServingStore, useClass: TypeOrmSfsServingStore },
+    { provide: SfsKeyLeaseStore, useClass: TypeOrmSfsKeyLeaseStore },
+    { provide: SfsRefreshQueue, useClass: TypeOrmSfsRefreshQueue },
+    { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
+    { provide: SfsReencryptionStore, useClass: TypeOrmSfsReencryptionStore },
+    { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
+    SfsChangeFeedService,
+    { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },
+    { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },
+    { provide: SfsTenantOffboardingStore, useClass: TypeOrmSfsTenantOffboardingStore },
     SfsEventPublisher,
     SfsTokenMinter,
     SfsUnstoredTokenDiscarder,

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SfsKeyRing } from '../../src/sfs-auth/crypto/key-ring';
-import { parseEncryptionKeys } from '../../src/sfs-auth/crypto/encryption-keys';
+import { parseEncryptionKeys } from '../../src/sfs-auth/options/encryption-keys';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
 import { SfsSandbox } from '../../src/sandbox';
 import { DemoCluster, ensureBuilt } from './cluster';

@@ -1,4 +1,4 @@
-import { SfsOffboardingWorker } from '../../src/sfs-auth/scheduling/offboarding.worker';
+import { SfsOffboardingWorker } from '../../src/sfs-auth/offboarding/offboarding.worker';
 import { adminPrefix } from './support/admin-api';
 import { DemoHarness } from './support/demo-harness';
 import { seedTenant } from './support/tenant-seed';

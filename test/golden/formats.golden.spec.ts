@@ -7,7 +7,7 @@ import { SfsKeyRing } from '../../src/sfs-auth/crypto/key-ring';
 import { SfsRingKeyWrapper } from '../../src/sfs-auth/crypto/ring-key.wrapper';
 import { SfsTenantTokenCipher } from '../../src/sfs-auth/crypto/tenant-token.cipher';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
-import { sfsKeyLeaseRow } from '../../src/sfs-auth/persistence/key-lease.queries';
+import { sfsKeyLeaseRow } from '../../src/sfs-auth/serving/key-lease.queries';
 import {
   clientTokenBody,
   parseTokenResponse,
@@ -39,7 +39,7 @@ const CONTEXT = { tenantId: 'tenant-golden', tokenId: '00000000-0000-4000-8000-0
  * earlier version fails with DECRYPTION_FAILED after the upgrade: hosts lose every stored token
  * and must re-mint them all. A new layout or AAD needs a new format version byte, with open()
  * still reading v1, and a re-encryption pass (SfsTokenService.reencrypt(), see
- * src/sfs-auth/tokens/token-reencryption.service.ts) before v1 support may go.
+ * src/sfs-auth/crypto/token-reencryption.service.ts) before v1 support may go.
  */
 describe('golden: sealed token v1 (AES-256-GCM, version | iv | tag | data)', () => {
   const IV = 'a0a1a2a3a4a5a6a7a8a9aaab';
@@ -223,7 +223,7 @@ describe('golden: admin cursors', () => {
 });
 
 /*
- * Lease keys of token keys (table sfs_token_key_lease, src/sfs-auth/persistence/key-lease.queries.ts).
+ * Lease keys of token keys (table sfs_token_key_lease, src/sfs-auth/serving/key-lease.queries.ts).
  * Instances of two versions run side by side during a rolling deploy: if they leased different rows
  * for one key (a service token's subject as '' in one, NULL or another marker in the other), both
  * could mint that key's token at once. A deliberate change needs a migration that rewrites the

@@ -3,8 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { SfsTokenService, type SfsAuthModuleOptions } from '../../src';
 import { SfsManualClock, SfsSandbox } from '../../src/sandbox';
-import { SfsRefreshWorker } from '../../src/sfs-auth/scheduling/refresh.worker';
-import { SfsRevocationWorker } from '../../src/sfs-auth/scheduling/revocation.worker';
+import { SfsRefreshWorker } from '../../src/sfs-auth/refresh/refresh.worker';
+import { SfsRevocationWorker } from '../../src/sfs-auth/revocation/revocation.worker';
 import { createTestApp, sandboxOptions } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

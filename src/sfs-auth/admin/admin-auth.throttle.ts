@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 
 /** Clients remembered at most; the least recently failing ones are forgotten first. */
 const MAX_CLIENTS = 10_000;

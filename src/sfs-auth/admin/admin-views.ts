@@ -1,7 +1,7 @@
 import { sfsFingerprintDisplay } from '../crypto/token-cipher';
 import type { SfsTenantTokenSummary } from '../persistence/token-read.model';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
-import type { SfsTokenEvent, SfsTokenRecord } from '../tokens/token-record';
+import type { SfsTokenEvent, SfsTokenRecord } from '../model/token-record';
 import type {
   SfsTenantOffboardingDto,
   SfsTenantSummaryDto,

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SfsAdminAccessError } from '../errors/sfs-auth.error';
-import { assertIdentifier } from '../tokens/identifiers';
-import { SfsAdminAuthorizer, type SfsAdminAction } from './admin-authorizer';
+import { assertIdentifier } from '../model/identifiers';
+import { SfsAdminAuthorizer, type SfsAdminAction } from '../options/admin-authorizer';
 
 const SFS_ADMIN_ACTION = 'sfs-auth:admin-action';
 

@@ -1,6 +1,6 @@
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import type { SfsAdminAuthorizer } from './admin-authorizer';
+import type { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { sfsAdminAuthorizerFactory } from './admin.providers';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 

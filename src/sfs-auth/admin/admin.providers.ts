@@ -1,8 +1,10 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import { SfsAdminAuthorizer } from './admin-authorizer';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SfsAdminEdgeInstaller } from './admin-edge.installer';
 import { SfsAdminEventIds } from './admin-event-ids';

@@ -4,7 +4,7 @@
  * it, they do nothing and the admin API works the same, undocumented. Typed here rather than with
  * swagger's types so that the published `.d.ts` files never name a package the host may not have.
  */
-import { loadOptionalPeer } from '../optional-peer';
+import { loadOptionalPeer } from '../common/optional-peer';
 
 type OpenApiDecorator = ClassDecorator & MethodDecorator & PropertyDecorator;
 type OpenApiOptions = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { parseAdminKeys } from './admin-keys';
+import { parseAdminKeys } from '../options/admin-keys';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 
 const ACME = 'acme-key-0123456789abcdef';

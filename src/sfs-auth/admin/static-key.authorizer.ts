@@ -1,6 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SfsAdminAuthorizer, SfsAdminDecision, SfsAdminRequest } from './admin-authorizer';
-import type { SfsAdminKeyEntry } from './admin-keys';
+import type {
+  SfsAdminAuthorizer,
+  SfsAdminDecision,
+  SfsAdminRequest,
+} from '../options/admin-authorizer';
+import type { SfsAdminKeyEntry } from '../options/admin-keys';
 
 interface HashedKey {
   readonly tenantId: string;

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
 import { SfsTokenReadModel, type SfsTokenPageAfter } from '../persistence/token-read.model';
-import { SfsTokenStore } from '../persistence/token.store';
+import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
-import { SfsTokenMinter } from '../tokens/token-minter';
-import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../tokens/token-record';
+import { SfsTokenMinter } from '../serving/token-minter';
+import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
 import {
@@ -41,7 +41,7 @@ const DETAIL_EVENTS = 20;
 export class SfsTokenAdminService {
   constructor(
     @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
-    @Inject(SfsTokenStore) private readonly store: SfsTokenStore,
+    @Inject(SfsServingStore) private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
     private readonly cursors: SfsAdminCursorCodec,
@@ -168,7 +168,7 @@ export class SfsTokenAdminService {
   }
 
   private async find(tenantId: string, tokenId: string): Promise<SfsTokenRecord> {
-    const record = await this.store.findById(tenantId, tokenId);
+    const record = await this.rows.findById(tenantId, tokenId);
     if (!record) throw new SfsTokenNotFoundError(tenantId, tokenId);
     return record;
   }

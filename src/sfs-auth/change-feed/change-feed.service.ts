@@ -10,16 +10,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { PgSfsTokenChangeFeed } from '../persistence/pg-token-change.feed';
-import { SfsTokenChangeListeners } from '../persistence/token-change.listeners';
-import type {
-  SfsChangeFeedStatus,
-  SfsTokenChange,
-  SfsTokenChangeFeed,
-} from '../persistence/token.store';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
+import { SfsTokenChangeListeners } from './token-change.listeners';
 import { SfsTokenChangePoller } from './token-change.poller';
+import type { SfsChangeFeedStatus } from '../model/health-figures';
+import type { SfsTokenChange, SfsTokenChangeFeed } from './token-change.feed';
 
 const FALLBACK_WARNING =
   'token change feed: a NOTIFY sent through the DataSource did not come back on the LISTEN ' +

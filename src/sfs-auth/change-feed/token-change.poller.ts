@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { SfsClock } from '../clock/clock';
-import { sfsChangesAfter, sfsLatestChangeSeq } from '../persistence/change.queries';
+import { sfsChangesAfter, sfsLatestChangeSeq } from './change.queries';
 import { sfsWithConnection } from '../persistence/sql-session';
-import type { SfsTokenChange } from '../persistence/token.store';
 import { SfsChangeSequenceCursor } from './change-sequence.cursor';
 import { sfsDriverCode, sfsErrorCode } from '../errors/safe-error';
+import type { SfsTokenChange } from './token-change.feed';
 
 /** Rows read per statement; a poll reads pages until one comes back short (at most 10). */
 const PAGE = 500;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
-import { parseEncryptionKeys } from './encryption-keys';
+import { parseEncryptionKeys } from '../options/encryption-keys';
 import { SfsKeyRing } from './key-ring';
 
 describe('SfsKeyRing', () => {

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
-import type { SfsEncryptionKey } from './encryption-keys';
+import type { SfsEncryptionKey } from '../options/encryption-keys';
 
 const FINGERPRINT_SALT = Buffer.from('nestjs-sfs-auth/fingerprint', 'utf8');
 const FINGERPRINT_INFO = Buffer.from('hmac-sha256/v1', 'utf8');

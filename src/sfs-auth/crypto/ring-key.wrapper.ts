@@ -1,7 +1,7 @@
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import { sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import type { SfsKeyRing } from './key-ring';
-import type { SfsKeyWrapContext, SfsKeyWrapper, SfsWrappedKey } from './key-wrapper';
+import type { SfsKeyWrapContext, SfsKeyWrapper, SfsWrappedKey } from '../options/key-wrapper';
 
 /** Format byte of a data key wrapped by the ring. */
 const WRAP_V1 = 1;

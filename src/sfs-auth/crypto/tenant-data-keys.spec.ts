@@ -2,11 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SfsManualClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import type {
-  SfsDataKeyRewrap,
-  SfsStoredDataKey,
-  SfsTenantKeyStore,
-} from '../persistence/tenant-key.store';
+import type { SfsDataKeyRewrap, SfsStoredDataKey, SfsTenantKeyStore } from './tenant-key.store';
 import { SfsDataKeyCache } from './data-key.cache';
 import { SfsKeyRing } from './key-ring';
 import { SfsRingKeyWrapper } from './ring-key.wrapper';

@@ -2,17 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import {
   SfsTenantKeyStore,
   type SfsDataKeyRewrap,
   type SfsStoredDataKey,
-} from '../persistence/tenant-key.store';
-import { mapConcurrent } from '../scheduling/map-concurrent';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import { SfsSingleFlight } from '../tokens/single-flight';
+} from './tenant-key.store';
+import { mapConcurrent } from '../common/map-concurrent';
+import { SfsSingleFlight } from '../common/single-flight';
 import { SfsDataKeyCache, type SfsDataKey } from './data-key.cache';
-import { SfsKeyWrapper } from './key-wrapper';
+import { SfsKeyWrapper } from '../options/key-wrapper';
 import { sfsErrorCode } from '../errors/safe-error';
 
 /** Data key ids start with this; ring key ids (`[A-Za-z0-9_-]`) never contain a colon. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsSealedToken } from '../tokens/token-record';
+import type { SfsSealedToken } from '../model/token-record';
 import { SFS_AEAD_HEADER_BYTES, sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import type { SfsDataKey } from './data-key.cache';
 import { SfsTenantDataKeys } from './tenant-data-keys';

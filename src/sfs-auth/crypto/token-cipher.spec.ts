@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsSealedToken } from '../tokens/token-record';
-import type { SfsEncryptionKey } from './encryption-keys';
+import type { SfsSealedToken } from '../model/token-record';
+import type { SfsEncryptionKey } from '../options/encryption-keys';
 import { SfsKeyRing } from './key-ring';
 import { SfsTokenCipher, sfsFingerprintDisplay } from './token-cipher';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsSealedToken } from '../tokens/token-record';
+import type { SfsSealedToken } from '../model/token-record';
 import { SFS_AEAD_HEADER_BYTES, sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import { SfsKeyRing } from './key-ring';
 

@@ -18,7 +18,7 @@ const TABLES = [
   'sfs_tenant_key',
   'sfs_tenant_offboarding',
 ];
-/** What a ring key id looks like (see `src/sfs-auth/crypto/encryption-keys.ts`). */
+/** What a ring key id looks like (see `src/sfs-auth/options/encryption-keys.ts`). */
 const RING_KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 /** Stored tokens opened to prove the key ring (a sample: the check must stay quick). */
 const KEY_SAMPLE = 200;

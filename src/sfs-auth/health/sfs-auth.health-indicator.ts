@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import { SfsTokenReadModel } from '../persistence/token-read.model';
-import { SfsTokenChangeFeed } from '../persistence/token.store';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import type { SfsAuthHealthFigures } from './health-figures';
+import type { SfsAuthHealthFigures } from '../model/health-figures';
 import { sfsHealthVerdict } from './sfs-auth.health-verdict';
 import { sfsDriverCode } from '../errors/safe-error';
-
-export type { SfsAuthHealthFigures } from './health-figures';
+import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 
 /** Options of one {@link SfsAuthHealthIndicator.isHealthy} call. */
 export interface SfsHealthCheckOptions {

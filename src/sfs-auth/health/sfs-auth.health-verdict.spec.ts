@@ -1,5 +1,5 @@
-import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
 import { sfsHealthVerdict, type SfsHealthProblem } from './sfs-auth.health-verdict';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const thresholds = { maxOverdueRefreshes: 2, maxRevocationAgeMs: 600_000 };

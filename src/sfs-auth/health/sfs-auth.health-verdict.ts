@@ -1,4 +1,4 @@
-import type { SfsTokenHealthFigures } from '../persistence/token-read.model';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 /** The thresholds of the resolved `health` options the verdict compares against. */
 export interface SfsHealthThresholds {

@@ -1,7 +1,5 @@
-import type { SfsAuthHealthFigures } from '../health/health-figures';
-
-/** Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`). */
-export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;
+import type { SfsFiguresSource } from '../options/metrics-recorder';
+import type { SfsAuthHealthFigures } from '../model/health-figures';
 
 /** The change-feed modes the mode gauge reports (1 for the one in use, 0 for the others). */
 export const SFS_CHANGE_FEED_MODES = ['listen', 'poll', 'degraded'] as const;

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { sfsErrorDetail } from '../errors/safe-error';
-import type { SfsFiguresSource } from './figures-source';
 import { SfsOtelMetricsRecorder, sfsOtelApiAvailable } from './otel-metrics.recorder';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
   SfsMetricOutcome,
   SfsMetricsRecorder,
-} from './metrics-recorder';
+  SfsFiguresSource,
+} from '../options/metrics-recorder';
 
 /** The recorder used when the host gives none: records nothing. */
 export const SFS_NOOP_METRICS_RECORDER: SfsMetricsRecorder = {

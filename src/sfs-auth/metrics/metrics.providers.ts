@@ -6,10 +6,12 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { SfsAuthHealthIndicator } from '../health/sfs-auth.health-indicator';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import { sfsMetricsRecorderFor } from './guarded-metrics.recorder';
-import { SfsMetricsRecorder } from './metrics-recorder';
+import { SfsMetricsRecorder } from '../options/metrics-recorder';
 
 /**
  * Hands the recorder a reader of the module-wide figures, for its gauges. Once the module is

@@ -1,16 +1,12 @@
-import {
-  SFS_CHANGE_FEED_MODES,
-  SFS_FIGURE_GAUGES,
-  sharedFiguresRead,
-  type SfsFiguresSource,
-} from './figures-source';
+import { SFS_CHANGE_FEED_MODES, SFS_FIGURE_GAUGES, sharedFiguresRead } from './figures-source';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
   SfsMetricOutcome,
   SfsMetricsRecorder,
-} from './metrics-recorder';
-import { loadOptionalPeer } from '../optional-peer';
+  SfsFiguresSource,
+} from '../options/metrics-recorder';
+import { loadOptionalPeer } from '../common/optional-peer';
 
 type Attributes = Record<string, string | number>;
 

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { SAMPLE_FIGURES, SAMPLE_FIGURES_NOW } from '../../../test/support/health-figures';
-import type { SfsAuthHealthFigures } from '../health/health-figures';
+import type { SfsAuthHealthFigures } from '../model/health-figures';
 import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
 
 const registerSfsGauges = (

@@ -7,14 +7,13 @@ import {
   type SfsOffboardingStatus,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import {
-  SfsTenantOffboardingStore,
-  type SfsOffboardingRecord,
-} from '../persistence/tenant-offboarding.store';
-import { SfsRevocationWorker } from '../scheduling/revocation.worker';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import { SfsTokenServingService } from '../tokens/token-serving.service';
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsTenantOffboardingStore, type SfsOffboardingRecord } from './tenant-offboarding.store';
+import { SfsRevocationWorker } from '../revocation/revocation.worker';
+import { SfsTokenServingService } from '../serving/token-serving.service';
 
 /**
  * Tenant offboarding, as a resumable state machine kept in the tenant's tombstone

@@ -1,5 +1,5 @@
-import { parseAdminKeys } from '../admin/admin-keys';
-import { parseEncryptionKeys } from '../crypto/encryption-keys';
+import { parseAdminKeys } from './admin-keys';
+import { parseEncryptionKeys } from './encryption-keys';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import {
   authMode,

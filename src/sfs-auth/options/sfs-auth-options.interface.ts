@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
-import type { SfsAdminAuthorizer } from '../admin/admin-authorizer';
-import type { SfsKeyWrapper } from '../crypto/key-wrapper';
-import type { SfsMetricsRecorder } from '../metrics/metrics-recorder';
-import type { SfsCredentialsResolver } from '../sfs/credentials-resolver';
+import type { SfsAdminAuthorizer } from './admin-authorizer';
+import type { SfsKeyWrapper } from './key-wrapper';
+import type { SfsMetricsRecorder } from './metrics-recorder';
+import type { SfsCredentialsResolver } from './credentials-resolver';
 
 /** How the module authenticates calls to SFS. */
 export type SfsAuthMode = 'token' | 'api-key';
@@ -273,3 +273,6 @@ export interface SfsAuthResolvedOptions {
     readonly probeTimeoutMs: number;
   };
 }
+
+/** Injection token of the validated {@link SfsAuthResolvedOptions}. */
+export const SFS_AUTH_RESOLVED_OPTIONS = Symbol('SFS_AUTH_RESOLVED_OPTIONS');

@@ -1,4 +1,4 @@
-import type { SfsNewTokenEvent } from '../tokens/token-record';
+import type { SfsNewTokenEvent } from '../model/token-record';
 import type { SfsSqlSession } from './sql-session';
 import { sfsClip } from './token-record.mapper';
 

@@ -1,9 +1,8 @@
-import type { SfsTokenEvent } from '../tokens/token-record';
+import type { SfsTokenEvent } from '../model/token-record';
 import type { SfsSqlSession } from './sql-session';
 import type {
   SfsEventListQuery,
   SfsTenantTokenSummary,
-  SfsTokenHealthFigures,
   SfsTokenListQuery,
   SfsTokenPage,
   SfsTokenPageAfter,
@@ -17,7 +16,8 @@ import {
   type SfsTokenEventRow,
 } from './token-read.mapper';
 import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
-import { sfsIsUuid } from '../tokens/identifiers';
+import { sfsIsUuid } from '../model/identifiers';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 // Walks ix_sfs_client_token_tenant_created. The position is carried as text in UTC with all six
 // fractional digits (`created_at` has microseconds; a JS Date keeps only milliseconds), and in ISO

@@ -1,5 +1,6 @@
-import type { SfsTokenEvent, SfsTokenEventType, SfsTokenStatus } from '../tokens/token-record';
-import type { SfsTenantTokenSummary, SfsTokenHealthFigures } from './token-read.model';
+import type { SfsTokenEvent, SfsTokenEventType, SfsTokenStatus } from '../model/token-record';
+import type { SfsTenantTokenSummary } from './token-read.model';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 /** A `sfs_token_event` row as node-postgres returns it (bigserial `id` as a string). */
 export interface SfsTokenEventRow {

@@ -1,4 +1,5 @@
-import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../tokens/token-record';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
+import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../model/token-record';
 
 /**
  * Position after which a newest-first page continues (the last row of the previous page).
@@ -53,20 +54,8 @@ export interface SfsTenantTokenSummary {
   readonly oldestPendingRevocationAt: Date | null;
 }
 
-/** Module-wide figures for health checks and metrics (all tenants). */
-export interface SfsTokenHealthFigures {
-  /** Active tokens whose `refresh_at` is older than `now - overdueAfterMs`. */
-  readonly overdueRefreshes: number;
-  readonly pendingRevocations: number;
-  readonly oldestPendingRevocationAt: Date | null;
-  readonly failedRevocations: number;
-  /** Token rows in status `failed`. */
-  readonly failedTokens: number;
-  readonly activeTokens: number;
-}
-
 /**
- * Port: the read side (admin listings, summaries, health). Separate from {@link SfsTokenStore}
+ * Port: the read side (admin listings, summaries, health). Separate from the stores of the features
  * because nothing here changes state; every query is scoped to one tenant except the health one.
  */
 export interface SfsTokenReadModel {

@@ -3,7 +3,7 @@ import type {
   SfsSealedToken,
   SfsTokenRecord,
   SfsTokenStatus,
-} from '../tokens/token-record';
+} from '../model/token-record';
 
 /** A `sfs_client_token` row as node-postgres returns it. */
 export interface SfsTokenRow {

@@ -1,11 +1,13 @@
 import type {
   SfsActor,
+  SfsNewTokenEvent,
   SfsNewTokenRecord,
   SfsTokenKey,
   SfsTokenRecord,
-} from '../tokens/token-record';
+} from '../model/token-record';
+import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import type { SfsSqlSession } from './sql-session';
-import { SfsTokenConflictError, sfsIsActiveKeyViolation } from './token-conflict.error';
+import { SfsTokenConflictError, sfsIsActiveKeyViolation } from '../model/token-conflict.error';
 import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
 
 /** Columns every compare-and-set resets: the lease is released, the version moves on. */
@@ -105,4 +107,26 @@ export async function sfsInsertRow(
       sfsClip(actor, 160),
     ]);
   }
+}
+
+type Changed = { id: string; tenant_id: string };
+
+/**
+ * Runs one compare-and-set statement (it returns the changed row's `id` and `tenant_id`); on
+ * success appends the event and, if asked, notifies the other instances.
+ */
+export async function sfsCompareAndSet(
+  sql: SfsSqlSession,
+  text: string,
+  params: unknown[],
+  event: SfsNewTokenEvent | null,
+  notify: boolean,
+): Promise<boolean> {
+  const { rows } = await sql.run<Changed>(text, params);
+  if (rows.length === 0) return false;
+  if (event) await sfsAppendEvents(sql, [event]);
+  if (notify) {
+    await sfsNotifyChanged(sql, [{ tenantId: rows[0].tenant_id, tokenId: rows[0].id }]);
+  }
+  return true;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { SfsTokenEvent } from '../tokens/token-record';
+import type { SfsTokenEvent } from '../model/token-record';
 import {
   sfsHealthFigures,
   sfsListEvents,
@@ -13,11 +13,11 @@ import { sfsWithConnection, type SfsSqlSession } from './sql-session';
 import type {
   SfsEventListQuery,
   SfsTenantTokenSummary,
-  SfsTokenHealthFigures,
   SfsTokenListQuery,
   SfsTokenPage,
   SfsTokenReadModel,
 } from './token-read.model';
+import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 /**
  * {@link SfsTokenReadModel} on PostgreSQL through the host's TypeORM `DataSource`. Every method is

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsTokenRetentionStore } from '../persistence/token-retention.store';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsTokenRetentionStore } from './token-retention.store';
 
 /** Most batches of each kind per run: a huge backlog is worked off over several runs. */
 export const SFS_RETENTION_MAX_BATCHES = 100;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SfsManualClock } from '../clock/clock';
 import { SfsApiError } from '../errors/sfs-auth.error';
 import { resolveSfsAuthOptions } from '../options/resolve-sfs-auth-options';
-import type { SfsCredentials, SfsCredentialsResolver } from './credentials-resolver';
+import type { SfsCredentials, SfsCredentialsResolver } from '../options/credentials-resolver';
 import { SfsPlatformTokenProvider } from './platform-token.provider';
 import type { SfsTokenApi, SfsTokenCallContext } from './sfs-token.api';
 import type { SfsIssuedToken } from './sfs-wire';

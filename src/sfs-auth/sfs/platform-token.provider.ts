@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { createHash } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
 import { SfsApiError, SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import { sfsTracer, type SfsSpanAttributes } from '../tracing/sfs-tracer';
-import { SfsCredentialsResolver, type SfsCredentials } from './credentials-resolver';
+import { SfsCredentialsResolver, type SfsCredentials } from '../options/credentials-resolver';
 import { SfsTokenApi } from './sfs-token.api';
 
 interface CachedPlatformToken {

@@ -3,9 +3,11 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { SfsAuthConfigError, SfsAuthError } from '../errors/sfs-auth.error';
 import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
-import { SfsMetricsRecorder, type SfsCallObservation } from '../metrics/metrics-recorder';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
+import { SfsMetricsRecorder, type SfsCallObservation } from '../options/metrics-recorder';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import { sfsTracer } from '../tracing/sfs-tracer';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
 import { SfsBulkhead } from './sfs-bulkhead';

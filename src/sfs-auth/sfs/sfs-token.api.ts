@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsApiError, SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsCredentials } from './credentials-resolver';
+import type { SfsCredentials } from '../options/credentials-resolver';
 import { SfsHttpTransport } from './sfs-http.transport';
 import {
   clientTokenBody,

@@ -1,7 +1,12 @@
 import type { Provider } from '@nestjs/common';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
-import { SfsCredentialsResolver, SfsStaticCredentialsResolver } from './credentials-resolver';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import {
+  SfsCredentialsResolver,
+  SfsStaticCredentialsResolver,
+} from '../options/credentials-resolver';
 import { SfsPlatformTokenProvider } from './platform-token.provider';
 import { SfsHttpTransport } from './sfs-http.transport';
 import { SfsHttpTokenApi, SfsTokenApi } from './sfs-token.api';

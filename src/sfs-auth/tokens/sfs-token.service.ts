@@ -1,23 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import { SfsTenantOffboardingService } from '../offboarding/tenant-offboarding.service';
-import { SfsOffboardingWorker } from '../scheduling/offboarding.worker';
-import { SfsRevocationWorker } from '../scheduling/revocation.worker';
-import { SfsCredentialsResolver } from '../sfs/credentials-resolver';
+import { SfsOffboardingWorker } from '../offboarding/offboarding.worker';
+import { SfsRevocationWorker } from '../revocation/revocation.worker';
+import { SfsCredentialsResolver } from '../options/credentials-resolver';
 import { apiKeyAuth } from '../sfs/sfs-wire';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../sfs-auth.module-definition';
 import {
   checkRevokeRequest,
   toTokenKey,
   type SfsClientTokenRequest,
   type SfsRevokeRequest,
-} from './token-inputs';
-import { SfsTokenMinter } from './token-minter';
-import type { SfsActor } from './token-record';
-import { SfsTokenReencryptionService, type SfsReencryptReport } from './token-reencryption.service';
-import { SfsTokenRevocationService } from './token-revocation.service';
-import { SfsTokenServingService } from './token-serving.service';
+} from '../model/token-inputs';
+import { SfsTokenMinter } from '../serving/token-minter';
+import type { SfsActor } from '../model/token-record';
+import {
+  SfsTokenReencryptionService,
+  type SfsReencryptReport,
+} from '../crypto/token-reencryption.service';
+import { SfsTokenRevocationService } from '../revocation/token-revocation.service';
+import { SfsTokenServingService } from '../serving/token-serving.service';
 
 /** A client token handed to a host service. */
 export interface SfsClientToken {

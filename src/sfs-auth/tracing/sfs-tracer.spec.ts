@@ -2,7 +2,7 @@ import * as otel from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemoryTraces, parentIdOf } from '../../../test/support/otel-traces';
 import { SfsApiError } from '../errors/sfs-auth.error';
-import { loadOptionalPeer } from '../optional-peer';
+import { loadOptionalPeer } from '../common/optional-peer';
 import type { OtelTraceApi } from './otel-trace-api';
 import { createSfsTracer, SFS_NOOP_TRACER, type SfsHttpAttempt } from './sfs-tracer';
 

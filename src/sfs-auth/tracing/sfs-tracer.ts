@@ -1,4 +1,4 @@
-import { loadOptionalPeer } from '../optional-peer';
+import { loadOptionalPeer } from '../common/optional-peer';
 import type { OtelTraceApi } from './otel-trace-api';
 import { SfsOtelTracer } from './otel.tracer';
 import type { SfsOperationSpan, SfsSpanAttributes, SfsTracer } from './tracer.types';

@@ -7,8 +7,8 @@ import { DemoAppModule, type DemoAppOptions } from '../../../src/demo/demo-app.m
 import { setupDemoApp } from '../../../src/demo/demo-app.setup';
 import { SfsClock, type SfsAuthModuleOptions } from '../../../src';
 import { SfsManualClock, SfsSandbox } from '../../../src/sandbox';
-import { SfsRefreshWorker } from '../../../src/sfs-auth/scheduling/refresh.worker';
-import { SfsRevocationWorker } from '../../../src/sfs-auth/scheduling/revocation.worker';
+import { SfsRefreshWorker } from '../../../src/sfs-auth/refresh/refresh.worker';
+import { SfsRevocationWorker } from '../../../src/sfs-auth/revocation/revocation.worker';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { testEncryptionKey } from '../../support/test-app';
 

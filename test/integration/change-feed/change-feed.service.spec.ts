@@ -7,12 +7,12 @@ import { resolveSfsAuthOptions } from '../../../src/sfs-auth/options/resolve-sfs
 import { SfsChangeFeedService } from '../../../src/sfs-auth/change-feed/change-feed.service';
 import { sfsNotifyChanged } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';
-import type { SfsTokenChange } from '../../../src/sfs-auth/persistence/token.store';
 import {
   createHarness,
   eventually,
   type PersistenceHarness,
 } from '../persistence/persistence-harness';
+import type { SfsTokenChange } from '../../../src/sfs-auth/change-feed/token-change.feed';
 
 /** The module's change feed on a direct connection: mode switches, driven by `probeOnce()`. */
 describe('SfsChangeFeedService', () => {

@@ -3,8 +3,8 @@ import { SfsManualClock } from '../../../src/sandbox';
 import { SfsTokenChangePoller } from '../../../src/sfs-auth/change-feed/token-change.poller';
 import { sfsNotifyChanged } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction, SfsSqlSession } from '../../../src/sfs-auth/persistence/sql-session';
-import type { SfsTokenChange } from '../../../src/sfs-auth/persistence/token.store';
 import { createHarness, type PersistenceHarness } from '../persistence/persistence-harness';
+import type { SfsTokenChange } from '../../../src/sfs-auth/change-feed/token-change.feed';
 
 /** The poller on real PostgreSQL, its timer unused: each test calls `pollOnce()`. */
 describe('SfsTokenChangePoller', () => {

@@ -1,4 +1,4 @@
-import { SfsTokenStore } from '../../../src/sfs-auth/persistence/token.store';
+import { SfsKeyLeaseStore } from '../../../src/sfs-auth/serving/key-lease.store';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 const ITERATIONS = 100;
@@ -38,7 +38,7 @@ describe('key lease races (repeated)', () => {
   };
 
   it(`a killed instance's lease is taken over once it runs out (${ITERATIONS} iterations)`, async () => {
-    const store = a.app.get<SfsTokenStore>(SfsTokenStore);
+    const store = a.app.get<SfsKeyLeaseStore>(SfsKeyLeaseStore);
     const tenantId = 't-lease-kill';
     for (let i = 0; i < ITERATIONS; i++) {
       const key = { tenantId, clientKey: `ck${i}`, subjectId: 's' };
@@ -66,7 +66,7 @@ describe('key lease races (repeated)', () => {
   });
 
   it('a mint whose lease is taken over twice in a row fails with a retryable TOKEN_CONFLICT; both tokens go to revocation', async () => {
-    const store = a.app.get<SfsTokenStore>(SfsTokenStore);
+    const store = a.app.get<SfsKeyLeaseStore>(SfsKeyLeaseStore);
     const tenantId = 't-lease-lost-twice';
     const key = { tenantId, clientKey: 'cl2', subjectId: 's' };
     const owner = async () =>

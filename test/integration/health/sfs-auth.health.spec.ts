@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SfsAuthHealthIndicator, type SfsAuthModuleOptions } from '../../../src';
 import { SfsManualClock } from '../../../src/sandbox';
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import { createTestApp, testEncryptionKey } from '../../support/test-app';
 import {
   at,

@@ -3,7 +3,7 @@ import type {
   SfsKeyWrapContext,
   SfsKeyWrapper,
   SfsWrappedKey,
-} from '../../../src/sfs-auth/crypto/key-wrapper';
+} from '../../../src/sfs-auth/options/key-wrapper';
 
 /**
  * An in-process stand-in for a cloud KMS (the shape of AWS KMS Encrypt/Decrypt): versioned master

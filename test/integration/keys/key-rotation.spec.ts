@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
 import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
-import { parseEncryptionKeys } from '../../../src/sfs-auth/crypto/encryption-keys';
+import { parseEncryptionKeys } from '../../../src/sfs-auth/options/encryption-keys';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;

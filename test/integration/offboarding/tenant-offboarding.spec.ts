@@ -1,6 +1,6 @@
 import { SFS_AUTH_EVENTS, type SfsClientToken } from '../../../src';
 import type { SfsTenantOffboardedEvent } from '../../../src/sfs-auth/events/sfs-auth-events';
-import { SfsOffboardingWorker } from '../../../src/sfs-auth/scheduling/offboarding.worker';
+import { SfsOffboardingWorker } from '../../../src/sfs-auth/offboarding/offboarding.worker';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 /** Every row of every table of the module, by table. */

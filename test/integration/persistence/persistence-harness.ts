@@ -7,14 +7,18 @@ import { SFS_AUTH_ENTITIES } from '../../../src/sfs-auth/persistence/entities';
 import { sfsAppendEvents } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';
 import { sfsInsertRow } from '../../../src/sfs-auth/persistence/token.queries';
-import { TypeOrmSfsTokenStore } from '../../../src/sfs-auth/persistence/typeorm-token.store';
+import { TypeOrmSfsReencryptionStore } from '../../../src/sfs-auth/crypto/typeorm-reencryption.store';
+import { TypeOrmSfsRefreshQueue } from '../../../src/sfs-auth/refresh/typeorm-refresh.queue';
+import { TypeOrmSfsRevocationOutbox } from '../../../src/sfs-auth/revocation/typeorm-revocation.outbox';
+import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
+import { TypeOrmSfsServingStore } from '../../../src/sfs-auth/serving/typeorm-serving.store';
 import type {
   SfsNewTokenEvent,
   SfsNewTokenRecord,
   SfsTokenRecord,
   SfsTokenEventType,
   SfsTokenKey,
-} from '../../../src/sfs-auth/tokens/token-record';
+} from '../../../src/sfs-auth/model/token-record';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
 /** The module's tables after every migration, in name order (the tests' own list, not the code's). */
@@ -43,11 +47,30 @@ export function openDataSource(url: string): Promise<DataSource> {
   }).initialize();
 }
 
-/** A suite's own database, migrated, with one DataSource and a store on it. */
-export interface PersistenceHarness {
+/** The module's token stores, each on the same DataSource (as one instance of the module has them). */
+export interface SfsTestStores {
+  readonly serving: TypeOrmSfsServingStore;
+  readonly leases: TypeOrmSfsKeyLeaseStore;
+  readonly refresh: TypeOrmSfsRefreshQueue;
+  readonly outbox: TypeOrmSfsRevocationOutbox;
+  readonly reencryption: TypeOrmSfsReencryptionStore;
+}
+
+/** The token stores on `dataSource` (a second one stands for another instance). */
+export function storesOn(dataSource: DataSource): SfsTestStores {
+  return {
+    serving: new TypeOrmSfsServingStore(dataSource),
+    leases: new TypeOrmSfsKeyLeaseStore(dataSource),
+    refresh: new TypeOrmSfsRefreshQueue(dataSource),
+    outbox: new TypeOrmSfsRevocationOutbox(dataSource),
+    reencryption: new TypeOrmSfsReencryptionStore(dataSource),
+  };
+}
+
+/** A suite's own database, migrated, with one DataSource and the stores on it. */
+export interface PersistenceHarness extends SfsTestStores {
   readonly db: TestDatabase;
   readonly dataSource: DataSource;
-  readonly store: TypeOrmSfsTokenStore;
   /** Raw SQL for assertions. */
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Seeds a token row (with its outbox row when born `revoking`) and its events, with no lease. */
@@ -82,19 +105,23 @@ export async function createHarness(label: string): Promise<PersistenceHarness> 
   const db = await createTestDatabase(label);
   const dataSource = await openDataSource(db.url);
   await dataSource.runMigrations();
-  const store = new TypeOrmSfsTokenStore(dataSource);
+  const stores = storesOn(dataSource);
   return {
     db,
     dataSource,
-    store,
+    ...stores,
     sql: (text, params = []) => dataSource.query(text, params),
     insertToken: (record, events) => seedTokenRow(dataSource, record, events),
     appendEvents: (events) => sfsInTransaction(dataSource, (sql) => sfsAppendEvents(sql, events)),
     replaceToken: async (old, next, events) => {
-      const claim = await store.claimKey(old, 'seed', next.issuedAt, 60_000);
+      const claim = await stores.leases.claimKey(old, 'seed', next.issuedAt, 60_000);
       if (!claim.lease) throw new Error(`key of ${old.id} is held: cannot seed its replacement`);
       const lost = { record: { ...next, status: 'revoking' as const }, events };
-      return store.recordMint(claim.lease, { record: next, events, retire: { id: old.id } }, lost);
+      return stores.leases.recordMint(
+        claim.lease,
+        { record: next, events, retire: { id: old.id } },
+        lost,
+      );
     },
     close: async () => {
       await dataSource.destroy();
@@ -193,7 +220,7 @@ export async function seedToken(
 ): Promise<SfsTokenRecord> {
   const record = newRecord({ tenantId, subjectId }, options);
   await h.insertToken(record, [eventFor(record, 'issued')]);
-  return (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
+  return (await h.serving.findById(tenantId, record.id)) as SfsTokenRecord;
 }
 
 /** The audit trail of one token, oldest first. */
@@ -212,7 +239,7 @@ export async function seedKey(
 ): Promise<SfsTokenRecord> {
   const record = newRecord(key, { issued });
   await h.insertToken(record, []);
-  return (await h.store.findById(key.tenantId, record.id)) as SfsTokenRecord;
+  return (await h.serving.findById(key.tenantId, record.id)) as SfsTokenRecord;
 }
 
 /** Where {@link driveTo} takes a token: its row status, or a `revoking` one whose outbox gave up. */
@@ -229,26 +256,26 @@ export async function driveTo(
   seconds = 0,
 ): Promise<void> {
   if (state === 'expired') {
-    await h.store.markExpired(token.id, token.version, eventFor(token, 'expired', seconds));
+    await h.refresh.markExpired(token.id, token.version, eventFor(token, 'expired', seconds));
     return;
   }
   if (state === 'failed') {
     const event = eventFor(token, 'key_missing', seconds);
-    await h.store.markUndecryptable(token.id, token.version, 'DECRYPTION_FAILED', event);
+    await h.reencryption.markUndecryptable(token.id, token.version, 'DECRYPTION_FAILED', event);
     return;
   }
   const filter = { tenantId: token.tenantId, tokenId: token.id };
-  await h.store.requestRevocation(filter, 'test', 'host', at(seconds));
+  await h.outbox.requestRevocation(filter, 'test', 'host', at(seconds));
   if (state === 'revoking') return;
   const [row] = await h.sql<{ id: string; version: number }>(
     'SELECT id, version FROM sfs_token_revocation WHERE token_id = $1',
     [token.id],
   );
   if (state === 'revoked') {
-    await h.store.confirmRevocation(row.id, row.version, eventFor(token, 'revoked', seconds));
+    await h.outbox.confirmRevocation(row.id, row.version, eventFor(token, 'revoked', seconds));
     return;
   }
   const failure = { error: 'gave up', nextAttemptAt: null, permanent: true };
   const event = eventFor(token, 'revoke_failed', seconds);
-  await h.store.recordRevocationFailure(row.id, row.version, failure, event);
+  await h.outbox.recordRevocationFailure(row.id, row.version, failure, event);
 }

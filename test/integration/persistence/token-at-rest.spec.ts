@@ -23,7 +23,7 @@ describe('tokens at rest', () => {
       await h.insertToken(r, [
         eventFor(r, 'issued', 0, { detail: { fingerprint: r.fingerprint.slice(0, 12) } }),
       ]);
-    const [claimed] = await h.store.claimDueRefreshes('w', at(20), 1000, 1);
+    const [claimed] = await h.refresh.claimDueRefreshes('w', at(20), 1000, 1);
     const next = newRecord(
       { tenantId: claimed.tenantId, subjectId: claimed.subjectId },
       { issued: 20 },
@@ -34,7 +34,7 @@ describe('tokens at rest', () => {
       { status: 'revoking', revokeReason: 'lost race' },
     );
     await h.insertToken(lost, []);
-    await h.store.requestRevocation({ tenantId: 't1' }, 'offboarded', 'admin:ops', at(30));
+    await h.outbox.requestRevocation({ tenantId: 't1' }, 'offboarded', 'admin:ops', at(30));
 
     const secrets = [...records, next, lost].map((r) => plaintextOf(r.id));
     const needles = secrets.flatMap((s) => {

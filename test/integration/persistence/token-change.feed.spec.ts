@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { PgSfsTokenChangeFeed } from '../../../src/sfs-auth/persistence/pg-token-change.feed';
-import type { SfsTokenChange, SfsTokenStore } from '../../../src/sfs-auth/persistence/token.store';
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import { PgSfsTokenChangeFeed } from '../../../src/sfs-auth/change-feed/pg-token-change.feed';
+import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import {
   at,
   createHarness,
@@ -10,22 +9,24 @@ import {
   newRecord,
   openDataSource,
   type PersistenceHarness,
+  type SfsTestStores,
 } from './persistence-harness';
+import type { SfsTokenChange } from '../../../src/sfs-auth/change-feed/token-change.feed';
 
 /** A store write made on instance A, with the id it should (or should not) announce. */
-type Change = (store: SfsTokenStore, row: SfsTokenRecord) => Promise<unknown>;
+type Change = (store: SfsTestStores, row: SfsTokenRecord) => Promise<unknown>;
 
 const UNUSABLE: Array<[string, Change]> = [
   [
     'requestRevocation',
     (s, r) =>
-      s.requestRevocation({ tenantId: r.tenantId, tokenId: r.id }, 'logout', 'host', at(10)),
+      s.outbox.requestRevocation({ tenantId: r.tenantId, tokenId: r.id }, 'logout', 'host', at(10)),
   ],
-  ['markExpired', (s, r) => s.markExpired(r.id, r.version, eventFor(r, 'expired'))],
+  ['markExpired', (s, r) => s.refresh.markExpired(r.id, r.version, eventFor(r, 'expired'))],
   [
     'permanent recordRefreshFailure',
     (s, r) =>
-      s.recordRefreshFailure(
+      s.refresh.recordRefreshFailure(
         r.id,
         r.version,
         { error: 'x', nextAttemptAt: null, permanent: true },
@@ -34,14 +35,20 @@ const UNUSABLE: Array<[string, Change]> = [
   ],
   [
     'markUndecryptable',
-    (s, r) => s.markUndecryptable(r.id, r.version, 'DECRYPTION_FAILED', eventFor(r, 'key_missing')),
+    (s, r) =>
+      s.reencryption.markUndecryptable(
+        r.id,
+        r.version,
+        'DECRYPTION_FAILED',
+        eventFor(r, 'key_missing'),
+      ),
   ],
   [
     'recordMint retiring it',
     async (s, r) => {
-      const { lease } = await s.claimKey(r, 'feed-test', new Date(0), 60_000);
+      const { lease } = await s.leases.claimKey(r, 'feed-test', new Date(0), 60_000);
       const next = newRecord({ tenantId: r.tenantId, subjectId: r.subjectId });
-      return s.recordMint(
+      return s.leases.recordMint(
         lease!,
         { record: next, events: [], retire: { id: r.id } },
         { record: { ...next, status: 'revoking' }, events: [] },
@@ -76,7 +83,7 @@ describe('PgSfsTokenChangeFeed', () => {
   async function seed(): Promise<SfsTokenRecord> {
     const record = newRecord({ tenantId: 'tenant-f', subjectId: `s${++subject}` });
     await h.insertToken(record, []);
-    return (await h.store.findById('tenant-f', record.id)) as SfsTokenRecord;
+    return (await h.serving.findById('tenant-f', record.id)) as SfsTokenRecord;
   }
   const listenerPids = () =>
     h.sql<{ pid: number }>(
@@ -91,7 +98,7 @@ describe('PgSfsTokenChangeFeed', () => {
 
   it.each(UNUSABLE)('delivers %s from another DataSource, after commit', async (_name, change) => {
     const row = await seed();
-    await change(h.store, row);
+    await change(h, row);
     await delivered(row.id);
     expect(received.filter((c) => c.tokenId === row.id)).toEqual([
       { tenantId: 'tenant-f', tokenId: row.id },
@@ -101,10 +108,10 @@ describe('PgSfsTokenChangeFeed', () => {
   it('announces nothing for a failed compare-and-set or a state that stays servable', async () => {
     const quiet = await seed();
     const marker = await seed();
-    await h.store.markExpired(quiet.id, quiet.version + 1, eventFor(quiet, 'expired'));
-    await h.store.postponeRefresh(quiet.id, quiet.version, at(999), null);
-    await h.store.touchLastUsed([{ id: quiet.id, at: at(5) }]);
-    await h.store.markExpired(marker.id, marker.version, eventFor(marker, 'expired'));
+    await h.refresh.markExpired(quiet.id, quiet.version + 1, eventFor(quiet, 'expired'));
+    await h.refresh.postponeRefresh(quiet.id, quiet.version, at(999), null);
+    await h.serving.touchLastUsed([{ id: quiet.id, at: at(5) }]);
+    await h.refresh.markExpired(marker.id, marker.version, eventFor(marker, 'expired'));
     await delivered(marker.id); // NOTIFY is delivered in commit order: anything earlier is in
     expect(received.some((c) => c.tokenId === quiet.id)).toBe(false);
   });
@@ -120,7 +127,7 @@ describe('PgSfsTokenChangeFeed', () => {
     const [after] = await listenerPids();
     expect(after.pid).not.toBe(before.pid);
     const row = await seed();
-    await h.store.requestRevocation({ tenantId: 'tenant-f', tokenId: row.id }, 'r', 'host', at(1));
+    await h.outbox.requestRevocation({ tenantId: 'tenant-f', tokenId: row.id }, 'r', 'host', at(1));
     await delivered(row.id);
   });
 
@@ -136,7 +143,7 @@ describe('PgSfsTokenChangeFeed', () => {
     const unsubscribe = feed.subscribe((c) => unsubscribed.push(c));
     unsubscribe();
     const row = await seed();
-    await h.store.markExpired(row.id, row.version, eventFor(row, 'expired'));
+    await h.refresh.markExpired(row.id, row.version, eventFor(row, 'expired'));
     await delivered(row.id);
     expect(unsubscribed).toEqual([]);
   });

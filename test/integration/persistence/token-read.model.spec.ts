@@ -1,6 +1,6 @@
 import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/persistence/typeorm-token-read.model';
 import type { SfsTokenListQuery } from '../../../src/sfs-auth/persistence/token-read.model';
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import {
   at,
   createHarness,

@@ -41,7 +41,7 @@ describe('transaction guards', () => {
     await holder.startTransaction();
     try {
       await holder.query('SELECT 1 FROM sfs_client_token WHERE id = $1 FOR UPDATE', [row.id]);
-      const write = h.store.markExpired(row.id, 0, {
+      const write = h.refresh.markExpired(row.id, 0, {
         tenantId: 't-guard',
         tokenId: row.id,
         actor: 'test',
@@ -55,7 +55,7 @@ describe('transaction guards', () => {
     }
     // Nothing was left half done: the write goes through once the lock is free.
     expect(
-      await h.store.markExpired(row.id, 0, {
+      await h.refresh.markExpired(row.id, 0, {
         tenantId: 't-guard',
         tokenId: row.id,
         actor: 'test',

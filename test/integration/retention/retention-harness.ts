@@ -1,6 +1,10 @@
-import type { PersistenceHarness } from '../persistence/persistence-harness';
-import { at, eventFor, newRecord } from '../persistence/persistence-harness';
-import type { SfsTokenRecord } from '../../../src/sfs-auth/tokens/token-record';
+import {
+  type PersistenceHarness,
+  at,
+  eventFor,
+  newRecord,
+} from '../persistence/persistence-harness';
+import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 
 /** Where a seeded token ends up, through the store's own transitions. */
 export type RetentionSeedState =
@@ -26,7 +30,7 @@ export async function seedInState(
 ): Promise<SfsTokenRecord> {
   const record = newRecord({ tenantId, subjectId: `s-${Math.random()}` }, { issued });
   await h.insertToken(record, [eventFor(record, 'issued', issued)]);
-  const token = (await h.store.findById(tenantId, record.id)) as SfsTokenRecord;
+  const token = (await h.serving.findById(tenantId, record.id)) as SfsTokenRecord;
   await drive(h, token, state);
   await h.sql('UPDATE sfs_client_token SET created_at = $2, updated_at = $2 WHERE id = $1', [
     token.id,
@@ -38,11 +42,11 @@ export async function seedInState(
 async function drive(h: PersistenceHarness, token: SfsTokenRecord, state: RetentionSeedState) {
   if (state === 'active') return;
   if (state === 'expired') {
-    await h.store.markExpired(token.id, token.version, eventFor(token, 'expired'));
+    await h.refresh.markExpired(token.id, token.version, eventFor(token, 'expired'));
     return;
   }
   if (state === 'failed') {
-    await h.store.markUndecryptable(
+    await h.reencryption.markUndecryptable(
       token.id,
       token.version,
       'gone',
@@ -50,7 +54,7 @@ async function drive(h: PersistenceHarness, token: SfsTokenRecord, state: Retent
     );
     return;
   }
-  await h.store.requestRevocation(
+  await h.outbox.requestRevocation(
     { tenantId: token.tenantId, tokenId: token.id },
     'test',
     'host',
@@ -66,7 +70,7 @@ async function drive(h: PersistenceHarness, token: SfsTokenRecord, state: Retent
     )[0];
   if (state === 'revoked') {
     const row = await outbox();
-    await h.store.confirmRevocation(row.id, row.version, eventFor(token, 'revoked'));
+    await h.outbox.confirmRevocation(row.id, row.version, eventFor(token, 'revoked'));
     return;
   }
   if (state === 'failed-with-failed-outbox') {
@@ -75,11 +79,16 @@ async function drive(h: PersistenceHarness, token: SfsTokenRecord, state: Retent
       'SELECT version FROM sfs_client_token WHERE id = $1',
       [token.id],
     );
-    await h.store.markUndecryptable(token.id, row.version, 'gone', eventFor(token, 'key_missing'));
+    await h.reencryption.markUndecryptable(
+      token.id,
+      row.version,
+      'gone',
+      eventFor(token, 'key_missing'),
+    );
   }
   const row = await outbox();
   const failure = { error: 'gave up', nextAttemptAt: null, permanent: true };
-  await h.store.recordRevocationFailure(
+  await h.outbox.recordRevocationFailure(
     row.id,
     row.version,
     failure,
@@ -110,15 +119,15 @@ export async function seedChain(
   let current = newRecord(key);
   await h.insertToken(current, []);
   const ids = [current.id];
-  let version = (await h.store.findById(tenantId, current.id))!.version;
+  let version = (await h.serving.findById(tenantId, current.id))!.version;
   for (let i = 1; i < length; i++) {
     const next = newRecord(key, { issued: i });
     expect(await h.replaceToken(current, next, [])).toBe('stored');
     ids.push(next.id);
     current = next;
-    version = (await h.store.findById(tenantId, next.id))!.version;
+    version = (await h.serving.findById(tenantId, next.id))!.version;
   }
-  await h.store.markExpired(current.id, version, eventFor(current, 'expired'));
+  await h.refresh.markExpired(current.id, version, eventFor(current, 'expired'));
   // Creation order is kept (one second apart): the purge claims chains in that order.
   await h.sql(
     `UPDATE sfs_client_token t SET updated_at = $2,

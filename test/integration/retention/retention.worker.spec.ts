@@ -1,5 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { SfsRetentionWorker } from '../../../src/sfs-auth/scheduling/retention.worker';
+import { SfsRetentionWorker } from '../../../src/sfs-auth/retention/retention.worker';
 import { createTestApp, sandboxOptions } from '../../support/test-app';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { TypeOrmSfsTokenRetentionStore } from '../../../src/sfs-auth/persistence/typeorm-token-retention.store';
+import { TypeOrmSfsTokenRetentionStore } from '../../../src/sfs-auth/retention/typeorm-token-retention.store';
 import {
   at,
   createHarness,
@@ -89,7 +89,7 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
     it('keeps a row that a row which must stay references (replaced_by untouched)', async () => {
       const [first, second] = await seedChain(h, 't', 2, old);
       // The replaced row may still be live at SFS: its revocation is pending.
-      await h.store.requestRevocation({ tenantId: 't', tokenId: first }, 'logout', 'host', at(0));
+      await h.outbox.requestRevocation({ tenantId: 't', tokenId: first }, 'logout', 'host', at(0));
       expect(await store.purgeDeadTokens(before, 100)).toBe(0);
       const [row] = await h.sql<{ replaced_by: string }>(
         'SELECT replaced_by FROM sfs_client_token WHERE id = $1',
@@ -203,11 +203,11 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
 
     it('deletes free leases unclaimed since the window, never a held or a recent one', async () => {
       for (const subject of ['idle-1', 'idle-2', 'recent']) {
-        const claim = await h.store.claimKey(key(subject), 'owner-a', old, 60_000);
-        await h.store.releaseKey(claim.lease!);
+        const claim = await h.leases.claimKey(key(subject), 'owner-a', old, 60_000);
+        await h.leases.releaseKey(claim.lease!);
       }
       // Held since long ago (its holder may still record): never purged, even when its lease ran out.
-      await h.store.claimKey(key('held'), 'owner-a', old, 60_000);
+      await h.leases.claimKey(key('held'), 'owner-a', old, 60_000);
       await setUpdated('idle-1', old);
       await setUpdated('idle-2', old);
       await setUpdated('held', old);
@@ -222,17 +222,17 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
     });
 
     it('a key claimed again after its row was purged gets a fence above every earlier one', async () => {
-      const first = await h.store.claimKey(key('u'), 'owner-a', old, 60_000);
-      await h.store.releaseKey(first.lease!);
-      const second = await h.store.claimKey(key('u'), 'owner-a', old, 60_000);
-      await h.store.releaseKey(second.lease!);
+      const first = await h.leases.claimKey(key('u'), 'owner-a', old, 60_000);
+      await h.leases.releaseKey(first.lease!);
+      const second = await h.leases.claimKey(key('u'), 'owner-a', old, 60_000);
+      await h.leases.releaseKey(second.lease!);
       await setUpdated('u', old);
       expect(await store.purgeIdleLeases(before, 10)).toBe(1);
-      const third = await h.store.claimKey(key('u'), 'owner-a', young, 60_000);
+      const third = await h.leases.claimKey(key('u'), 'owner-a', young, 60_000);
       expect(BigInt(third.lease!.fence)).toBeGreaterThan(BigInt(second.lease!.fence));
       expect(BigInt(second.lease!.fence)).toBeGreaterThan(BigInt(first.lease!.fence));
       // The holder of the purged row's last fence cannot record over the new claim.
-      await h.store.releaseKey(second.lease!);
+      await h.leases.releaseKey(second.lease!);
       const [row] = await h.sql<{ lease_owner: string | null; fence: string }>(
         'SELECT lease_owner, fence FROM sfs_token_key_lease',
       );

@@ -5,8 +5,10 @@ import { format } from 'node:util';
 import { SfsSandbox } from '../../../src/sandbox';
 import { SfsClock, SfsSystemClock } from '../../../src/sfs-auth/clock/clock';
 import { resolveSfsAuthOptions } from '../../../src/sfs-auth/options/resolve-sfs-auth-options';
-import type { SfsAuthModuleOptions } from '../../../src/sfs-auth/options/sfs-auth-options.interface';
-import { SFS_AUTH_RESOLVED_OPTIONS } from '../../../src/sfs-auth/sfs-auth.module-definition';
+import {
+  type SfsAuthModuleOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../../../src/sfs-auth/options/sfs-auth-options.interface';
 import { SFS_WIRE_PROVIDERS } from '../../../src/sfs-auth/sfs/sfs-wire.providers';
 
 /** Every line any Nest logger wrote, at every level. */

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { SFS_IDENTIFIER_PATTERN } from '../../tokens/identifiers';
-import type { SfsTokenStatus } from '../../tokens/token-record';
+import { SFS_IDENTIFIER_PATTERN } from '../../model/identifiers';
+import type { SfsTokenStatus } from '../../model/token-record';
 import { IsSfsIdentifier, OptionalSfsIdentifier } from './admin-validators';
 
 /** Every status a token record can have. */

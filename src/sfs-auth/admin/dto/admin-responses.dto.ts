@@ -1,5 +1,5 @@
 import { ApiProperty } from '../openapi.decorators';
-import type { SfsTokenStatus } from '../../tokens/token-record';
+import type { SfsTokenStatus } from '../../model/token-record';
 import { SFS_TOKEN_STATUSES } from './admin-requests.dto';
 
 const nullableDate = { type: String, format: 'date-time', nullable: true } as const;

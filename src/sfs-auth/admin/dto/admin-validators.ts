@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '../openapi.decorators';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../../tokens/identifiers';
+import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../../model/identifiers';
 
 /** `tenantId`, `clientKey`, `subjectId`: a string of 1–128 `[A-Za-z0-9._:@-]`. */
 export function IsSfsIdentifier(): PropertyDecorator {

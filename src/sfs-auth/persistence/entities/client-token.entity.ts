@@ -7,7 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import type { SfsTokenStatus } from '../../tokens/token-record';
+import type { SfsTokenStatus } from '../../model/token-record';
 
 const timestamptz = 'timestamp with time zone' as const;
 

@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   Unique,
 } from 'typeorm';
-import type { SfsRevocationStatus } from '../../tokens/token-record';
+import type { SfsRevocationStatus } from '../../model/token-record';
 import { SfsClientTokenEntity } from './client-token.entity';
 
 const timestamptz = 'timestamp with time zone' as const;

@@ -1,0 +1,36 @@
+import type { Provider } from '@nestjs/common';
+import { SfsKeyWrapper } from '../options/key-wrapper';
+import {
+  SFS_AUTH_RESOLVED_OPTIONS,
+  type SfsAuthResolvedOptions,
+} from '../options/sfs-auth-options.interface';
+import { SfsKeyRing } from './key-ring';
+import { SfsRingKeyWrapper } from './ring-key.wrapper';
+import { SfsTenantDataKeys } from './tenant-data-keys';
+import { SfsTenantKeyStore } from './tenant-key.store';
+import { SfsTenantTokenCipher } from './tenant-token.cipher';
+import { SfsTokenCipher } from './token-cipher';
+import { TypeOrmSfsTenantKeyStore } from './typeorm-tenant-key.store';
+
+/**
+ * Encryption at rest: the key ring from `encryptionKeys`, the host's key wrapper (or the ring's),
+ * per-tenant data keys and the token ciphers. Needs the host's TypeORM `DataSource` and
+ * `SFS_AUTH_RESOLVED_OPTIONS`.
+ */
+export const SFS_CRYPTO_PROVIDERS: Provider[] = [
+  {
+    provide: SfsKeyRing,
+    inject: [SFS_AUTH_RESOLVED_OPTIONS],
+    useFactory: (options: SfsAuthResolvedOptions) => new SfsKeyRing(options.encryptionKeys),
+  },
+  SfsTokenCipher,
+  { provide: SfsTenantKeyStore, useClass: TypeOrmSfsTenantKeyStore },
+  {
+    provide: SfsKeyWrapper,
+    inject: [SFS_AUTH_RESOLVED_OPTIONS, SfsKeyRing],
+    useFactory: (options: SfsAuthResolvedOptions, ring: SfsKeyRing): SfsKeyWrapper =>
+      options.keyWrapper ?? new SfsRingKeyWrapper(ring),
+  },
+  SfsTenantDataKeys,
+  SfsTenantTokenCipher,
+];

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import { SfsTenantDataKeys } from './tenant-data-keys';
+import { SfsTenantTokenCipher } from './tenant-token.cipher';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
+import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import { SfsReencryptionStore } from './reencryption.store';
+import type { SfsTokenRecord } from '../model/token-record';
+
+/** What a re-encryption run did. */
+export interface SfsReencryptReport {
+  /** Tenant data keys rewrapped under the key wrapper's current key (token rows untouched). */
+  readonly rewrapped: number;
+  /**
+   * Rows sealed directly under a ring key (written before per-tenant data keys) moved to their
+   * tenant's data key. 0 once every such row moved.
+   */
+  readonly migrated: number;
+  /**
+   * Data keys that could not be rewrapped (left as they were, logged), plus rows whose material
+   * could not be decrypted (now `failed`, with an audit event).
+   */
+  readonly failed: number;
+  /** Data keys or rows that changed meanwhile (a later run picks them up). */
+  readonly skipped: number;
+}
+
+/**
+ * Key rotation with envelope encryption: rewraps each tenant's data key under the wrapper's
+ * current key (one row per tenant, whatever the token count), then moves the rows still sealed
+ * directly under a ring key to their tenant's data key, in batches by id (resumable: a run starts
+ * over from what is still ring-sealed, which an index finds without scanning the table). A row
+ * whose key is missing is marked `failed` and reported, never crashing the run.
+ */
+@Injectable()
+export class SfsTokenReencryptionService {
+  constructor(
+    @Inject(SfsReencryptionStore) private readonly store: SfsReencryptionStore,
+    private readonly dataKeys: SfsTenantDataKeys,
+    private readonly cipher: SfsTenantTokenCipher,
+    private readonly publisher: SfsEventPublisher,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+  ) {}
+
+  async run(batchSize = 500): Promise<SfsReencryptReport> {
+    const rewrap = await this.dataKeys.rewrapAll(batchSize);
+    const report = {
+      rewrapped: rewrap.rewrapped,
+      migrated: 0,
+      failed: rewrap.failed,
+      skipped: rewrap.skipped,
+    };
+    let afterId: string | null = null;
+    for (;;) {
+      const rows = await this.store.findRingSealed(afterId, batchSize);
+      for (const row of rows) {
+        const outcome = await this.migrate(row);
+        report[outcome]++;
+      }
+      if (rows.length < batchSize) return report;
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+
+  /** Moves one ring-sealed row to its tenant's data key. */
+  private async migrate(row: SfsTokenRecord): Promise<'migrated' | 'failed' | 'skipped'> {
+    if (!row.sealed) return 'skipped';
+    const context = { tenantId: row.tenantId, tokenId: row.id };
+    const event = {
+      tenantId: row.tenantId,
+      tokenId: row.id,
+      actor: 'system',
+      at: new Date(this.clock.now()),
+    };
+    let plaintext: string;
+    try {
+      plaintext = await this.cipher.open(row.sealed, context);
+    } catch (error) {
+      const code = error instanceof SfsAuthError ? error.code : 'DECRYPTION_FAILED';
+      const marked = await this.store.markUndecryptable(row.id, row.version, code, {
+        ...event,
+        type: 'key_missing',
+        reason: code,
+      });
+      if (!marked) return 'skipped';
+      this.publisher.publish(
+        SFS_AUTH_EVENTS.tokenFailed,
+        new SfsTokenFailedEvent(row.tenantId, row.id, 'reencrypt', code, true),
+      );
+      return 'failed';
+    }
+    const sealed = await this.cipher.seal(plaintext, context);
+    const detail = { fromKeyId: row.sealed.keyId, toKeyId: sealed.keyId };
+    const moved = await this.store.reseal(row.id, row.version, sealed, {
+      ...event,
+      type: 'key_rotated',
+      detail,
+    });
+    return moved ? 'migrated' : 'skipped';
+  }
+}

@@ -1,0 +1,35 @@
+/** Module-wide figures for health checks and metrics (all tenants). */
+export interface SfsTokenHealthFigures {
+  /** Active tokens whose `refresh_at` is older than `now - overdueAfterMs`. */
+  readonly overdueRefreshes: number;
+  readonly pendingRevocations: number;
+  readonly oldestPendingRevocationAt: Date | null;
+  readonly failedRevocations: number;
+  /** Token rows in status `failed`. */
+  readonly failedTokens: number;
+  readonly activeTokens: number;
+}
+
+/** How the change feed configured as `auto`, `listen` or `poll` currently learns of changes. */
+export interface SfsChangeFeedStatus {
+  /** The configured `changeFeed.mode`. */
+  readonly configured: 'auto' | 'listen' | 'poll';
+  /**
+   * `listen`: a NOTIFY round trip is proven; `poll`: the change sequence is read every
+   * `changeFeed.pollIntervalMs`; `degraded`: neither works right now (the cache then keeps
+   * entries only `cache.degradedTtlMs`).
+   */
+  readonly mode: 'listen' | 'poll' | 'degraded';
+  /**
+   * How far behind the feed may be, in ms: in `listen`, the last probe's round trip; in `poll`,
+   * the age of the last successful poll; in `degraded`, the time since the feed last worked (null
+   * when it never did).
+   */
+  readonly lagMs: number | null;
+}
+
+/** The module-wide figures of `SfsAuthHealthIndicator.figures()`, also read by metrics gauges. */
+export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
+  /** How this instance learns of other instances' revocations, and how far behind it may be. */
+  readonly changeFeed: SfsChangeFeedStatus;
+}

@@ -1,0 +1,47 @@
+import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../model/identifiers';
+
+/** Shortest static admin key accepted. */
+export const SFS_MIN_ADMIN_KEY_LENGTH = 16;
+
+/** A parsed static admin key: for one tenant, or `*` for all. */
+export interface SfsAdminKeyEntry {
+  readonly tenantId: string;
+  readonly key: string;
+}
+
+/**
+ * Parses `tenantId=key,...` (or a record) into entries. Problems name the tenant and position,
+ * never a key.
+ */
+export function parseAdminKeys(input: string | Readonly<Record<string, string>> | undefined): {
+  keys: SfsAdminKeyEntry[];
+  problems: string[];
+} {
+  if (input === undefined || input === '') return { keys: [], problems: [] };
+  const pairs: Array<[string, string]> =
+    typeof input === 'string'
+      ? input
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0)
+          .map((part) => {
+            const at = part.indexOf('=');
+            return at < 0 ? [part, ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+          })
+      : Object.entries(input);
+  const keys: SfsAdminKeyEntry[] = [];
+  const problems: string[] = [];
+  pairs.forEach(([tenantId, key], index) => {
+    const where = `admin.keys (SFS_ADMIN_KEYS) entry ${index + 1}`;
+    if (tenantId !== '*' && !SFS_IDENTIFIER_PATTERN.test(tenantId)) {
+      problems.push(`${where}: tenant must be '*' or an identifier (${SFS_IDENTIFIER_RULE})`);
+    } else if (typeof key !== 'string' || key.length < SFS_MIN_ADMIN_KEY_LENGTH) {
+      problems.push(
+        `${where} (tenant ${tenantId}): key must be at least ${SFS_MIN_ADMIN_KEY_LENGTH} characters`,
+      );
+    } else {
+      keys.push({ tenantId, key });
+    }
+  });
+  return { keys, problems };
+}

@@ -1,0 +1,232 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
+import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsKeyLeaseStore, type SfsKeyClaim } from '../serving/key-lease.store';
+import { SfsRefreshQueue } from './refresh.queue';
+import { workBackoffMs } from '../scheduling/backoff';
+import { sfsErrorDetail } from '../errors/safe-error';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
+import { SfsTokenMinter } from '../serving/token-minter';
+import type { SfsTokenRecord } from '../model/token-record';
+
+/** What one refresh pass did to one claimed token. */
+export type SfsRefreshOutcome =
+  | { tokenId: string; outcome: 'refreshed'; newTokenId: string }
+  | { tokenId: string; outcome: 'skipped'; reason: string }
+  | { tokenId: string; outcome: 'expired' }
+  | { tokenId: string; outcome: 'left-to-expire'; reason: string }
+  | { tokenId: string; outcome: 'failed'; code: string; permanent: boolean };
+
+/** The report of one pass: every claimed token's outcome. */
+export interface SfsRefreshReport {
+  readonly claimed: number;
+  readonly outcomes: SfsRefreshOutcome[];
+  /** More rows may be due (the pass stopped at its batch limit): run another pass at once. */
+  readonly backlog?: boolean;
+}
+
+/** Batches one pass claims at most before it reports a backlog and hands over. */
+const MAX_BATCHES_PER_PASS = 10;
+
+/**
+ * Replaces tokens before they expire. Instances share the work through the database: each pass
+ * claims a bounded batch of due rows (SKIP LOCKED + lease), and every mint happens under the key
+ * lock after re-reading the row, so a row is never refreshed twice and a revoked one never comes back.
+ */
+@Injectable()
+export class SfsTokenRefreshService {
+  constructor(
+    private readonly minter: SfsTokenMinter,
+    private readonly publisher: SfsEventPublisher,
+    @Inject(SfsRefreshQueue) private readonly queue: SfsRefreshQueue,
+    @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+  ) {}
+
+  private readonly tracer = sfsTracer();
+
+  /**
+   * Claims due tokens as `owner` and refreshes them on `workers.concurrency` lanes. The next batch
+   * is claimed ahead, while the lanes still work (once fewer rows wait than there are lanes), so
+   * no lane idles at a batch boundary. A lane about to mint claims the keys of the next rows (up to
+   * one per lane) in one statement, so each refresh costs SFS plus one statement to record it. The
+   * pass ends when a claim comes back short, or after {@link MAX_BATCHES_PER_PASS} batches (the
+   * worker then starts another pass at once).
+   */
+  async runPass(owner: string): Promise<SfsRefreshReport> {
+    const { leaseMs, batchSize, concurrency } = this.options.workers;
+    const waiting: SfsTokenRecord[] = [];
+    const outcomes: SfsRefreshOutcome[] = [];
+    let claimed = 0;
+    let batches = 0;
+    let exhausted = false;
+    let lastFull = false;
+    let claiming: Promise<void> | undefined;
+    const claimNext = (): Promise<void> =>
+      (claiming ??= (async () => {
+        try {
+          const rows = await this.queue.claimDueRefreshes(
+            owner,
+            new Date(this.clock.now()),
+            leaseMs,
+            batchSize,
+          );
+          batches++;
+          claimed += rows.length;
+          waiting.push(...rows);
+          lastFull = rows.length >= batchSize;
+          if (!lastFull || batches >= MAX_BATCHES_PER_PASS) exhausted = true;
+        } catch (error) {
+          exhausted = true;
+          throw error;
+        } finally {
+          claiming = undefined;
+        }
+      })());
+    await claimNext();
+    const keyClaims = new Map<string, Promise<SfsKeyClaim | undefined>>();
+    const keyClaimOf = (row: SfsTokenRecord): Promise<SfsKeyClaim | undefined> => {
+      if (!keyClaims.has(row.id)) {
+        const now = this.clock.now();
+        const batch = [row];
+        for (const next of waiting) {
+          if (batch.length >= concurrency) break;
+          if (!keyClaims.has(next.id) && this.mintsNow(next, now)) batch.push(next);
+        }
+        const claimed = this.leases
+          .claimKeys(batch, owner, new Date(now), leaseMs)
+          // The lane then claims its key alone, and meets the same error there if it persists.
+          .catch(() => undefined);
+        batch.forEach((r, i) =>
+          keyClaims.set(
+            r.id,
+            claimed.then((all) => all?.[i]),
+          ),
+        );
+      }
+      const claim = keyClaims.get(row.id)!;
+      keyClaims.delete(row.id);
+      return claim;
+    };
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        if (!exhausted && waiting.length <= concurrency) void claimNext().catch(() => undefined);
+        const row = waiting.shift();
+        if (row) {
+          const claim = this.mintsNow(row, this.clock.now()) ? await keyClaimOf(row) : undefined;
+          outcomes.push(await this.refreshOne(row, claim));
+        } else if (claiming) {
+          await claiming.catch(() => undefined);
+        } else {
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return { claimed, outcomes, backlog: lastFull };
+  }
+
+  /**
+   * Refreshes one claimed row (also used by the admin "refresh now"), in span `sfs-auth.refresh`
+   * (the SFS attempts are its children). `keyClaim` is a claim of the row's key made ahead by
+   * {@link runPass} (given back here when the row is not minted).
+   */
+  refreshOne(row: SfsTokenRecord, keyClaim?: SfsKeyClaim): Promise<SfsRefreshOutcome> {
+    return this.tracer.operation('refresh', sfsKeyAttributes(row), () =>
+      this.refreshRow(row, keyClaim),
+    );
+  }
+
+  private async refreshRow(
+    row: SfsTokenRecord,
+    keyClaim: SfsKeyClaim | undefined,
+  ): Promise<SfsRefreshOutcome> {
+    const now = this.clock.now();
+    if (keyClaim?.lease && !this.mintsNow(row, now)) {
+      await this.leases.releaseKey(keyClaim.lease).catch(() => undefined);
+      keyClaim = undefined;
+    }
+    const at = new Date(now);
+    const base = { tenantId: row.tenantId, tokenId: row.id, actor: 'system', at };
+    if (row.expiresAt.getTime() <= now) {
+      await this.queue.markExpired(row.id, row.version, { ...base, type: 'expired' });
+      return { tokenId: row.id, outcome: 'expired' };
+    }
+    const leave = this.reasonToLeave(row, now);
+    if (leave) {
+      await this.queue.postponeRefresh(row.id, row.version, row.expiresAt, {
+        ...base,
+        type: 'refresh_skipped',
+        reason: leave,
+      });
+      return { tokenId: row.id, outcome: 'left-to-expire', reason: leave };
+    }
+    try {
+      const result = await this.minter.replace(row, 'system', keyClaim);
+      if (result.kind === 'minted')
+        return { tokenId: row.id, outcome: 'refreshed', newTokenId: result.token.tokenId };
+      if (result.kind === 'lost')
+        return { tokenId: row.id, outcome: 'skipped', reason: 'revoked during refresh' };
+      return {
+        tokenId: row.id,
+        outcome: 'skipped',
+        reason: result.kind === 'skipped' ? result.reason : 'found',
+      };
+    } catch (error) {
+      return this.fail(row, error, now);
+    }
+  }
+
+  /** Whether {@link refreshOne} would mint `row` at `now` (not expired, not left to expire). */
+  private mintsNow(row: SfsTokenRecord, now: number): boolean {
+    return row.expiresAt.getTime() > now && this.reasonToLeave(row, now) === null;
+  }
+
+  private reasonToLeave(row: SfsTokenRecord, now: number): string | null {
+    if (row.subjectId === null) {
+      const lastUse = (row.lastUsedAt ?? row.issuedAt).getTime();
+      if (now - lastUse > this.options.idleServiceTokenSeconds * 1000) return 'service token idle';
+    } else if (now - row.sessionStartedAt.getTime() > this.options.maxSessionAgeSeconds * 1000) {
+      return 'session older than maxSessionAgeSeconds';
+    }
+    return null;
+  }
+
+  private async fail(row: SfsTokenRecord, error: unknown, now: number): Promise<SfsRefreshOutcome> {
+    const code = error instanceof SfsAuthError ? error.code : 'UNEXPECTED';
+    const permanent = !(error instanceof SfsAuthError) ? false : !error.retryable;
+    const wait = Math.max(
+      error instanceof SfsAuthError ? (error.retryAfterMs ?? 0) : 0,
+      workBackoffMs(row.attempts, this.options.workers.maxBackoffMs),
+    );
+    await this.queue.recordRefreshFailure(
+      row.id,
+      row.version,
+      {
+        error: `${code}: ${sfsErrorDetail(error)}`,
+        nextAttemptAt: new Date(now + wait),
+        permanent,
+      },
+      {
+        tenantId: row.tenantId,
+        tokenId: row.id,
+        actor: 'system',
+        at: new Date(now),
+        type: 'refresh_failed',
+        reason: code,
+      },
+    );
+    this.publisher.publish(
+      SFS_AUTH_EVENTS.tokenFailed,
+      new SfsTokenFailedEvent(row.tenantId, row.id, 'refresh', code, permanent),
+    );
+    return { tokenId: row.id, outcome: 'failed', code, permanent };
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsTokenRevocationService, type SfsRevocationReport } from './token-revocation.service';
+import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
+import { SfsScheduledWorker } from '../scheduling/scheduled-worker';
+
+/**
+ * Runs revocation passes over the outbox every `sweepIntervalMs`, and right away when this
+ * instance queues a revocation (`nudge`). Drained before shutdown.
+ */
+@Injectable()
+export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport> {
+  constructor(
+    private readonly revocation: SfsTokenRevocationService,
+    @Inject(SFS_INSTANCE_ID) private readonly owner: string,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    registry: SchedulerRegistry,
+  ) {
+    super(registry, {
+      name: `sfs-auth-revocation:${owner}`,
+      intervalMs: options.sweepIntervalMs,
+      enabled: options.workers.enabled,
+    });
+  }
+
+  protected override hasBacklog(report: SfsRevocationReport): boolean {
+    return report.claimed >= this.options.workers.batchSize;
+  }
+
+  protected pass(): Promise<SfsRevocationReport> {
+    return this.revocation.runPass(this.owner);
+  }
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SfsClock } from '../clock/clock';
+import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import {
+  SFS_AUTH_EVENTS,
+  SfsTokenEventBase,
+  SfsTokenFailedEvent,
+  SfsTokenRevokedEvent,
+} from '../events/sfs-auth-events';
+import { SfsEventPublisher } from '../events/sfs-event.publisher';
+import { SfsMetricsRecorder, type SfsMetricOutcome } from '../options/metrics-recorder';
+import {
+  type SfsAuthResolvedOptions,
+  SFS_AUTH_RESOLVED_OPTIONS,
+} from '../options/sfs-auth-options.interface';
+import { SfsRevocationOutbox, type SfsRevocationFilter } from './revocation.outbox';
+import { workBackoffMs } from '../scheduling/backoff';
+import { mapConcurrent } from '../common/map-concurrent';
+import { sfsErrorDetail } from '../errors/safe-error';
+import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
+import { SfsTokenApi } from '../sfs/sfs-token.api';
+import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
+import type { SfsActor, SfsRevocationWork } from '../model/token-record';
+
+/** What one revocation pass did to one outbox row. */
+export type SfsRevocationOutcome =
+  | { tokenId: string; outcome: 'revoked'; confirmedBy: 'sfs' | 'already-dead' | 'expired' }
+  | { tokenId: string; outcome: 'retry'; code: string; nextAttemptAt: Date }
+  | { tokenId: string; outcome: 'failed'; code: string }
+  | { tokenId: string; outcome: 'skipped' };
+
+/** The report of one revocation pass. */
+export interface SfsRevocationReport {
+  readonly claimed: number;
+  readonly outcomes: SfsRevocationOutcome[];
+}
+
+/** How each outcome is counted (`skipped`: another instance's write won; not an attempt). */
+const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | null> = {
+  revoked: 'ok',
+  retry: 'retry',
+  failed: 'failed',
+  skipped: null,
+};
+
+/**
+ * Revocation through the outbox: a request marks tokens `revoking` and queues them in one
+ * transaction (from then on they are never served); passes call SFS until it confirms. Transient
+ * failures back off for up to `revocationGiveUpSeconds`; then the row is `failed`, visible and
+ * retryable. Nothing is dropped silently.
+ */
+@Injectable()
+export class SfsTokenRevocationService {
+  constructor(
+    @Inject(SfsRevocationOutbox) private readonly outbox: SfsRevocationOutbox,
+    @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
+    private readonly platform: SfsPlatformTokenProvider,
+    private readonly cipher: SfsTenantTokenCipher,
+    private readonly publisher: SfsEventPublisher,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
+  ) {}
+
+  private readonly tracer = sfsTracer();
+
+  /** Queues the revocation of every live token of `filter`; returns their ids. */
+  request(filter: SfsRevocationFilter, reason: string, actor: SfsActor): Promise<string[]> {
+    return this.outbox.requestRevocation(filter, reason, actor, new Date(this.clock.now()));
+  }
+
+  /** `failed` outbox rows back to `pending`, due now. */
+  retryFailed(tenantId: string, tokenId: string | undefined, actor: SfsActor): Promise<number> {
+    return this.outbox.retryFailedRevocations(tenantId, new Date(this.clock.now()), actor, tokenId);
+  }
+
+  /** Claims due outbox rows as `owner` and asks SFS to revoke them. */
+  async runPass(owner: string): Promise<SfsRevocationReport> {
+    const { leaseMs, batchSize, concurrency } = this.options.workers;
+    const claimed = await this.outbox.claimDueRevocations(
+      owner,
+      new Date(this.clock.now()),
+      leaseMs,
+      batchSize,
+    );
+    const outcomes = await mapConcurrent(claimed, concurrency, (work) => this.revokeCounted(work));
+    return { claimed: claimed.length, outcomes };
+  }
+
+  /**
+   * Every revocation outcome is decided in this service: counted here, once per attempt, and
+   * traced (span `sfs-auth.revoke`, the SFS attempts are its children).
+   */
+  private async revokeCounted(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
+    const key = { tenantId: work.tenantId, clientKey: work.clientKey, id: work.tokenId };
+    const outcome = await this.tracer.operation('revoke', sfsKeyAttributes(key), () =>
+      this.revokeOne(work),
+    );
+    const metric = REVOKE_METRIC[outcome.outcome];
+    if (metric) this.metrics.countOperation('revoke', metric);
+    return outcome;
+  }
+
+  private async revokeOne(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
+    const now = this.clock.now();
+    if (work.tokenExpiresAt.getTime() <= now || !work.sealed) {
+      return this.confirm(work, 'expired');
+    }
+    try {
+      const token = await this.cipher.open(work.sealed, {
+        tenantId: work.tenantId,
+        tokenId: work.tokenId,
+      });
+      await this.platform.withPlatformToken(work.tenantId, (platformToken) =>
+        this.api.revokeClientToken(platformToken, token, { tenantId: work.tenantId }),
+      );
+      return this.confirm(work, 'sfs');
+    } catch (error) {
+      if (alreadyDead(error)) return this.confirm(work, 'already-dead');
+      return this.fail(work, error, now);
+    }
+  }
+
+  private async confirm(
+    work: SfsRevocationWork,
+    by: 'sfs' | 'already-dead' | 'expired',
+  ): Promise<SfsRevocationOutcome> {
+    const done = await this.outbox.confirmRevocation(work.id, work.version, {
+      tenantId: work.tenantId,
+      tokenId: work.tokenId,
+      actor: 'system',
+      at: new Date(this.clock.now()),
+      type: 'revoked',
+      reason: work.reason,
+      detail: {
+        confirmedBy: by,
+        attempts: work.attempts + 1,
+        requestedAt: work.requestedAt.toISOString(),
+      },
+    });
+    if (!done) return { tokenId: work.tokenId, outcome: 'skipped' };
+    const base = new SfsTokenEventBase(work.tenantId, work.tokenId, work.clientKey, work.subjectId);
+    this.publisher.publish(
+      SFS_AUTH_EVENTS.tokenRevoked,
+      new SfsTokenRevokedEvent(base, work.reason),
+    );
+    return { tokenId: work.tokenId, outcome: 'revoked', confirmedBy: by };
+  }
+
+  private async fail(
+    work: SfsRevocationWork,
+    error: unknown,
+    now: number,
+  ): Promise<SfsRevocationOutcome> {
+    const code = error instanceof SfsAuthError ? error.code : 'UNEXPECTED';
+    const transient = !(error instanceof SfsAuthError) || error.retryable;
+    const givenUp =
+      now - work.requestedAt.getTime() >= this.options.workers.revocationGiveUpSeconds * 1000;
+    const permanent = !transient || givenUp;
+    const wait = Math.max(
+      error instanceof SfsAuthError ? (error.retryAfterMs ?? 0) : 0,
+      workBackoffMs(work.attempts, this.options.workers.maxBackoffMs),
+    );
+    const nextAttemptAt = new Date(now + wait);
+    const recorded = await this.outbox.recordRevocationFailure(
+      work.id,
+      work.version,
+      { error: `${code}: ${sfsErrorDetail(error)}`, nextAttemptAt, permanent },
+      {
+        tenantId: work.tenantId,
+        tokenId: work.tokenId,
+        actor: 'system',
+        at: new Date(now),
+        type: permanent ? 'revoke_failed' : 'revoke_retried',
+        reason: code,
+        detail: { attempts: work.attempts + 1 },
+      },
+    );
+    if (!recorded) return { tokenId: work.tokenId, outcome: 'skipped' };
+    if (!permanent) return { tokenId: work.tokenId, outcome: 'retry', code, nextAttemptAt };
+    this.publisher.publish(
+      SFS_AUTH_EVENTS.tokenFailed,
+      new SfsTokenFailedEvent(work.tenantId, work.tokenId, 'revoke', code, true),
+    );
+    return { tokenId: work.tokenId, outcome: 'failed', code };
+  }
+}
+
+/** SFS no longer knows the token (401 after a fresh platform token, or 404): nothing left to revoke. */
+function alreadyDead(error: unknown): boolean {
+  return (
+    error instanceof SfsAuthError &&
+    (error.code === 'SFS_TOKEN_REJECTED' ||
+      (error.code === 'SFS_REQUEST_REJECTED' && error.status === 404))
+  );
+}

@@ -1,0 +1,249 @@
+import type { SfsTokenKey } from '../model/token-record';
+import type { SfsSqlSession } from '../persistence/sql-session';
+import { sfsTokenRecordFromRow, type SfsTokenRow } from '../persistence/token-record.mapper';
+import {
+  sfsAppendEvents,
+  sfsEventParams,
+  sfsInsertEventsStatement,
+  sfsNotifyExpression,
+} from '../persistence/event.queries';
+import { SfsTokenConflictError, sfsIsActiveKeyViolation } from '../model/token-conflict.error';
+import {
+  SFS_TOKEN_INSERT_COLUMNS,
+  SFS_TOKEN_INSERT_VALUES,
+  sfsFindActive,
+  sfsInsertRow,
+  sfsRetireStatement,
+  sfsTokenParams,
+} from '../persistence/token.queries';
+import type { SfsKeyClaim, SfsKeyLease, SfsMintRecord } from './key-lease.store';
+
+// Takes the key's lease when it is free or its holder's lease ran out; every claim takes a new
+// fence from one sequence, so a holder whose lease was taken over can no longer record anything,
+// even when retention deleted the idle row in between and the key's row starts afresh.
+const CLAIM = `
+  INSERT INTO sfs_token_key_lease AS l
+    (tenant_id, client_key, subject_key, lease_owner, lease_expires_at, fence)
+  VALUES ($1, $2, $3, $4, $5, nextval('sfs_token_key_lease_fence_seq'))
+  ON CONFLICT (tenant_id, client_key, subject_key) DO UPDATE
+  SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+      fence = nextval('sfs_token_key_lease_fence_seq'), updated_at = now()
+  WHERE l.lease_owner IS NULL OR l.lease_expires_at <= $6
+  RETURNING fence::text AS fence`;
+
+const HELD_UNTIL = `
+  SELECT lease_expires_at FROM sfs_token_key_lease
+  WHERE tenant_id = $1 AND client_key = $2 AND subject_key = $3`;
+
+// Only the holder of the current fence releases; a stale holder changes nothing.
+const RELEASE = `
+  UPDATE sfs_token_key_lease
+  SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+  WHERE tenant_id = $1 AND client_key = $2 AND subject_key = $3 AND fence = $4::bigint
+    AND lease_owner = $5`;
+
+/** The lease row's key columns: `''` stands for "no subject" (subject ids are never empty). */
+export function sfsKeyLeaseRow(key: SfsTokenKey): [string, string, string] {
+  return [key.tenantId, key.clientKey, key.subjectId ?? ''];
+}
+
+/** Claims `key` for `owner` until `now + leaseMs`, then reads the key's active row. */
+export async function sfsClaimKey(
+  sql: SfsSqlSession,
+  key: SfsTokenKey,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<SfsKeyClaim> {
+  const expiresAt = new Date(now.getTime() + leaseMs);
+  const claimed = await sql.rows<{ fence: string }>(CLAIM, [
+    ...sfsKeyLeaseRow(key),
+    owner,
+    expiresAt,
+    now,
+  ]);
+  let lease: SfsKeyLease | null = null;
+  let heldUntil: Date | null = null;
+  if (claimed.length > 0) {
+    lease = { key, owner, fence: claimed[0].fence, expiresAt };
+  } else {
+    const held = await sql.rows<{ lease_expires_at: Date | null }>(HELD_UNTIL, sfsKeyLeaseRow(key));
+    heldUntil = held[0]?.lease_expires_at ?? null;
+  }
+  // A new statement, so it sees whatever the previous holder committed before releasing.
+  const current = await sfsFindActive(sql, key);
+  return { lease, heldUntil, current };
+}
+
+// CLAIM for many keys in one statement (the refresh worker's next rows; their keys are distinct,
+// since each has one active row). No token row is locked here, so it cannot deadlock with a record.
+const CLAIM_MANY = `
+  INSERT INTO sfs_token_key_lease AS l
+    (tenant_id, client_key, subject_key, lease_owner, lease_expires_at, fence)
+  SELECT k.tenant_id, k.client_key, k.subject_key, $4, $5, nextval('sfs_token_key_lease_fence_seq')
+  FROM unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k (tenant_id, client_key, subject_key)
+  ON CONFLICT (tenant_id, client_key, subject_key) DO UPDATE
+  SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+      fence = nextval('sfs_token_key_lease_fence_seq'), updated_at = now()
+  WHERE l.lease_owner IS NULL OR l.lease_expires_at <= $6
+  RETURNING tenant_id, client_key, subject_key, fence::text AS fence`;
+
+// The active rows of many keys (same expression as ux_sfs_client_token_active_key).
+const FIND_ACTIVE_MANY = `
+  SELECT t.* FROM sfs_client_token t
+  JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k (tenant_id, client_key, subject_key)
+    ON t.tenant_id = k.tenant_id AND t.client_key = k.client_key
+   AND COALESCE(t.subject_id, '') = k.subject_key
+  WHERE t.status = 'active'`;
+
+/**
+ * {@link sfsClaimKey} for many distinct keys at once: two statements whatever their number (the
+ * claim, then a fresh read of their active rows). A key held by someone else comes back with no
+ * lease and `heldUntil` unknown (`null`).
+ */
+export async function sfsClaimKeys(
+  sql: SfsSqlSession,
+  keys: ReadonlyArray<SfsTokenKey>,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<SfsKeyClaim[]> {
+  if (keys.length === 0) return [];
+  const expiresAt = new Date(now.getTime() + leaseMs);
+  const columns = [0, 1, 2].map((i) => keys.map((key) => sfsKeyLeaseRow(key)[i]));
+  const claimed = await sql.rows<{
+    tenant_id: string;
+    client_key: string;
+    subject_key: string;
+    fence: string;
+  }>(CLAIM_MANY, [...columns, owner, expiresAt, now]);
+  const id = (row: readonly string[]) => JSON.stringify(row);
+  const fences = new Map(
+    claimed.map((r) => [id([r.tenant_id, r.client_key, r.subject_key]), r.fence]),
+  );
+  // A new statement, so it sees whatever a previous holder committed before releasing.
+  const active = await sql.rows<SfsTokenRow>(FIND_ACTIVE_MANY, columns);
+  const current = new Map(
+    active.map((r) => [id([r.tenant_id, r.client_key, r.subject_id ?? '']), r]),
+  );
+  return keys.map((key) => {
+    const row = id(sfsKeyLeaseRow(key));
+    const fence = fences.get(row);
+    const found = current.get(row);
+    return {
+      lease: fence === undefined ? null : { key, owner, fence, expiresAt },
+      heldUntil: null,
+      current: found ? sfsTokenRecordFromRow(found) : null,
+    };
+  });
+}
+
+/** Gives the lease up (no-op when it was taken over); `true` when it was still ours. */
+export async function sfsReleaseKey(sql: SfsSqlSession, lease: SfsKeyLease): Promise<boolean> {
+  const { affected } = await sql.run(RELEASE, [
+    ...sfsKeyLeaseRow(lease.key),
+    lease.fence,
+    lease.owner,
+  ]);
+  return affected > 0;
+}
+
+// Records a mint in one statement (one round trip): releases the lease if the fence still holds,
+// retires the replaced row ($19, when given) unless a revocation took it, inserts the new row
+// ($1…$13, see SFS_TOKEN_INSERT_COLUMNS), appends its events ($20…$26) and, when a row was
+// retired, records and announces that change. Each step runs only if the one before it did, so
+// it either writes all of it or nothing. Why one statement is safe:
+// - every step reads the RETURNING rows of the step before, so they run in that order;
+// - the new row passes the active-key unique index because the retired row's old version was
+//   superseded by this same transaction (unique checks do not see it);
+// - `replaced_by` (a foreign key to the new row) is checked when the statement ends, once the
+//   new row exists.
+const RECORD_MINT = `
+  WITH released AS (
+    UPDATE sfs_token_key_lease
+    SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+    WHERE tenant_id = $14 AND client_key = $15 AND subject_key = $16 AND fence = $17::bigint
+      AND lease_owner = $18
+    RETURNING 1
+  ), retired AS (${sfsRetireStatement('$19::uuid', ' replaced_by = $1::uuid,')}
+      AND EXISTS (SELECT 1 FROM released)
+    RETURNING tenant_id, id AS token_id
+  ), inserted AS (
+    INSERT INTO sfs_client_token (${SFS_TOKEN_INSERT_COLUMNS})
+    SELECT ${SFS_TOKEN_INSERT_VALUES}
+    WHERE EXISTS (SELECT 1 FROM released)
+      AND ($19::uuid IS NULL OR EXISTS (SELECT 1 FROM retired))
+    RETURNING id
+  ), logged AS (${sfsInsertEventsStatement(20)}
+    WHERE EXISTS (SELECT 1 FROM inserted)
+  ), changed AS (
+    INSERT INTO sfs_token_change (tenant_id, token_id)
+    SELECT tenant_id, token_id FROM retired WHERE EXISTS (SELECT 1 FROM inserted)
+    RETURNING tenant_id, token_id
+  ), notified AS (
+    ${sfsNotifyExpression('changed')}
+  )
+  SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM notified)::int`;
+
+/**
+ * Records a minted token while `lease` still holds (released in the same statement), retiring
+ * `mint.retire` when given: one statement, atomic on its own, so it needs no transaction (and no
+ * `BEGIN`/`COMMIT` round trips). `false`, with nothing written, when the fence was lost (another
+ * claimant took the key over) or a revocation took the retired row first: the caller then records
+ * the token as lost ({@link sfsRecordLostMint}).
+ * @throws SfsTokenConflictError when another active row holds the key (nothing is written and the
+ *   lease stays held until it runs out).
+ */
+export async function sfsRecordMint(
+  sql: SfsSqlSession,
+  lease: SfsKeyLease,
+  mint: SfsMintRecord,
+): Promise<boolean> {
+  try {
+    const [{ inserted }] = await sql.rows<{ inserted: number }>(RECORD_MINT, [
+      ...sfsTokenParams(mint.record),
+      ...sfsKeyLeaseRow(lease.key),
+      lease.fence,
+      lease.owner,
+      mint.retire?.id ?? null,
+      ...sfsEventParams(mint.events),
+    ]);
+    return inserted > 0;
+  } catch (error) {
+    if (sfsIsActiveKeyViolation(error))
+      throw new SfsTokenConflictError(mint.record, mint.record.id);
+    throw error;
+  }
+}
+
+/**
+ * Records a token that lost its race: born `revoking`, with its outbox row and events, so the
+ * revocation outbox revokes it at SFS. Run in a transaction.
+ */
+export async function sfsRecordLostMint(sql: SfsSqlSession, lost: SfsMintRecord): Promise<void> {
+  await sfsInsertRow(sql, lost.record, lost.events[0]?.actor ?? 'system');
+  await sfsAppendEvents(sql, lost.events);
+}
+
+// Free lease rows untouched since `before`: deleting one only forgets a key nobody minted lately
+// (fences come from a sequence, so a later claim never reuses one). Held rows are never deleted.
+const PURGE_IDLE = `
+  WITH claimed AS MATERIALIZED (
+    SELECT tenant_id, client_key, subject_key FROM sfs_token_key_lease
+    WHERE lease_owner IS NULL AND updated_at < $1
+    ORDER BY updated_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  )
+  DELETE FROM sfs_token_key_lease l USING claimed c
+  WHERE l.tenant_id = c.tenant_id AND l.client_key = c.client_key
+    AND l.subject_key = c.subject_key AND l.lease_owner IS NULL`;
+
+/** See {@link SfsTokenRetentionStore.purgeIdleLeases}. */
+export async function sfsPurgeIdleLeases(
+  sql: SfsSqlSession,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  return (await sql.run(PURGE_IDLE, [before, limit])).affected;
+}
