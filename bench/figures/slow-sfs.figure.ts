@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { SfsAuthHealthIndicator, type SfsClientTokenRequest } from '../../src';
-import { SfsTokenReadModel } from '../../src/sfs-auth/persistence/token-read.model';
+import { SfsTokenReadModel } from '../../src/sfs-auth/admin/token-read.model';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 

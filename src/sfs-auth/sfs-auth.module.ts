@@ -26,8 +26,10 @@ import { SfsRevocationOutbox } from './revocation/revocation.outbox';
 import { TypeOrmSfsRevocationOutbox } from './revocation/typeorm-revocation.outbox';
 import { SfsChangeFeedService } from './change-feed/change-feed.service';
 import { SfsTokenChangeFeed } from './change-feed/token-change.feed';
-import { SfsTokenReadModel } from './persistence/token-read.model';
-import { TypeOrmSfsTokenReadModel } from './persistence/typeorm-token-read.model';
+import { SfsTokenReadModel } from './admin/token-read.model';
+import { SfsHealthStore } from './health/health.store';
+import { TypeOrmSfsHealthStore } from './health/typeorm-health.store';
+import { TypeOrmSfsTokenReadModel } from './admin/typeorm-token-read.model';
 import { SfsTokenRetentionStore } from './retention/token-retention.store';
 import { TypeOrmSfsTokenRetentionStore } from './retention/typeorm-token-retention.store';
 import { SfsTenantOffboardingStore } from './offboarding/tenant-offboarding.store';
@@ -50,6 +52,7 @@ import {
 } from './sfs-auth.module-definition';
 import { SfsTokenService } from './tokens/sfs-token.service';
 import { SfsTokenMinter } from './serving/token-minter';
+import { SfsTokenMaterial } from './serving/token-material';
 import { SfsUnstoredTokenDiscarder } from './serving/unstored-token.discarder';
 import { SfsTokenRefreshService } from './refresh/token-refresh.service';
 import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';
@@ -80,11 +83,13 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
     { provide: SfsReencryptionStore, useClass: TypeOrmSfsReencryptionStore },
     { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
+    { provide: SfsHealthStore, useClass: TypeOrmSfsHealthStore },
     SfsChangeFeedService,
     { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },
     { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },
     { provide: SfsTenantOffboardingStore, useClass: TypeOrmSfsTenantOffboardingStore },
     SfsEventPublisher,
+    SfsTokenMaterial,
     SfsTokenMinter,
     SfsUnstoredTokenDiscarder,
     SfsTokenServingService,

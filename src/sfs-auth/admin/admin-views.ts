@@ -1,5 +1,5 @@
 import { sfsFingerprintDisplay } from '../crypto/token-cipher';
-import type { SfsTenantTokenSummary } from '../persistence/token-read.model';
+import type { SfsTenantTokenSummary } from './token-read.model';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import type { SfsTokenEvent, SfsTokenRecord } from '../model/token-record';
 import type {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
-import { SfsTokenReadModel, type SfsTokenPageAfter } from '../persistence/token-read.model';
+import { SfsTokenReadModel, type SfsTokenPageAfter } from './token-read.model';
 import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SfsTokenMinter } from '../serving/token-minter';
+import { SfsTokenMaterial } from '../serving/token-material';
 import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
@@ -44,6 +45,7 @@ export class SfsTokenAdminService {
     @Inject(SfsServingStore) private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
+    private readonly material: SfsTokenMaterial,
     private readonly cursors: SfsAdminCursorCodec,
     private readonly eventIds: SfsAdminEventIds,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -91,7 +93,7 @@ export class SfsTokenAdminService {
       subjectId: body.subjectId ?? null,
     };
     const { token, minted } = await this.minter.ensure(key, actor, (current, now) =>
-      this.minter.servable(current, now),
+      this.material.servable(current, now),
     );
     const record = await this.find(tenantId, token.tokenId);
     return { created: minted, record: sfsTokenRecordView(record) };

@@ -4,7 +4,7 @@ import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
-import { SfsTokenReadModel } from '../persistence/token-read.model';
+import { SfsHealthStore } from './health.store';
 import type { SfsAuthHealthFigures } from '../model/health-figures';
 import { sfsHealthVerdict } from './sfs-auth.health-verdict';
 import { sfsDriverCode } from '../errors/safe-error';
@@ -41,7 +41,7 @@ const DEFAULT_TIMEOUT_MS = 1000;
 @Injectable()
 export class SfsAuthHealthIndicator {
   constructor(
-    @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
+    @Inject(SfsHealthStore) private readonly store: SfsHealthStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
@@ -50,7 +50,7 @@ export class SfsAuthHealthIndicator {
   /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
   async figures(): Promise<SfsAuthHealthFigures> {
     const now = new Date(this.clock.now());
-    const figures = await this.reads.healthFigures(now, this.options.health.overdueAfterMs);
+    const figures = await this.store.figures(now, this.options.health.overdueAfterMs);
     return { ...figures, changeFeed: this.feed.status() };
   }
 

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
-import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import {
   SFS_AUTH_EVENTS,
@@ -11,61 +9,26 @@ import {
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import { SfsTenantGate } from './tenant-gate';
-import {
-  SfsMetricsRecorder,
-  type SfsMetricOperation,
-  type SfsMetricOutcome,
-} from '../options/metrics-recorder';
+import { SfsMetricsRecorder, type SfsMetricOperation } from '../options/metrics-recorder';
 import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
-import {
-  SfsKeyLeaseStore,
-  type SfsKeyClaim,
-  type SfsKeyLease,
-  type SfsMintRecord,
-} from './key-lease.store';
+import { SfsKeyLeaseStore, type SfsKeyClaim, type SfsKeyLease } from './key-lease.store';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
-import {
-  sfsKeyAttributes,
-  sfsTracer,
-  type SfsOperationSpan,
-  type SfsSpanResult,
-} from '../tracing/sfs-tracer';
-import { computeRefreshAt, isServable } from '../model/refresh-schedule';
+import { sfsKeyAttributes, sfsTracer, type SfsOperationSpan } from '../tracing/sfs-tracer';
 import { SfsUnstoredTokenDiscarder } from './unstored-token.discarder';
-import type {
-  SfsActor,
-  SfsNewTokenEvent,
-  SfsNewTokenRecord,
-  SfsTokenKey,
-  SfsTokenRecord,
-} from '../model/token-record';
-
-/** A token ready to serve, decrypted. */
-export interface SfsServableToken {
-  readonly tokenId: string;
-  readonly accessToken: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
-
-/** What {@link SfsTokenMinter.mintUnderLease} did. */
-export type SfsMintOutcome =
-  | { kind: 'found'; token: SfsServableToken }
-  | { kind: 'minted'; token: SfsServableToken; replaced: string | null }
-  | { kind: 'skipped'; reason: string }
-  /** A revocation changed the row while we minted: the new token went to the revocation outbox. */
-  | { kind: 'lost'; tokenId: string };
-
-/** Decides, holding the key's lease, what to do with the key's current active row. */
-export type SfsMintDecision = (
-  current: SfsTokenRecord | null,
-  now: number,
-) => 'reuse' | 'mint' | 'skip' | Promise<'reuse' | 'mint' | 'skip'>;
+import {
+  sfsMintFailureOutcome,
+  sfsMintSpanResult,
+  type SfsMintDecision,
+  type SfsMintOutcome,
+  type SfsServableToken,
+} from './mint-outcome';
+import { SfsTokenMaterial } from './token-material';
+import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 
 /** First and longest pause between two looks at a key another claimant is minting. */
 const WAIT_FIRST_MS = 25;
@@ -92,7 +55,7 @@ export class SfsTokenMinter {
     @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
-    private readonly cipher: SfsTenantTokenCipher,
+    private readonly material: SfsTokenMaterial,
     private readonly publisher: SfsEventPublisher,
     private readonly discarder: SfsUnstoredTokenDiscarder,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -103,43 +66,6 @@ export class SfsTokenMinter {
   ) {}
 
   private readonly tracer = sfsTracer();
-
-  get leadMs(): number {
-    return this.options.refreshLeadSeconds * 1000;
-  }
-
-  /** Decrypts a row into a servable token (throws the cipher's typed errors). */
-  async open(record: SfsTokenRecord): Promise<SfsServableToken> {
-    if (!record.sealed) throw new Error(`token ${record.id} holds no material`);
-    return {
-      tokenId: record.id,
-      accessToken: await this.cipher.open(record.sealed, {
-        tenantId: record.tenantId,
-        tokenId: record.id,
-      }),
-      issuedAt: record.issuedAt.getTime(),
-      expiresAt: record.expiresAt.getTime(),
-    };
-  }
-
-  /** Whether a decrypted token may still be served at `now` (not within the lead). */
-  fresh(token: SfsServableToken, now: number): boolean {
-    return isServable(token, now, this.leadMs);
-  }
-
-  /** Whether `record` may be served at `now` (active, with material, not within the lead). */
-  servable(record: SfsTokenRecord | null, now: number): record is SfsTokenRecord {
-    return (
-      record !== null &&
-      record.status === 'active' &&
-      record.sealed !== null &&
-      isServable(
-        { issuedAt: record.issuedAt.getTime(), expiresAt: record.expiresAt.getTime() },
-        now,
-        this.leadMs,
-      )
-    );
-  }
 
   /**
    * The key's token, for a caller that needs one now (serving, the admin API's mint): the active
@@ -198,7 +124,7 @@ export class SfsTokenMinter {
       'mint',
       sfsKeyAttributes(key),
       (span) => this.mintCounted(key, actor, decide, span, claimed),
-      { join: true, describe: mintSpanResult },
+      { join: true, describe: sfsMintSpanResult },
     );
   }
 
@@ -216,7 +142,10 @@ export class SfsTokenMinter {
       outcome = await this.claimAndMint(key, actor, decide, attempt, span, claimed);
     } catch (error) {
       if (attempt.operation) {
-        this.metrics.countOperation(attempt.operation, failureOutcome(attempt.operation, error));
+        this.metrics.countOperation(
+          attempt.operation,
+          sfsMintFailureOutcome(attempt.operation, error),
+        );
       }
       // SFS issued a token that no committed row records: it must not stay live.
       if (attempt.accessToken) await this.discarder.discard(key.tenantId, attempt.accessToken);
@@ -251,7 +180,7 @@ export class SfsTokenMinter {
       if (claim.lease && decision !== 'mint') await this.leases.releaseKey(claim.lease);
       if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
       if (decision === 'reuse' && claim.current) {
-        return { kind: 'found', token: await this.open(claim.current) };
+        return { kind: 'found', token: await this.material.open(claim.current) };
       }
       if (claim.lease) {
         // A key with no active token (the state an offboarding leaves every key in) is not minted
@@ -324,21 +253,7 @@ export class SfsTokenMinter {
       throw error;
     }
     attempt.accessToken = issued.accessToken;
-    const mint = await this.newRecord(key, actor, current, issued);
-    const lostReason = 'revoked while being refreshed';
-    const lost: SfsMintRecord = {
-      record: { ...mint.record, status: 'revoking', revokeReason: lostReason },
-      events: [
-        {
-          tenantId: key.tenantId,
-          tokenId: mint.record.id,
-          actor,
-          at: mint.record.issuedAt,
-          type: 'revoke_requested',
-          reason: lostReason,
-        },
-      ],
-    };
+    const { mint, lost } = await this.material.records(key, actor, current, issued);
     let stored: 'stored' | 'lost';
     try {
       stored = await this.leases.recordMint(lease, mint, lost);
@@ -356,72 +271,8 @@ export class SfsTokenMinter {
     };
     return { kind: 'minted', token, replaced: current?.id ?? null };
   }
-
-  private async newRecord(
-    key: SfsTokenKey,
-    actor: SfsActor,
-    current: SfsTokenRecord | null,
-    issued: { accessToken: string; expiresInSeconds: number },
-  ): Promise<SfsMintRecord> {
-    const id = randomUUID();
-    const issuedAt = this.clock.now();
-    const expiresAt = issuedAt + Math.round(issued.expiresInSeconds * 1000);
-    const record: SfsNewTokenRecord = {
-      tenantId: key.tenantId,
-      clientKey: key.clientKey,
-      subjectId: key.subjectId,
-      id,
-      status: 'active',
-      sealed: await this.cipher.seal(issued.accessToken, { tenantId: key.tenantId, tokenId: id }),
-      fingerprint: this.cipher.fingerprint(issued.accessToken),
-      issuedAt: new Date(issuedAt),
-      expiresAt: new Date(expiresAt),
-      refreshAt: new Date(
-        computeRefreshAt({ issuedAt, expiresAt, leadMs: this.leadMs, random: Math.random() }),
-      ),
-      sessionStartedAt: current?.sessionStartedAt ?? new Date(issuedAt),
-    };
-    const expiry = record.expiresAt.toISOString();
-    const event: Pick<SfsNewTokenEvent, 'type' | 'detail'> = current
-      ? { type: 'refreshed', detail: { previousTokenId: current.id, expiresAt: expiry } }
-      : { type: 'issued', detail: { expiresAt: expiry } };
-    const events = [{ tenantId: key.tenantId, tokenId: id, actor, at: record.issuedAt, ...event }];
-    return { record, events, retire: current ? { id: current.id } : undefined };
-  }
 }
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * A first mint is not retried by the module (the caller gets the error): `failed`. A refresh is
- * retried by the worker unless the error is permanent, the same rule the refresh service applies.
- */
-function failureOutcome(operation: SfsMetricOperation, error: unknown): SfsMetricOutcome {
-  if (operation === 'mint') return 'failed';
-  return error instanceof SfsAuthError && !error.retryable ? 'failed' : 'retry';
-}
-
-/**
- * The mint span's result, identifiers only (the outcome also holds the token itself):
- * `sfs_auth.token_id` is the token found or replaced, `sfs_auth.new_token_id` the one minted.
- */
-function mintSpanResult(outcome: SfsMintOutcome): SfsSpanResult {
-  switch (outcome.kind) {
-    case 'found':
-      return { outcome: 'found', attributes: { 'sfs_auth.token_id': outcome.token.tokenId } };
-    case 'minted':
-      return {
-        outcome: 'minted',
-        attributes: {
-          'sfs_auth.token_id': outcome.replaced ?? undefined,
-          'sfs_auth.new_token_id': outcome.token.tokenId,
-        },
-      };
-    case 'lost':
-      return { outcome: 'lost', attributes: { 'sfs_auth.new_token_id': outcome.tokenId } };
-    case 'skipped':
-      return { outcome: 'skipped' };
-  }
 }

@@ -16,8 +16,10 @@ import { SfsSingleFlight } from '../common/single-flight';
 import { SfsCacheEntry, SfsTokenCache, tokenKeyString, type SfsCachedToken } from './token-cache';
 import { effectiveLeadMs } from '../model/refresh-schedule';
 import type { SfsClientTokenRequest } from '../model/token-inputs';
-import { SfsTokenMinter, type SfsServableToken } from './token-minter';
-import type { SfsActor, SfsTokenKey } from '../model/token-record';
+import { SfsTokenMinter } from './token-minter';
+import type { SfsServableToken } from './mint-outcome';
+import { SfsTokenMaterial } from './token-material';
+import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { sfsErrorCode } from '../errors/safe-error';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 
@@ -35,6 +37,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly minter: SfsTokenMinter,
+    private readonly material: SfsTokenMaterial,
     @Inject(SfsServingStore) private readonly rows: SfsServingStore,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -101,9 +104,9 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
 
   private async load(key: SfsTokenKey, actor: SfsActor): Promise<SfsCachedToken> {
     const row = await this.rows.findActive(key);
-    if (this.minter.servable(row, this.clock.now())) {
+    if (this.material.servable(row, this.clock.now())) {
       try {
-        return this.remember(key, await this.minter.open(row));
+        return this.remember(key, await this.material.open(row));
       } catch (error) {
         // Undecryptable (key missing): mint a replacement under the lease below.
         this.logger.warn(
@@ -114,14 +117,14 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     const { token } = await this.minter.ensure(
       key,
       actor,
-      async (current, now) => this.minter.servable(current, now) && (await this.opens(current)),
+      async (current, now) => this.material.servable(current, now) && (await this.opens(current)),
     );
     return this.remember(key, token);
   }
 
-  private async opens(record: Parameters<SfsTokenMinter['open']>[0]): Promise<boolean> {
+  private async opens(record: SfsTokenRecord): Promise<boolean> {
     try {
-      await this.minter.open(record);
+      await this.material.open(record);
       return true;
     } catch {
       return false;
@@ -132,7 +135,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const ttl = this.feed.connected ? this.options.cache.ttlMs : this.options.cache.degradedTtlMs;
     // Served from the cache while fresh there and outside the refresh lead, whichever ends first.
-    const lead = effectiveLeadMs(token.expiresAt - token.issuedAt, this.minter.leadMs);
+    const lead = effectiveLeadMs(token.expiresAt - token.issuedAt, this.material.leadMs);
     const until = Math.min(now + ttl, token.expiresAt - lead);
     return this.cache.set(tokenKeyString(key), token, until) ?? token;
   }

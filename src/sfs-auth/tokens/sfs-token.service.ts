@@ -16,6 +16,7 @@ import {
   type SfsRevokeRequest,
 } from '../model/token-inputs';
 import { SfsTokenMinter } from '../serving/token-minter';
+import { SfsTokenMaterial } from '../serving/token-material';
 import type { SfsActor } from '../model/token-record';
 import {
   SfsTokenReencryptionService,
@@ -62,6 +63,7 @@ export class SfsTokenService {
   constructor(
     private readonly serving: SfsTokenServingService,
     private readonly minter: SfsTokenMinter,
+    private readonly material: SfsTokenMaterial,
     private readonly revocation: SfsTokenRevocationService,
     private readonly revocationWorker: SfsRevocationWorker,
     private readonly reencryption: SfsTokenReencryptionService,
@@ -186,7 +188,7 @@ export class SfsTokenService {
     await this.minter.ensure(
       key,
       'host',
-      (current, now) => current.id !== tokenId && this.minter.servable(current, now),
+      (current, now) => current.id !== tokenId && this.material.servable(current, now),
     );
     return this.authFor(request);
   }

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { SfsAuthHealthIndicator } from '../../../src';
-import { SfsTokenReadModel } from '../../../src/sfs-auth/persistence/token-read.model';
+import { SfsTokenReadModel } from '../../../src/sfs-auth/admin/token-read.model';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
 const MINTS = 60;

@@ -2,14 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SfsTokenEvent } from '../model/token-record';
-import {
-  sfsHealthFigures,
-  sfsListEvents,
-  sfsListTokens,
-  sfsPing,
-  sfsTenantSummary,
-} from './read.queries';
-import { sfsWithConnection, type SfsSqlSession } from './sql-session';
+import { sfsListEvents, sfsListTokens, sfsTenantSummary } from './token-read.queries';
+import { sfsWithConnection, type SfsSqlSession } from '../persistence/sql-session';
 import type {
   SfsEventListQuery,
   SfsTenantTokenSummary,
@@ -17,11 +11,10 @@ import type {
   SfsTokenPage,
   SfsTokenReadModel,
 } from './token-read.model';
-import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 /**
  * {@link SfsTokenReadModel} on PostgreSQL through the host's TypeORM `DataSource`. Every method is
- * a single read-only statement (SQL in `read.queries.ts`), so each answer is one snapshot.
+ * a single read-only statement (SQL in `token-read.queries.ts`), so each answer is one snapshot.
  * Malformed ids and cursors match nothing instead of failing the query.
  */
 @Injectable()
@@ -42,13 +35,5 @@ export class TypeOrmSfsTokenReadModel implements SfsTokenReadModel {
 
   tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary> {
     return this.single((sql) => sfsTenantSummary(sql, tenantId, now));
-  }
-
-  healthFigures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures> {
-    return this.single((sql) => sfsHealthFigures(sql, now, overdueAfterMs));
-  }
-
-  ping(): Promise<void> {
-    return this.single(sfsPing);
   }
 }

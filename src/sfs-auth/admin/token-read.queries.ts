@@ -1,5 +1,5 @@
 import type { SfsTokenEvent } from '../model/token-record';
-import type { SfsSqlSession } from './sql-session';
+import type { SfsSqlSession } from '../persistence/sql-session';
 import type {
   SfsEventListQuery,
   SfsTenantTokenSummary,
@@ -8,16 +8,13 @@ import type {
   SfsTokenPageAfter,
 } from './token-read.model';
 import {
-  sfsHealthFiguresFromRow,
   sfsTenantSummaryFromRow,
   sfsTokenEventFromRow,
-  type SfsHealthFiguresRow,
   type SfsTenantSummaryRow,
   type SfsTokenEventRow,
 } from './token-read.mapper';
-import { sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsTokenRecordFromRow, type SfsTokenRow } from '../persistence/token-record.mapper';
 import { sfsIsUuid } from '../model/identifiers';
-import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 // Walks ix_sfs_client_token_tenant_created. The position is carried as text in UTC with all six
 // fractional digits (`created_at` has microseconds; a JS Date keeps only milliseconds), and in ISO
@@ -58,19 +55,6 @@ const TENANT_SUMMARY = `
                count(*) FILTER (WHERE status = 'failed')::int AS failed_revocations,
                min(requested_at) FILTER (WHERE status = 'pending') AS oldest_pending_revocation_at
         FROM sfs_token_revocation WHERE tenant_id = $1) r`;
-
-// Separate scalar subqueries so that the active ones each use the partial index
-// ix_sfs_client_token_refresh_due and the pending ones ix_sfs_token_revocation_due.
-const HEALTH_FIGURES = `
-  SELECT
-    (SELECT count(*)::int FROM sfs_client_token
-     WHERE status = 'active' AND refresh_at < $1) AS overdue_refreshes,
-    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'active') AS active_tokens,
-    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'failed') AS failed_tokens,
-    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'pending') AS pending_revocations,
-    (SELECT min(requested_at) FROM sfs_token_revocation
-     WHERE status = 'pending') AS oldest_pending_revocation_at,
-    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'failed') AS failed_revocations`;
 
 const BIGINT_MAX = 9223372036854775807n;
 
@@ -144,20 +128,4 @@ export async function sfsTenantSummary(
 ): Promise<SfsTenantTokenSummary> {
   const [row] = await sql.rows<SfsTenantSummaryRow>(TENANT_SUMMARY, [tenantId, now]);
   return sfsTenantSummaryFromRow(row);
-}
-
-/** See {@link SfsTokenReadModel.healthFigures}. */
-export async function sfsHealthFigures(
-  sql: SfsSqlSession,
-  now: Date,
-  overdueAfterMs: number,
-): Promise<SfsTokenHealthFigures> {
-  const overdueBefore = new Date(now.getTime() - overdueAfterMs);
-  const [row] = await sql.rows<SfsHealthFiguresRow>(HEALTH_FIGURES, [overdueBefore]);
-  return sfsHealthFiguresFromRow(row);
-}
-
-/** See {@link SfsTokenReadModel.ping}. */
-export async function sfsPing(sql: SfsSqlSession): Promise<void> {
-  await sql.rows('SELECT 1');
 }

@@ -1,4 +1,3 @@
-import type { SfsTokenHealthFigures } from '../model/health-figures';
 import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../model/token-record';
 
 /**
@@ -55,17 +54,14 @@ export interface SfsTenantTokenSummary {
 }
 
 /**
- * Port: the read side (admin listings, summaries, health). Separate from the stores of the features
- * because nothing here changes state; every query is scoped to one tenant except the health one.
+ * Port: the admin API's read side (listings, summaries, audit events). Nothing here changes
+ * state, and every query is scoped to one tenant.
  */
 export interface SfsTokenReadModel {
   listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage>;
   /** Newest first; the next page continues below the last item's id. */
   listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]>;
   tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary>;
-  healthFigures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures>;
-  /** Round trip to the database (`SELECT 1`); throws when unreachable. */
-  ping(): Promise<void>;
 }
 /** Injection token of the {@link SfsTokenReadModel} port. */
 export const SfsTokenReadModel = Symbol('SfsTokenReadModel');

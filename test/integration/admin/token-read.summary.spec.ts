@@ -1,16 +1,15 @@
-import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/persistence/typeorm-token-read.model';
+import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
 import {
   at,
   createHarness,
   driveTo,
-  openDataSource,
   seedToken,
   truncate,
   type PersistenceHarness,
-} from './persistence-harness';
+} from '../persistence/persistence-harness';
 
-/** Summary and health figures of the read model against seeded rows on real PostgreSQL. */
-describe('TypeOrmSfsTokenReadModel: figures', () => {
+/** The tenant summary of the admin read model against seeded rows on real PostgreSQL. */
+describe('TypeOrmSfsTokenReadModel: tenant summary', () => {
   let h: PersistenceHarness;
   let reads: TypeOrmSfsTokenReadModel;
   const t = 'tenant-f';
@@ -63,49 +62,6 @@ describe('TypeOrmSfsTokenReadModel: figures', () => {
         failedRevocations: 0,
         oldestPendingRevocationAt: null,
       });
-    });
-  });
-
-  describe('healthFigures', () => {
-    it('adds up every tenant', async () => {
-      await seed(t, 1000); // due at `now`: not overdue
-      await seed(other, 500);
-      await driveTo(h, await seed(t), 'failed');
-      await driveTo(h, await seed(other), 'failed');
-      await driveTo(h, await seed(t), 'revoking', 300);
-      await driveTo(h, await seed(other), 'revoking', 200);
-      await driveTo(h, await seed(other), 'revoke_failed', 100);
-      await driveTo(h, await seed(t), 'revoked', 50);
-
-      expect(await reads.healthFigures(at(1000), 0)).toEqual({
-        overdueRefreshes: 1,
-        pendingRevocations: 2,
-        oldestPendingRevocationAt: at(200),
-        failedRevocations: 1,
-        failedTokens: 2,
-        activeTokens: 2,
-      });
-    });
-
-    it.each([
-      ['exactly the threshold', 60_000, 0],
-      ['1 ms beyond the threshold', 60_001, 1],
-      ['not yet due', -1, 0],
-    ])('%s: %d ms past refresh_at is %d overdue', async (_, pastRefreshMs, overdue) => {
-      await seed(t, 1000);
-      await driveTo(h, await seed(t, 0), 'revoking', 0); // not active: never overdue
-      const now = new Date(at(1000).getTime() + pastRefreshMs);
-      expect((await reads.healthFigures(now, 60_000)).overdueRefreshes).toBe(overdue);
-    });
-  });
-
-  describe('ping', () => {
-    it('resolves on a live database and rejects once its DataSource is closed', async () => {
-      const dataSource = await openDataSource(h.db.url);
-      const own = new TypeOrmSfsTokenReadModel(dataSource);
-      await expect(own.ping()).resolves.toBeUndefined();
-      await dataSource.destroy();
-      await expect(own.ping()).rejects.toThrow();
     });
   });
 });

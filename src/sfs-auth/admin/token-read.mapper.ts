@@ -1,6 +1,5 @@
 import type { SfsTokenEvent, SfsTokenEventType, SfsTokenStatus } from '../model/token-record';
 import type { SfsTenantTokenSummary } from './token-read.model';
-import type { SfsTokenHealthFigures } from '../model/health-figures';
 
 /** A `sfs_token_event` row as node-postgres returns it (bigserial `id` as a string). */
 export interface SfsTokenEventRow {
@@ -22,16 +21,6 @@ export interface SfsTenantSummaryRow {
   pending_revocations: number;
   failed_revocations: number;
   oldest_pending_revocation_at: Date | null;
-}
-
-/** The one row of the health figures statement. */
-export interface SfsHealthFiguresRow {
-  overdue_refreshes: number;
-  pending_revocations: number;
-  oldest_pending_revocation_at: Date | null;
-  failed_revocations: number;
-  failed_tokens: number;
-  active_tokens: number;
 }
 
 // Typed as a full Record, so adding a status to SfsTokenStatus fails compilation here.
@@ -66,17 +55,5 @@ export function sfsTenantSummaryFromRow(row: SfsTenantSummaryRow): SfsTenantToke
     pendingRevocations: row.pending_revocations,
     failedRevocations: row.failed_revocations,
     oldestPendingRevocationAt: row.oldest_pending_revocation_at,
-  };
-}
-
-/** Health row → figures. */
-export function sfsHealthFiguresFromRow(row: SfsHealthFiguresRow): SfsTokenHealthFigures {
-  return {
-    overdueRefreshes: row.overdue_refreshes,
-    pendingRevocations: row.pending_revocations,
-    oldestPendingRevocationAt: row.oldest_pending_revocation_at,
-    failedRevocations: row.failed_revocations,
-    failedTokens: row.failed_tokens,
-    activeTokens: row.active_tokens,
   };
 }

@@ -1,5 +1,5 @@
-import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/persistence/typeorm-token-read.model';
-import type { SfsTokenListQuery } from '../../../src/sfs-auth/persistence/token-read.model';
+import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
+import type { SfsTokenListQuery } from '../../../src/sfs-auth/admin/token-read.model';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import {
   at,
@@ -9,7 +9,7 @@ import {
   seedKey,
   truncate,
   type PersistenceHarness,
-} from './persistence-harness';
+} from '../persistence/persistence-harness';
 
 /** Listings of the read model: keyset paging, filters and tenant scoping on real PostgreSQL. */
 describe('TypeOrmSfsTokenReadModel: listings', () => {
