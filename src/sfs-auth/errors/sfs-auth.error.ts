@@ -120,6 +120,34 @@ export class SfsAdminAccessError extends SfsAuthError {
   }
 }
 
+/**
+ * An `active` token could not be recorded because another active row already holds its key (the
+ * one-active-token-per-key index). Nothing was written; the caller holds a freshly minted token
+ * and revokes it. Retryable: the other row is what the next read serves.
+ */
+export class SfsTokenConflictError extends SfsAuthError {
+  constructor(
+    key: {
+      readonly tenantId: string;
+      readonly clientKey: string;
+      readonly subjectId: string | null;
+    },
+    tokenId: string,
+  ) {
+    super(
+      'TOKEN_CONFLICT',
+      `token ${tokenId} not inserted: another active token exists for client ${key.clientKey} of tenant ${key.tenantId}`,
+      true,
+      {
+        tenantId: key.tenantId,
+        clientKey: key.clientKey,
+        subjectId: key.subjectId ?? undefined,
+        tokenId,
+      },
+    );
+  }
+}
+
 /** An operation that needs an `active` token was asked of a token in another state. */
 export class SfsTokenNotActiveError extends SfsAuthError {
   constructor(tenantId: string, tokenId: string, status: string) {

@@ -7,6 +7,7 @@ import type {
   SfsFiguresSource,
 } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 
 type Attributes = Record<string, string | number>;
 
@@ -83,7 +84,9 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
     const meter =
       options.meter ??
       loadOptionalPeer<OtelApi>('@opentelemetry/api')?.metrics.getMeter('nestjs-sfs-auth');
-    if (!meter) throw new Error('SfsOtelMetricsRecorder needs @opentelemetry/api or a meter');
+    if (!meter) {
+      throw new SfsAuthConfigError(['SfsOtelMetricsRecorder needs @opentelemetry/api or a meter']);
+    }
     this.meter = meter;
     this.duration = meter.createHistogram('http.client.request.duration', {
       description: 'Duration of HTTP client requests (each attempt to SFS)',

@@ -7,6 +7,7 @@ import type {
   SfsFiguresSource,
 } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 
 const OPERATIONS: readonly SfsMetricOperation[] = ['mint', 'refresh', 'revoke'];
 const OUTCOMES: readonly SfsMetricOutcome[] = ['ok', 'retry', 'failed'];
@@ -52,7 +53,9 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
 
   constructor(private readonly options: SfsPrometheusMetricsOptions = {}) {
     const prom = loadOptionalPeer<PromClient>('prom-client');
-    if (!prom) throw new Error('SfsPrometheusMetricsRecorder needs the prom-client package');
+    if (!prom) {
+      throw new SfsAuthConfigError(['SfsPrometheusMetricsRecorder needs the prom-client package']);
+    }
     this.prom = prom;
     this.registry = options.registry ?? prom.register;
     this.operations = new prom.Counter({

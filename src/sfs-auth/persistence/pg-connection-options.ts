@@ -1,5 +1,6 @@
 import type { ClientConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
+import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 
 /**
  * node-postgres client settings equivalent to the host DataSource's own pool (the master of a
@@ -7,7 +8,9 @@ import type { DataSourceOptions } from 'typeorm';
  */
 export function sfsPgClientConfig(options: DataSourceOptions): ClientConfig {
   if (options.type !== 'postgres') {
-    throw new Error(`nestjs-sfs-auth needs a postgres DataSource (got '${options.type}')`);
+    throw new SfsAuthConfigError([
+      `nestjs-sfs-auth needs a postgres DataSource (got '${options.type}')`,
+    ]);
   }
   const credentials = options.replication?.master ?? options;
   return {

@@ -7,7 +7,7 @@ import type {
 } from '../model/token-record';
 import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import type { SfsSqlSession } from './sql-session';
-import { SfsTokenConflictError, sfsIsActiveKeyViolation } from '../model/token-conflict.error';
+import { SfsTokenConflictError } from '../errors/sfs-auth.error';
 import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
 
 /** Columns every compare-and-set resets: the lease is released, the version moves on. */
@@ -129,4 +129,10 @@ export async function sfsCompareAndSet(
     await sfsNotifyChanged(sql, [{ tenantId: rows[0].tenant_id, tokenId: rows[0].id }]);
   }
   return true;
+}
+
+/** True for the unique violation of the one-active-token-per-key index. */
+export function sfsIsActiveKeyViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === 'ux_sfs_client_token_active_key';
 }

@@ -7,11 +7,12 @@ import {
   sfsInsertEventsStatement,
   sfsNotifyExpression,
 } from '../persistence/event.queries';
-import { SfsTokenConflictError, sfsIsActiveKeyViolation } from '../model/token-conflict.error';
+import { SfsTokenConflictError } from '../errors/sfs-auth.error';
 import {
   SFS_TOKEN_INSERT_COLUMNS,
   SFS_TOKEN_INSERT_VALUES,
   sfsFindActive,
+  sfsIsActiveKeyViolation,
   sfsInsertRow,
   sfsRetireStatement,
   sfsTokenParams,

@@ -1,4 +1,4 @@
-import { SfsTokenConflictError } from '../../../src/sfs-auth/model/token-conflict.error';
+import { SfsTokenConflictError } from '../../../src/sfs-auth/errors/sfs-auth.error';
 import {
   at,
   cipher,
