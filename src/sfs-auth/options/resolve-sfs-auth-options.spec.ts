@@ -485,4 +485,15 @@ describe('option checks', () => {
     expect(resolveSfsAuthOptions({ ...valid, caPem: pem, caFile: junkFile }).caPem).toBe(pem);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('keeps `environment` and `caFile` out of the resolved options (they only feed other checks)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfs-ca-'));
+    const pemFile = join(dir, 'ca.pem');
+    writeFileSync(pemFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const resolved = resolveSfsAuthOptions({ ...valid, environment: 'test', caFile: pemFile });
+    expect(resolved).not.toHaveProperty('environment');
+    expect(resolved).not.toHaveProperty('caFile');
+    expect(resolved.caPem).toContain('BEGIN CERTIFICATE');
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
