@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import { assertIdentifier, sfsIsIdentifier } from '../model/identifiers';
@@ -11,10 +11,25 @@ import { sfsErrorForLog } from '../errors/safe-error';
  * own failure with the tenant id (a host that must know awaits `SfsTokenService` directly).
  */
 @Injectable()
-export class SfsAuthEventListener {
+export class SfsAuthEventListener implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SfsAuthEventListener.name);
+  private closing = false;
+  /** Logouts waiting between two attempts: woken at shutdown for one last attempt. */
+  private readonly waiting = new Set<() => void>();
+  private readonly logouts = new Set<Promise<void>>();
 
   constructor(private readonly tokens: SfsTokenService) {}
+
+  /**
+   * A logout still retrying makes its last attempt now, while the database is still open, and
+   * gives up with an error if that fails too: shutdown waits for that one attempt, not for the
+   * retry delays.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.waiting.forEach((wake) => wake());
+    await Promise.allSettled([...this.logouts]);
+  }
 
   /** Mints the subject's token eagerly. */
   @OnEvent(SFS_AUTH_EVENTS.login, { async: true, promisify: true })
@@ -35,10 +50,21 @@ export class SfsAuthEventListener {
    * Queues the revocation of every live token of the subject (of one client, when given). A
    * failure that may pass (the database restarting, a dropped connection) is retried for about 15 s
    * before it is logged as an error, so a logout during a short outage is not dropped; the emitter's
-   * `emitAsync` resolves once the revocation is queued (or given up).
+   * `emitAsync` resolves once the revocation is queued (or given up). At shutdown, a logout still
+   * being retried makes one last attempt at once (see {@link beforeApplicationShutdown}).
    */
   @OnEvent(SFS_AUTH_EVENTS.logout, { async: true, promisify: true })
   async onLogout(event: SfsLogoutEvent): Promise<void> {
+    const logout = this.queueRevocation(event);
+    this.logouts.add(logout);
+    try {
+      await logout;
+    } finally {
+      this.logouts.delete(logout);
+    }
+  }
+
+  private async queueRevocation(event: SfsLogoutEvent): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         // Without a subject, revoke() would cover the whole tenant: a logout always names one.
@@ -51,18 +77,34 @@ export class SfsAuthEventListener {
         return;
       } catch (error) {
         const wait = SFS_LOGOUT_RETRY_DELAYS_MS[attempt];
-        if (wait === undefined || !mayPass(error)) {
+        if (wait === undefined || !mayPass(error) || this.closing) {
+          const when = this.closing && wait !== undefined ? ' before shutdown' : '';
           this.logger.error(
-            `logout of tenant ${safe(event?.tenantId)} failed: ${sfsErrorForLog(error)}`,
+            `logout of tenant ${safe(event?.tenantId)} failed${when}: ${sfsErrorForLog(error)}`,
           );
           return;
         }
         this.logger.warn(
           `logout of tenant ${safe(event?.tenantId)} failed, retrying: ${sfsErrorForLog(error)}`,
         );
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.pause(wait);
       }
     }
+  }
+
+  /** `ms`, or less when the app starts shutting down; never keeps the process alive. */
+  private pause(ms: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this.waiting.add(wake);
+    });
   }
 }
 
