@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SfsRefreshWorker } from '../../src/sfs-auth/refresh/refresh.worker';
 import { startCpuMeter } from '../support/cpu-meter';
 import { countQueries } from '../support/query-counter';
 import { StandaloneSandbox } from '../support/standalone-sandbox';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
-import { median } from '../support/stats';
+import { mean, median } from '../support/stats';
+import { InMemoryTraces } from '../../test/support/otel-traces';
 
 const TOKENS = 400;
 const CONCURRENCY = 8;
@@ -68,6 +71,7 @@ export const refreshThroughputFigure: BenchFigure = {
         }
         return { refreshed, elapsedS: (performance.now() - start) / 1000 };
       };
+      const loopBefore = performance.eventLoopUtilization();
       for (let rep = 0; rep < WARMUP_REPS + REPS; rep++) {
         const { refreshed, elapsedS } = await refreshAll(`rep${rep}`);
         if (rep < WARMUP_REPS) continue;
@@ -77,6 +81,13 @@ export const refreshThroughputFigure: BenchFigure = {
           `refresh rep ${rep - WARMUP_REPS + 1}/${REPS}: ${refreshed} in ${elapsedS.toFixed(2)} s`,
         );
       }
+      const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
+      // One more pass, traced (the module's own spans), to say where a lane's time goes: the
+      // refresh span of each row, and the HTTP client span of its SFS call inside it.
+      const traces = new InMemoryTraces().register();
+      await refreshAll('traced');
+      const phases = refreshPhases(traces.spans());
+      await traces.shutdown();
       // The same pass with no SFS latency: what this machine's CPU and database allow at all.
       await sfs.clearFaults();
       const cpu = startCpuMeter();
@@ -102,6 +113,11 @@ export const refreshThroughputFigure: BenchFigure = {
             `${((CONCURRENCY / capacity) * 1000).toFixed(1)} ms per refresh per lane (the ideal at ` +
             `L=${LATENCY_MS}ms needs ${idealPerSecond}/s, i.e. each lane adding ≤ ` +
             `${(LATENCY_MS / 0.9 - LATENCY_MS).toFixed(1)} ms to the SFS call for 0.9)`,
+          `one lane, per refresh (a traced pass at L=${LATENCY_MS}ms): ${phases.refreshMs.toFixed(1)} ms ` +
+            `in all, of which the SFS call as the client sees it ${phases.sfsMs.toFixed(1)} ms and ` +
+            `the rest (sealing the new token, the recording statement) ` +
+            `${(phases.refreshMs - phases.sfsMs).toFixed(1)} ms; the host's event loop was busy ` +
+            `${(loopBusy * 100).toFixed(0)} % of the measured passes`,
           `CPU per refresh with no SFS latency: ${perRefresh(spent.nodeMs)} ms in the host's Node ` +
             `process + ${perRefresh(spent.postgresMs)} ms in PostgreSQL (+ ` +
             `${perRefresh(spent.otherMs)} ms in the sandbox's process), on ` +
@@ -115,3 +131,17 @@ export const refreshThroughputFigure: BenchFigure = {
     }
   },
 };
+
+/** Mean duration of the refresh spans, and of the SFS client-token calls made inside them. */
+function refreshPhases(spans: ReadableSpan[]): { refreshMs: number; sfsMs: number } {
+  const ms = (s: ReadableSpan) => s.duration[0] * 1000 + s.duration[1] / 1e6;
+  const refreshes = spans.filter((s) => s.name === 'sfs-auth.refresh');
+  const ids = new Set(refreshes.map((s) => s.spanContext().spanId));
+  const calls = spans.filter(
+    (s) =>
+      s.name === 'POST' &&
+      s.attributes['sfs.call'] === 'client_token' &&
+      ids.has(s.parentSpanContext?.spanId ?? ''),
+  );
+  return { refreshMs: mean(refreshes.map(ms)), sfsMs: mean(calls.map(ms)) };
+}
