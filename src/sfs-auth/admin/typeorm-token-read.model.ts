@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import type { SfsTokenEvent } from '../model/token-record';
 import { sfsListEvents, sfsListTokens, sfsTenantSummary } from './token-read.queries';
-import { sfsWithConnection, type SfsSqlSession } from '../persistence/sql-session';
 import type {
   SfsEventListQuery,
   SfsTenantTokenSummary,
@@ -18,13 +16,7 @@ import type {
  * Malformed ids and cursors match nothing instead of failing the query.
  */
 @Injectable()
-export class TypeOrmSfsTokenReadModel implements SfsTokenReadModel {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsTokenReadModel extends SfsTypeOrmStore implements SfsTokenReadModel {
   listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage> {
     return this.single((sql) => sfsListTokens(sql, query));
   }

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import {
-  sfsInTransaction,
-  sfsWithConnection,
-  type SfsSqlSession,
-} from '../persistence/sql-session';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
+import { sfsInTransaction } from '../persistence/sql-session';
 import {
   sfsFindKeysWrappedNotUnder,
   sfsFindTenantKey,
@@ -16,13 +11,7 @@ import type { SfsDataKeyRewrap, SfsStoredDataKey, SfsTenantKeyStore } from './te
 
 /** {@link SfsTenantKeyStore} on PostgreSQL (SQL in `tenant-key.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsTenantKeyStore implements SfsTenantKeyStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsTenantKeyStore extends SfsTypeOrmStore implements SfsTenantKeyStore {
   find(tenantId: string): Promise<SfsStoredDataKey | null> {
     return this.single((sql) => sfsFindTenantKey(sql, tenantId));
   }

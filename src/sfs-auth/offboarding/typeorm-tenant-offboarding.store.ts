@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import {
   sfsBeginOffboardingPurge,
   sfsCompleteOffboarding,
@@ -10,11 +9,6 @@ import {
   sfsPurgeOffboardingBatch,
   sfsRequestOffboardingRevocations,
 } from './offboarding.queries';
-import {
-  sfsInTransaction,
-  sfsWithConnection,
-  type SfsSqlSession,
-} from '../persistence/sql-session';
 import type {
   SfsOffboardingRecord,
   SfsOffboardingRequest,
@@ -25,17 +19,10 @@ import type {
 
 /** {@link SfsTenantOffboardingStore} on PostgreSQL (SQL in `offboarding.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsTenantOffboardingStore implements SfsTenantOffboardingStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private tx<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsInTransaction(this.dataSource, fn);
-  }
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsTenantOffboardingStore
+  extends SfsTypeOrmStore
+  implements SfsTenantOffboardingStore
+{
   find(tenantId: string): Promise<SfsOffboardingRecord | null> {
     return this.single((sql) => sfsFindOffboarding(sql, tenantId));
   }

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import {
-  sfsInTransaction,
-  sfsWithConnection,
-  type SfsSqlSession,
-} from '../persistence/sql-session';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import {
   sfsClaimDueRefreshes,
   sfsMarkExpired,
@@ -17,17 +11,7 @@ import type { SfsRefreshQueue } from './refresh.queue';
 
 /** {@link SfsRefreshQueue} on PostgreSQL (the SQL is in `refresh.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsRefreshQueue implements SfsRefreshQueue {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private tx<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsInTransaction(this.dataSource, fn);
-  }
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsRefreshQueue extends SfsTypeOrmStore implements SfsRefreshQueue {
   claimDueRefreshes(
     owner: string,
     now: Date,

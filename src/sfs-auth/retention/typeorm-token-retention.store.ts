@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import { sfsPurgeChanges } from '../change-feed/change.queries';
 import { sfsPurgeIdleLeases } from '../serving/key-lease.queries';
 import { sfsPurgeDeadTokens, sfsPurgeEvents } from './retention.queries';
-import { sfsInTransaction } from '../persistence/sql-session';
 import type { SfsTokenRetentionStore } from './token-retention.store';
 
 /**
@@ -13,22 +11,23 @@ import type { SfsTokenRetentionStore } from './token-retention.store';
  * held only for one batch.
  */
 @Injectable()
-export class TypeOrmSfsTokenRetentionStore implements SfsTokenRetentionStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
+export class TypeOrmSfsTokenRetentionStore
+  extends SfsTypeOrmStore
+  implements SfsTokenRetentionStore
+{
   purgeDeadTokens(before: Date, limit: number): Promise<number> {
-    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeDeadTokens(sql, before, limit));
+    return this.tx((sql) => sfsPurgeDeadTokens(sql, before, limit));
   }
 
   purgeEvents(before: Date, limit: number): Promise<number> {
-    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeEvents(sql, before, limit));
+    return this.tx((sql) => sfsPurgeEvents(sql, before, limit));
   }
 
   purgeChanges(before: Date, limit: number): Promise<number> {
-    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeChanges(sql, before, limit));
+    return this.tx((sql) => sfsPurgeChanges(sql, before, limit));
   }
 
   purgeIdleLeases(before: Date, limit: number): Promise<number> {
-    return sfsInTransaction(this.dataSource, (sql) => sfsPurgeIdleLeases(sql, before, limit));
+    return this.tx((sql) => sfsPurgeIdleLeases(sql, before, limit));
   }
 }

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import {
-  sfsInTransaction,
-  sfsWithConnection,
-  type SfsSqlSession,
-} from '../persistence/sql-session';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import {
   sfsClaimDueRevocations,
   sfsConfirmRevocation,
@@ -23,17 +17,7 @@ import type { SfsRevocationFilter, SfsRevocationOutbox } from './revocation.outb
 
 /** {@link SfsRevocationOutbox} on PostgreSQL (the SQL is in `revocation.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsRevocationOutbox implements SfsRevocationOutbox {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private tx<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsInTransaction(this.dataSource, fn);
-  }
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsRevocationOutbox extends SfsTypeOrmStore implements SfsRevocationOutbox {
   requestRevocation(
     filter: SfsRevocationFilter,
     reason: string,

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import {
-  sfsInTransaction,
-  sfsWithConnection,
-  type SfsSqlSession,
-} from '../persistence/sql-session';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import {
   sfsClaimKey,
   sfsClaimKeys,
@@ -18,17 +12,7 @@ import type { SfsKeyClaim, SfsKeyLease, SfsKeyLeaseStore, SfsMintRecord } from '
 
 /** {@link SfsKeyLeaseStore} on PostgreSQL (the SQL is in `key-lease.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsKeyLeaseStore implements SfsKeyLeaseStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private tx<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsInTransaction(this.dataSource, fn);
-  }
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLeaseStore {
   claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim> {
     // Statements of their own (each commits): the claim's row lock lasts one statement, and the
     // read after it is a new snapshot that sees what the previous holder recorded.

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { sfsWithConnection, type SfsSqlSession } from '../persistence/sql-session';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import { sfsFindActive } from '../persistence/token.queries';
 import { sfsFindById, sfsIsOffboarded, sfsTouchLastUsed } from './serving.queries';
 import type { SfsTokenKey, SfsTokenRecord } from '../model/token-record';
@@ -9,13 +7,7 @@ import type { SfsServingStore } from './serving.store';
 
 /** {@link SfsServingStore} on PostgreSQL (the SQL is in `serving.queries.ts`). */
 @Injectable()
-export class TypeOrmSfsServingStore implements SfsServingStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private single<T>(fn: (sql: SfsSqlSession) => Promise<T>): Promise<T> {
-    return sfsWithConnection(this.dataSource, fn);
-  }
-
+export class TypeOrmSfsServingStore extends SfsTypeOrmStore implements SfsServingStore {
   findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null> {
     return this.single((sql) => sfsFindActive(sql, key));
   }
