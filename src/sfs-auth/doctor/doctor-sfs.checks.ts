@@ -1,7 +1,12 @@
 import { connect, rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { sfsDispatcherFor } from '../sfs/sfs-http.transport';
+import {
+  sfsDispatcherFor,
+  sfsExchange,
+  type SfsPostOptions,
+  type SfsRawAnswer,
+} from '../sfs/sfs-http.transport';
 import {
   apiKeyAuth,
   clientTokenBody,
@@ -13,12 +18,6 @@ import {
 } from '../sfs/sfs-wire';
 import { verdict, type SfsDoctorVerdict } from './doctor-report';
 import { sfsDriverCode, sfsErrorCode } from '../errors/safe-error';
-
-/** An answer of SFS as the doctor reads it: status, parsed body (if JSON), raw text. */
-interface WireAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
 
 const CA_HINT =
   'set SFS_CA_FILE or SFS_CA_PEM for a private CA; TLS verification is never disabled';
@@ -78,29 +77,29 @@ export class SfsDoctorWire {
     });
   }
 
-  createPlatformToken(): Promise<WireAnswer> {
+  createPlatformToken(): Promise<SfsRawAnswer> {
     return this.post(
       SFS_WIRE.tokenPath,
       platformTokenBody(this.options.apiKey ?? '', this.options.secret ?? ''),
     );
   }
 
-  revokePlatformToken(platformToken: string): Promise<WireAnswer> {
+  revokePlatformToken(platformToken: string): Promise<SfsRawAnswer> {
     return this.post(SFS_WIRE.tokenPath, revokePlatformTokenBody(), { bearer: platformToken });
   }
 
-  createClientToken(platformToken: string, clientKey: string): Promise<WireAnswer> {
+  createClientToken(platformToken: string, clientKey: string): Promise<SfsRawAnswer> {
     return this.post(SFS_WIRE.tokenPath, clientTokenBody(clientKey), { bearer: platformToken });
   }
 
-  revokeClientToken(platformToken: string, clientToken: string): Promise<WireAnswer> {
+  revokeClientToken(platformToken: string, clientToken: string): Promise<SfsRawAnswer> {
     return this.post(SFS_WIRE.tokenPath, revokeClientTokenBody(clientToken), {
       bearer: platformToken,
     });
   }
 
   /** The protected sample call, with a client token or (api-key mode) the key and `clientKey`. */
-  sampleCall(auth: { bearer: string } | { clientKey: string }): Promise<WireAnswer> {
+  sampleCall(auth: { bearer: string } | { clientKey: string }): Promise<SfsRawAnswer> {
     const data: Record<string, string> = { action: 'list' };
     if ('bearer' in auth)
       return this.post(SFS_WIRE.contractPath, { data }, { bearer: auth.bearer });
@@ -119,35 +118,19 @@ export class SfsDoctorWire {
   private async post(
     path: string,
     body: unknown,
-    auth: { bearer?: string; headers?: Record<string, string> } = {},
-  ): Promise<WireAnswer> {
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-      ...auth.headers,
-    };
-    if (auth.bearer) headers.Authorization = `Bearer ${auth.bearer}`;
-    let response: Response;
+    auth: Pick<SfsPostOptions, 'bearer' | 'headers'> = {},
+  ): Promise<SfsRawAnswer> {
     try {
-      response = await fetch(new URL(`${this.options.baseUrl}${path}`), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-        dispatcher: this.dispatcher,
-      } as RequestInit);
+      return await sfsExchange(
+        this.dispatcher,
+        new URL(`${this.options.baseUrl}${path}`),
+        body,
+        auth,
+        { timeoutMs: this.options.requestTimeoutMs },
+      );
     } catch (error) {
       throw new Error(describeConnectionFailure(error), { cause: error });
     }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed };
   }
 }
 
@@ -160,7 +143,7 @@ const TOKEN_FIELDS = Object.values(SFS_WIRE.response) as string[];
  */
 export function judgeTokenAnswer(
   call: string,
-  answer: WireAnswer,
+  answer: SfsRawAnswer,
   sent: unknown,
 ): SfsDoctorVerdict & { token?: string } {
   if (answer.status < 200 || answer.status > 299) return judgeFailure(call, answer, sent);
@@ -196,7 +179,7 @@ export function judgeTokenAnswer(
 }
 
 /** A non-2xx answer, named as precisely as SFS lets us. */
-export function judgeFailure(call: string, answer: WireAnswer, sent: unknown): SfsDoctorVerdict {
+export function judgeFailure(call: string, answer: SfsRawAnswer, sent: unknown): SfsDoctorVerdict {
   const message = parseErrorMessage(answer.body);
   const field = message && /'(data\.[\w.]+|[\w.]+)'|field `?([\w.]+)`?/.exec(message);
   const named = field ? `: field \`${field[1] ?? field[2]}\`` : '';

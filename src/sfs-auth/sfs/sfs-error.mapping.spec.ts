@@ -2,7 +2,7 @@ import { SfsApiError } from '../errors/sfs-auth.error';
 import {
   cleanSfsMessage,
   sanitizedCause,
-  sfsErrorForFetchFailure,
+  sfsErrorForRequestFailure,
   sfsErrorForStatus,
 } from './sfs-error.mapping';
 
@@ -77,10 +77,10 @@ describe('sfsErrorForStatus', () => {
   });
 });
 
-describe('sfsErrorForFetchFailure', () => {
+describe('sfsErrorForRequestFailure', () => {
   it('maps our own timeout to a retryable SFS_TIMEOUT', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    const error = sfsErrorForFetchFailure(timeout, { ...call, clientKey: 'c1' });
+    const error = sfsErrorForRequestFailure(timeout, { ...call, clientKey: 'c1' });
     expect(error).toBeInstanceOf(SfsApiError);
     expect(error).toMatchObject({
       code: 'SFS_TIMEOUT',
@@ -93,13 +93,13 @@ describe('sfsErrorForFetchFailure', () => {
   });
 
   it('maps a failure that is not even an object to SFS_NETWORK', () => {
-    expect(sfsErrorForFetchFailure(null, call)).toMatchObject({
+    expect(sfsErrorForRequestFailure(null, call)).toMatchObject({
       code: 'SFS_NETWORK',
       retryable: true,
       message: 'SFS could not be reached for POST /api/token (tenant t1)',
     });
     const live = new AbortController();
-    expect(sfsErrorForFetchFailure(new Error('x'), call, live.signal).code).toBe('SFS_NETWORK');
+    expect(sfsErrorForRequestFailure(new Error('x'), call, live.signal).code).toBe('SFS_NETWORK');
   });
 
   it('maps resets and refusals to a retryable SFS_NETWORK with a bare cause', () => {
@@ -108,25 +108,28 @@ describe('sfsErrorForFetchFailure', () => {
       socket: { remoteAddress: '127.0.0.1' },
       options: { headers: { authorization: 'Bearer secret-token' } },
     });
-    const error = sfsErrorForFetchFailure(new TypeError('fetch failed', { cause: socket }), call);
-    expect(error).toMatchObject({ code: 'SFS_NETWORK', retryable: true });
-    const cause = error.cause as Error;
-    expect(cause.message).toBe('Error (UND_ERR_SOCKET): other side closed');
-    expect(Object.keys(cause)).toEqual([]);
-    expect(JSON.stringify(error) + String(cause.stack)).not.toContain('secret-token');
+    // undici's `request` throws the socket error itself; `fetch` wraps it in a TypeError.
+    for (const thrown of [socket, new TypeError('fetch failed', { cause: socket })]) {
+      const error = sfsErrorForRequestFailure(thrown, call);
+      expect(error).toMatchObject({ code: 'SFS_NETWORK', retryable: true });
+      const cause = error.cause as Error;
+      expect(cause.message).toBe('Error (UND_ERR_SOCKET): other side closed');
+      expect(Object.keys(cause)).toEqual([]);
+      expect(JSON.stringify(error) + String(cause.stack)).not.toContain('secret-token');
+    }
   });
 
   it("returns the caller's SfsAuthError when the caller aborted with one", () => {
     const reason = new SfsApiError('SHUTTING_DOWN', 'stop', false);
     const abort = new AbortController();
     abort.abort(reason);
-    expect(sfsErrorForFetchFailure(new Error('aborted'), call, abort.signal)).toBe(reason);
+    expect(sfsErrorForRequestFailure(new Error('aborted'), call, abort.signal)).toBe(reason);
   });
 
   it('maps any other caller abort to a permanent SFS_TIMEOUT', () => {
     const abort = new AbortController();
     abort.abort();
-    expect(sfsErrorForFetchFailure(abort.signal.reason, call, abort.signal)).toMatchObject({
+    expect(sfsErrorForRequestFailure(abort.signal.reason, call, abort.signal)).toMatchObject({
       code: 'SFS_TIMEOUT',
       retryable: false,
       tenantId: 't1',

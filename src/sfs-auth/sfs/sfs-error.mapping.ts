@@ -96,11 +96,11 @@ export function sanitizedCause(error: unknown): Error {
 }
 
 /**
- * Turns a failure of `fetch` itself (no HTTP status) into a typed error: our own timeout becomes a
+ * Turns a failure of the request itself (no HTTP status) into a typed error: our own timeout becomes a
  * retryable `SFS_TIMEOUT`; everything else (refused, reset, TLS, DNS) a retryable `SFS_NETWORK`.
  * When the caller aborted with an {@link SfsAuthError} as the reason, that error is returned.
  */
-export function sfsErrorForFetchFailure(
+export function sfsErrorForRequestFailure(
   error: unknown,
   call: SfsFailedCall,
   callerSignal?: AbortSignal,

@@ -1,6 +1,6 @@
-import { SfsBulkhead } from './sfs-bulkhead';
+import { SfsSemaphore } from './semaphore';
 
-describe('SfsBulkhead', () => {
+describe('SfsSemaphore', () => {
   const gate = () => {
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
@@ -8,11 +8,11 @@ describe('SfsBulkhead', () => {
   };
 
   it('lets `limit` calls run at once and queues the rest in arrival order', async () => {
-    const bulkhead = new SfsBulkhead(2);
+    const semaphore = new SfsSemaphore(2);
     const gates = [gate(), gate(), gate(), gate()];
     const started: number[] = [];
     const runs = gates.map((g, i) =>
-      bulkhead.run(async () => {
+      semaphore.run(async () => {
         started.push(i);
         await g.opened;
         return i;
@@ -20,21 +20,21 @@ describe('SfsBulkhead', () => {
     );
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
-    expect([bulkhead.inFlight, bulkhead.queued]).toEqual([2, 2]);
+    expect([semaphore.inFlight, semaphore.queued]).toEqual([2, 2]);
     gates[1].open();
     await runs[1];
     await Promise.resolve();
     expect(started).toEqual([0, 1, 2]);
-    expect([bulkhead.inFlight, bulkhead.queued]).toEqual([2, 1]);
+    expect([semaphore.inFlight, semaphore.queued]).toEqual([2, 1]);
     gates.forEach((g) => g.open());
     expect(await Promise.all(runs)).toEqual([0, 1, 2, 3]);
-    expect([bulkhead.inFlight, bulkhead.queued]).toEqual([0, 0]);
+    expect([semaphore.inFlight, semaphore.queued]).toEqual([0, 0]);
   });
 
   it('releases the slot when the call throws', async () => {
-    const bulkhead = new SfsBulkhead(1);
-    await expect(bulkhead.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await bulkhead.run(() => Promise.resolve('next'))).toBe('next');
-    expect(bulkhead.inFlight).toBe(0);
+    const semaphore = new SfsSemaphore(1);
+    await expect(semaphore.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await semaphore.run(() => Promise.resolve('next'))).toBe('next');
+    expect(semaphore.inFlight).toBe(0);
   });
 });

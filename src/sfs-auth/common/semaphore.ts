@@ -1,20 +1,21 @@
 /**
  * A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. The SFS
- * transport runs every HTTP attempt inside it, so one instance never has more than
- * `sfs.maxConcurrentCalls` requests in flight to SFS however many callers ask at once.
+ * transport runs every HTTP attempt inside one (its bulkhead: `sfs.maxConcurrentCalls` requests in
+ * flight per instance), and a refresh pass runs its SFS calls inside another (`workers.concurrency`
+ * in flight while other rows are claimed and recorded).
  */
-export class SfsBulkhead {
+export class SfsSemaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
 
-  /** Requests in flight now. */
+  /** Holders now. */
   get inFlight(): number {
     return this.active;
   }
 
-  /** Requests waiting for a slot now. */
+  /** Callers waiting for a slot now. */
   get queued(): number {
     return this.waiting.length;
   }
