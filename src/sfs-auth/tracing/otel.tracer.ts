@@ -25,8 +25,17 @@ class OtelOperationSpan implements SfsOperationSpan {
     private readonly parent: OtelOperationSpan | undefined,
   ) {}
 
+  /**
+   * Whether the span records anything: not when no tracer provider is registered, or the sampler
+   * dropped it. Then nothing is built for it (a refresh would otherwise allocate a few KB of
+   * attributes for nothing; see "Performance" in the README).
+   */
+  get recording(): boolean {
+    return this.span.isRecording();
+  }
+
   set(attributes: SfsSpanAttributes): void {
-    this.span.setAttributes(defined(attributes));
+    if (this.recording) this.span.setAttributes(defined(attributes));
   }
 
   addWait(kind: SfsWaitKind, ms: number): void {
@@ -38,7 +47,12 @@ class OtelOperationSpan implements SfsOperationSpan {
     this.span.updateName(`sfs-auth.${operation}`);
   }
 
-  end(result: SfsSpanResult, errorStatus: number): void {
+  end(result: () => SfsSpanResult, errorStatus: number): void {
+    if (this.recording) this.describe(result(), errorStatus);
+    this.span.end();
+  }
+
+  private describe(result: SfsSpanResult, errorStatus: number): void {
     this.span.setAttributes({
       ...defined(result.attributes ?? {}),
       'sfs_auth.outcome': result.outcome,
@@ -49,7 +63,6 @@ class OtelOperationSpan implements SfsOperationSpan {
         : {}),
     });
     if (result.errorCode) this.span.setStatus({ code: errorStatus, message: result.errorCode });
-    this.span.end();
   }
 }
 
@@ -87,10 +100,10 @@ export class SfsOtelTracer implements SfsTracer {
     try {
       value = await this.api.context.with(context, () => fn(state));
     } catch (error) {
-      state.end({ outcome: 'failed', errorCode: errorCodeOf(error) }, errorStatus);
+      state.end(() => ({ outcome: 'failed', errorCode: errorCodeOf(error) }), errorStatus);
       throw error;
     }
-    state.end((options.describe ?? describeValue)(value), errorStatus);
+    state.end(() => (options.describe ?? describeValue)(value), errorStatus);
     return value;
   }
 
@@ -108,9 +121,10 @@ export class SfsOtelTracer implements SfsTracer {
     );
     try {
       const response = await this.api.context.with(this.api.trace.setSpan(parent, span), fn);
-      span.setAttributes({ 'http.response.status_code': response.status });
+      if (span.isRecording()) span.setAttributes({ 'http.response.status_code': response.status });
       return response;
     } catch (error) {
+      if (!span.isRecording()) throw error;
       const status = error instanceof SfsAuthError ? error.status : undefined;
       const type = status ? String(status) : errorCodeOf(error);
       span.setAttributes({
@@ -130,16 +144,32 @@ export class SfsOtelTracer implements SfsTracer {
   }
 }
 
+/** The attributes of an SFS URL, by `href`: a module calls a handful of URLs, over and over. */
+const urlAttributes = new Map<string, Attributes>();
+const URL_ATTRIBUTES_KEPT = 64;
+
+function attributesOfUrl(target: URL): Attributes {
+  let found = urlAttributes.get(target.href);
+  if (!found) {
+    // Only scheme, host, port and path: user info or a query could carry a secret.
+    const url = new URL(target.pathname, target.origin);
+    const defaultPort = url.protocol === 'https:' ? 443 : 80;
+    found = {
+      'server.address': url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      'server.port': Number(url.port || defaultPort),
+      'url.full': url.href,
+    };
+    if (urlAttributes.size >= URL_ATTRIBUTES_KEPT) urlAttributes.clear();
+    urlAttributes.set(target.href, found);
+  }
+  return found;
+}
+
 /** The HTTP client attributes of the semantic conventions, and the module's own. */
 function httpAttributes(attempt: SfsHttpAttempt): Attributes {
-  // Only scheme, host, port and path: user info or a query could carry a secret.
-  const url = new URL(attempt.url.pathname, attempt.url.origin);
-  const defaultPort = url.protocol === 'https:' ? 443 : 80;
   return {
     'http.request.method': attempt.method,
-    'server.address': url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    'server.port': Number(url.port || defaultPort),
-    'url.full': url.href,
+    ...attributesOfUrl(attempt.url),
     ...(attempt.attempt > 1 ? { 'http.request.resend_count': attempt.attempt - 1 } : {}),
     'sfs.call': attempt.call,
     'sfs_auth.bulkhead.wait_ms': roundMs(attempt.bulkheadWaitMs),

@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemoryTraces, parentIdOf } from '../../../test/support/otel-traces';
 import { SfsApiError } from '../errors/sfs-auth.error';
 import { loadOptionalPeer } from '../common/optional-peer';
-import type { OtelTraceApi } from './otel-trace-api';
+import type { OtelContext, OtelTraceApi } from './otel-trace-api';
 import { createSfsTracer, SFS_NOOP_TRACER, type SfsHttpAttempt } from './sfs-tracer';
 
 const attempt = (over: Partial<SfsHttpAttempt> = {}): SfsHttpAttempt => ({
@@ -169,5 +169,47 @@ describe('the tracer on @opentelemetry/api with the SDK registered', () => {
       ['failed', 'SFS_CREDENTIALS_REJECTED', undefined, SpanStatusCode.ERROR],
       ['revoked', undefined, 'x', SpanStatusCode.UNSET],
     ]);
+  });
+});
+
+describe('the tracer on @opentelemetry/api with spans that do not record', () => {
+  // What the API hands out with no provider registered, or when the sampler drops the span.
+  const calls: string[] = [];
+  const span = {
+    setAttributes: () => calls.push('setAttributes'),
+    setStatus: () => calls.push('setStatus'),
+    updateName: () => calls.push('updateName'),
+    isRecording: () => false,
+    end: () => calls.push('end'),
+  };
+  const contextOf = (values: Map<symbol, unknown>): OtelContext => ({
+    getValue: (key) => values.get(key),
+    setValue: (key, value) => contextOf(new Map(values).set(key, value)),
+    deleteValue: (key) => contextOf(new Map([...values].filter(([k]) => k !== key))),
+  });
+  const api: OtelTraceApi = {
+    trace: { getTracer: () => ({ startSpan: () => span }), setSpan: (context) => context },
+    context: { active: () => contextOf(new Map()), with: (_context, fn) => fn() },
+    createContextKey: (description) => Symbol(description),
+    SpanKind: { INTERNAL: 0, CLIENT: 2 },
+    SpanStatusCode: { ERROR: 2 },
+  };
+  beforeEach(() => calls.splice(0));
+
+  it('ends them without building attributes or a description', async () => {
+    const tracer = createSfsTracer(api);
+    const describe = jest.fn(() => ({ outcome: 'revoked' }));
+    await tracer.operation('revoke', {}, async (s) => s.set({ a: 1 }), { describe });
+    await expect(
+      tracer.operation('refresh', {}, () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
+    await tracer.httpAttempt(attempt(), async () => ({ status: 201 }));
+    await expect(
+      tracer.httpAttempt(attempt(), () =>
+        Promise.reject(new SfsApiError('SFS_UNAVAILABLE', 'down', true, { status: 503 })),
+      ),
+    ).rejects.toThrow('down');
+    expect(describe).not.toHaveBeenCalled();
+    expect(calls).toEqual(['end', 'end', 'end', 'end']);
   });
 });
