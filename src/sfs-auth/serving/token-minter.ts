@@ -29,6 +29,21 @@ import {
 } from './mint-outcome';
 import { SfsTokenMaterial } from './token-material';
 import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
+import type { SfsSemaphore } from '../common/semaphore';
+
+/** What a refresh pass hands {@link SfsTokenMinter.replace} along with a row. */
+export interface SfsReplaceOptions {
+  /**
+   * A claim of the row's key made ahead (the pass claims its next rows' keys in one statement). It
+   * stands for the first claim; the key is claimed again if it brought no lease.
+   */
+  readonly claimed?: SfsKeyClaim;
+  /**
+   * The pass's SFS slots (`workers.concurrency`): the SFS call runs inside one, the claim and the
+   * recording outside, so a row's recording overlaps the next row's SFS call.
+   */
+  readonly sfsSlots?: SfsSemaphore;
+}
 
 /** First and longest pause between two looks at a key another claimant is minting. */
 const WAIT_FIRST_MS = 25;
@@ -96,34 +111,32 @@ export class SfsTokenMinter {
 
   /**
    * Replaces `row` with a new token while it is still the key's active row: a refresh, by a worker
-   * or on demand (`skipped` when another token took its place meanwhile). `claimed`: see
-   * {@link mintUnderLease}.
+   * or on demand (`skipped` when another token took its place meanwhile).
    */
-  replace(row: SfsTokenRecord, actor: SfsActor, claimed?: SfsKeyClaim): Promise<SfsMintOutcome> {
+  replace(
+    row: SfsTokenRecord,
+    actor: SfsActor,
+    pass: SfsReplaceOptions = {},
+  ): Promise<SfsMintOutcome> {
     return this.mintUnderLease(
       row,
       actor,
       (current) => (current?.id === row.id ? 'mint' : 'skip'),
-      claimed,
+      pass,
     );
   }
 
-  /**
-   * Holding the key's lease: reuse, skip, or mint a token replacing the current one. `claimed` is
-   * a claim the caller already made for this key (the refresh worker claims its next rows' keys in
-   * one statement); it stands for the first claim, and the key is claimed again if it brought no
-   * lease.
-   */
+  /** Holding the key's lease: reuse, skip, or mint a token replacing the current one. */
   private mintUnderLease(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,
-    claimed?: SfsKeyClaim,
+    pass: SfsReplaceOptions = {},
   ): Promise<SfsMintOutcome> {
     return this.tracer.operation(
       'mint',
       sfsKeyAttributes(key),
-      (span) => this.mintCounted(key, actor, decide, span, claimed),
+      (span) => this.mintCounted(key, actor, decide, span, pass),
       { join: true, describe: sfsMintSpanResult },
     );
   }
@@ -133,13 +146,13 @@ export class SfsTokenMinter {
     actor: SfsActor,
     decide: SfsMintDecision,
     span: SfsOperationSpan,
-    claimed: SfsKeyClaim | undefined,
+    pass: SfsReplaceOptions,
   ): Promise<SfsMintOutcome> {
     // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
     const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
     let outcome: SfsMintOutcome;
     try {
-      outcome = await this.claimAndMint(key, actor, decide, attempt, span, claimed);
+      outcome = await this.claimAndMint(key, actor, decide, attempt, span, pass);
     } catch (error) {
       if (attempt.operation) {
         this.metrics.countOperation(
@@ -165,7 +178,7 @@ export class SfsTokenMinter {
     decide: SfsMintDecision,
     attempt: { operation?: SfsMetricOperation; accessToken?: string },
     span: SfsOperationSpan,
-    claimed: SfsKeyClaim | undefined,
+    { claimed, sfsSlots }: SfsReplaceOptions,
   ): Promise<SfsMintOutcome> {
     const leaseMs = this.options.workers.leaseMs;
     // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
@@ -188,7 +201,7 @@ export class SfsTokenMinter {
         if (!claim.current) await this.refuseOffboarded(claim.lease);
         attempt.operation = claim.current ? 'refresh' : 'mint';
         span.rename(attempt.operation);
-        return this.mintWith(claim.lease, key, actor, claim.current, attempt);
+        return this.mintWith(claim.lease, key, actor, claim.current, attempt, sfsSlots);
       }
       // Another claimant is minting this key: its result (or its lease running out) comes next.
       if (performance.now() >= giveUpAt) {
@@ -241,13 +254,16 @@ export class SfsTokenMinter {
     actor: SfsActor,
     current: SfsTokenRecord | null,
     attempt: { accessToken?: string },
+    sfsSlots: SfsSemaphore | undefined,
   ): Promise<SfsMintOutcome> {
     let issued: { accessToken: string; expiresInSeconds: number };
     try {
       // No transaction is open and no connection is checked out while SFS answers.
-      issued = await this.platform.withPlatformToken(key.tenantId, (platformToken) =>
-        this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
-      );
+      const call = () =>
+        this.platform.withPlatformToken(key.tenantId, (platformToken) =>
+          this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
+        );
+      issued = await (sfsSlots ? sfsSlots.run(call) : call());
     } catch (error) {
       await this.leases.releaseKey(lease).catch(() => undefined);
       throw error;
