@@ -69,7 +69,7 @@ export class SfsTokenRefreshService {
     const { leaseMs, batchSize, concurrency } = this.options.workers;
     const sfsSlots = new SfsSemaphore(concurrency);
     // Half as many rows again as SFS slots: enough to keep every slot busy while other rows are
-    // claimed or recorded (measured: twice as many did no better), and no more of the pool.
+    // claimed or recorded (measured: twice as many did no better), and no more statements at once.
     const lanes = concurrency + Math.ceil(concurrency / 2);
     const waiting: SfsTokenRecord[] = [];
     const outcomes: SfsRefreshOutcome[] = [];
