@@ -1,28 +1,17 @@
 import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
 import type { SfsTokenListQuery } from '../../../src/sfs-auth/admin/token-read.model';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
-import {
-  at,
-  createHarness,
-  driveTo,
-  eventFor,
-  seedKey,
-  truncate,
-  type PersistenceHarness,
-} from '../persistence/persistence-harness';
+import { at, useHarness, driveTo, eventFor, seedKey } from '../persistence/persistence-harness';
 
 /** Listings of the read model: keyset paging, filters and tenant scoping on real PostgreSQL. */
 describe('TypeOrmSfsTokenReadModel: listings', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('read_list');
   let reads: TypeOrmSfsTokenReadModel;
   const t = 'tenant-l';
   const other = 'tenant-other';
   beforeAll(async () => {
-    h = await createHarness('read_list');
     reads = new TypeOrmSfsTokenReadModel(h.dataSource);
   });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t) =>
     seedKey(h, { tenantId, clientKey, subjectId });

@@ -1,25 +1,15 @@
 import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
-import {
-  at,
-  createHarness,
-  driveTo,
-  seedToken,
-  truncate,
-  type PersistenceHarness,
-} from '../persistence/persistence-harness';
+import { at, useHarness, driveTo, seedToken } from '../persistence/persistence-harness';
 
 /** The tenant summary of the admin read model against seeded rows on real PostgreSQL. */
 describe('TypeOrmSfsTokenReadModel: tenant summary', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('read_figures');
   let reads: TypeOrmSfsTokenReadModel;
   const t = 'tenant-f';
   const other = 'tenant-other';
   beforeAll(async () => {
-    h = await createHarness('read_figures');
     reads = new TypeOrmSfsTokenReadModel(h.dataSource);
   });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   /** An active token of a new subject, due for refresh at `refreshAt` seconds. */
   let subjects = 0;

@@ -1,25 +1,15 @@
 import { TypeOrmSfsHealthStore } from '../../../src/sfs-auth/health/typeorm-health.store';
-import {
-  at,
-  createHarness,
-  driveTo,
-  seedToken,
-  truncate,
-  type PersistenceHarness,
-} from '../persistence/persistence-harness';
+import { at, useHarness, driveTo, seedToken } from '../persistence/persistence-harness';
 
 /** The health figures (all tenants) against seeded rows on real PostgreSQL. */
 describe('TypeOrmSfsHealthStore', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('health_figures');
   let store: TypeOrmSfsHealthStore;
   const t = 'tenant-f';
   const other = 'tenant-other';
   beforeAll(async () => {
-    h = await createHarness('health_figures');
     store = new TypeOrmSfsHealthStore(h.dataSource);
   });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   /** An active token of a new subject, due for refresh at `refreshAt` seconds. */
   let subjects = 0;

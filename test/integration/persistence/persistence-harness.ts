@@ -130,6 +130,29 @@ export async function createHarness(label: string): Promise<PersistenceHarness> 
   };
 }
 
+/**
+ * The harness of one test file, in its `describe`: created before the first test, emptied
+ * ({@link truncate}) before each test unless `truncateEachTest` is false, closed after the last.
+ * It is handed back before it exists, so use it only inside hooks and tests (anything else throws).
+ */
+export function useHarness(
+  label: string,
+  { truncateEachTest = true }: { truncateEachTest?: boolean } = {},
+): PersistenceHarness {
+  let current: PersistenceHarness | undefined;
+  beforeAll(async () => {
+    current = await createHarness(label);
+  });
+  afterAll(() => current?.close());
+  if (truncateEachTest) beforeEach(() => truncate(current!));
+  return new Proxy({} as PersistenceHarness, {
+    get: (_target, property) => {
+      if (!current) throw new Error(`harness ${label} used outside its hooks and tests`);
+      return Reflect.get(current, property) as unknown;
+    },
+  });
+}
+
 export const cipher = new SfsTokenCipher(new SfsKeyRing([{ id: 'k1', key: randomBytes(32) }]));
 
 /** Plaintext of a test token: recognisable, so the at-rest suite can search for it. */

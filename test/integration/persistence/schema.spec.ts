@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import {
-  createHarness,
+  useHarness,
   newRecord,
   openDataSource,
   type PersistenceHarness,
@@ -38,11 +38,7 @@ async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
 }
 
 describe('migrations', () => {
-  let h: PersistenceHarness;
-  beforeAll(async () => {
-    h = await createHarness('schema');
-  });
-  afterAll(() => h.close());
+  const h = useHarness('schema', { truncateEachTest: false });
 
   describe('up', () => {
     it('creates the four tables with no extension installed', async () => {

@@ -1,19 +1,8 @@
-import {
-  at,
-  createHarness,
-  eventFor,
-  newRecord,
-  plaintextOf,
-  type PersistenceHarness,
-} from './persistence-harness';
+import { at, useHarness, eventFor, newRecord, plaintextOf } from './persistence-harness';
 
 /** Token material never reaches the database in the clear, in any column of any table. */
 describe('tokens at rest', () => {
-  let h: PersistenceHarness;
-  beforeAll(async () => {
-    h = await createHarness('at_rest');
-  });
-  afterAll(() => h.close());
+  const h = useHarness('at_rest', { truncateEachTest: false });
 
   it('a dump of every table holds no plaintext token, in text, bytea, hex or base64', async () => {
     const records = Array.from({ length: 6 }, (_, i) =>

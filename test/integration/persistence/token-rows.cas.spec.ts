@@ -1,10 +1,9 @@
 import {
   at,
-  createHarness,
+  useHarness,
   eventFor,
   newRecord,
   snapshot,
-  type PersistenceHarness,
   type SfsTestStores,
 } from './persistence-harness';
 
@@ -57,11 +56,7 @@ const CASES: Array<[string, Cas]> = [
 ];
 
 describe('Token rows: compare-and-set across the stores', () => {
-  let h: PersistenceHarness;
-  beforeAll(async () => {
-    h = await createHarness('store_cas');
-  });
-  afterAll(() => h.close());
+  const h = useHarness('store_cas', { truncateEachTest: false });
 
   /** An active token (claimed once: version 1) and a claimed outbox row of another token. */
   async function arrange(subject: string): Promise<Target> {

@@ -1,26 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { SfsTenantTokenCipher } from '../../../src/sfs-auth/crypto/tenant-token.cipher';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
-import {
-  at,
-  cipher,
-  createHarness,
-  eventFor,
-  newRecord,
-  plaintextOf,
-  truncate,
-  type PersistenceHarness,
-} from './persistence-harness';
+import { at, cipher, useHarness, eventFor, newRecord, plaintextOf } from './persistence-harness';
 
 /** Usage stamps (SfsServingStore), audit events and the key rotation's rows (SfsReencryptionStore). */
 describe('Token rows: usage, events, rotation', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('store_maint');
   const t = 'tenant-m';
-  beforeAll(async () => {
-    h = await createHarness('store_maint');
-  });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   async function seed(subjectId: string | null = null): Promise<SfsTokenRecord> {
     const record = newRecord({ tenantId: t, subjectId });

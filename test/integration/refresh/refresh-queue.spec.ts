@@ -1,26 +1,19 @@
 import {
   at,
-  createHarness,
+  useHarness,
   eventsOf as trailOf,
   seedToken,
   eventFor,
   newRecord,
-  truncate,
-  type PersistenceHarness,
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsRefreshQueue (claim, then compare-and-set). */
 describe('TypeOrmSfsRefreshQueue', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('store_refresh');
   let tenant = 0;
   let t: string;
-  beforeAll(async () => {
-    h = await createHarness('store_refresh');
-  });
-  afterAll(() => h.close());
   beforeEach(async () => {
     t = `tenant-${++tenant}`;
-    await truncate(h);
   });
 
   const seed = (options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) =>

@@ -1,13 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { TypeOrmSfsTokenRetentionStore } from '../../../src/sfs-auth/retention/typeorm-token-retention.store';
-import {
-  at,
-  createHarness,
-  eventFor,
-  openDataSource,
-  truncate,
-  type PersistenceHarness,
-} from '../persistence/persistence-harness';
+import { at, useHarness, eventFor, openDataSource } from '../persistence/persistence-harness';
 import { remaining, seedChain, seedInState } from './retention-harness';
 
 const DAY = 86400;
@@ -17,15 +10,12 @@ const old = at(10 * DAY);
 const young = at(40 * DAY);
 
 describe('TypeOrmSfsTokenRetentionStore', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('retention_store');
   let store: TypeOrmSfsTokenRetentionStore;
 
   beforeAll(async () => {
-    h = await createHarness('retention_store');
     store = new TypeOrmSfsTokenRetentionStore(h.dataSource);
   });
-  beforeEach(() => truncate(h));
-  afterAll(() => h.close());
 
   /** Holds row locks on `ids` in another transaction until `release()`. */
   async function lockRows(ids: string[]): Promise<{ release(): Promise<void> }> {

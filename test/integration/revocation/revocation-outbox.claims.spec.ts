@@ -1,23 +1,16 @@
 import {
   at,
-  createHarness,
+  useHarness,
   seedKey,
   eventFor,
   plaintextOf,
   cipher,
-  truncate,
-  type PersistenceHarness,
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsRevocationOutbox, the worker's side (claim, confirm, fail, retry). */
 describe('TypeOrmSfsRevocationOutbox: claims and outcomes', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('store_outbox');
   const t = 'tenant-r';
-  beforeAll(async () => {
-    h = await createHarness('store_outbox');
-  });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) =>
     seedKey(h, { tenantId, subjectId, clientKey }, issued);

@@ -1,22 +1,9 @@
-import {
-  at,
-  createHarness,
-  seedKey,
-  eventFor,
-  newRecord,
-  truncate,
-  type PersistenceHarness,
-} from '../persistence/persistence-harness';
+import { at, useHarness, seedKey, eventFor, newRecord } from '../persistence/persistence-harness';
 
 /** Contract of SfsRevocationOutbox, the requesting side (which rows a revocation covers). */
 describe('TypeOrmSfsRevocationOutbox: requests', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('store_revoke');
   const t = 'tenant-r';
-  beforeAll(async () => {
-    h = await createHarness('store_revoke');
-  });
-  afterAll(() => h.close());
-  beforeEach(() => truncate(h));
 
   const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) =>
     seedKey(h, { tenantId, subjectId, clientKey }, issued);

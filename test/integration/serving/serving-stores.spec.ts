@@ -2,29 +2,22 @@ import { SfsTokenConflictError } from '../../../src/sfs-auth/errors/sfs-auth.err
 import {
   at,
   cipher,
-  createHarness,
+  useHarness,
   eventsOf as trailOf,
   seedToken,
   eventFor,
   newRecord,
   plaintextOf,
   snapshot,
-  truncate,
-  type PersistenceHarness,
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsServingStore and SfsKeyLeaseStore (TypeORM adapters, real PostgreSQL). */
 describe('TypeOrm serving and key-lease stores', () => {
-  let h: PersistenceHarness;
+  const h = useHarness('store_tokens');
   let tenant = 0;
   let t: string;
-  beforeAll(async () => {
-    h = await createHarness('store_tokens');
-  });
-  afterAll(() => h.close());
   beforeEach(async () => {
     t = `tenant-${++tenant}`;
-    await truncate(h);
   });
 
   const seed = (options: Parameters<typeof newRecord>[1] = {}, subjectId?: string) =>
