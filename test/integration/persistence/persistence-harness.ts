@@ -265,6 +265,19 @@ export async function seedKey(
   return (await h.serving.findById(key.tenantId, record.id)) as SfsTokenRecord;
 }
 
+/** Every revocation outbox row, by token. */
+export function outboxRows(h: PersistenceHarness) {
+  return h.sql<Record<string, unknown>>(`SELECT * FROM sfs_token_revocation ORDER BY token_id`);
+}
+
+/** The audit events of one type, by token: who, why and when. */
+export function eventsOfType(h: PersistenceHarness, type: string) {
+  return h.sql<Record<string, unknown>>(
+    `SELECT token_id, actor, reason, at FROM sfs_token_event WHERE type = $1 ORDER BY token_id`,
+    [type],
+  );
+}
+
 /** Where {@link driveTo} takes a token: its row status, or a `revoking` one whose outbox gave up. */
 export type SeedState = 'revoking' | 'revoke_failed' | 'revoked' | 'expired' | 'failed';
 

@@ -1,6 +1,8 @@
 import {
   at,
   useHarness,
+  outboxRows,
+  eventsOfType,
   seedKey,
   eventFor,
   plaintextOf,
@@ -15,13 +17,8 @@ describe('TypeOrmSfsRevocationOutbox: claims and outcomes', () => {
   const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t, issued = 0) =>
     seedKey(h, { tenantId, subjectId, clientKey }, issued);
   const statusOf = async (id: string) => (await h.serving.findById(t, id))?.status;
-  const outbox = () =>
-    h.sql<Record<string, unknown>>(`SELECT * FROM sfs_token_revocation ORDER BY token_id`);
-  const events = (type: string) =>
-    h.sql<Record<string, unknown>>(
-      `SELECT token_id, actor, reason, at FROM sfs_token_event WHERE type = $1 ORDER BY token_id`,
-      [type],
-    );
+  const outbox = () => outboxRows(h);
+  const events = (type: string) => eventsOfType(h, type);
 
   describe('claimDueRevocations', () => {
     it('claims due pending rows with their token material, under a lease', async () => {

@@ -1,4 +1,12 @@
-import { at, useHarness, seedKey, eventFor, newRecord } from '../persistence/persistence-harness';
+import {
+  outboxRows,
+  eventsOfType,
+  at,
+  useHarness,
+  seedKey,
+  eventFor,
+  newRecord,
+} from '../persistence/persistence-harness';
 
 /** Contract of SfsRevocationOutbox, the requesting side (which rows a revocation covers). */
 describe('TypeOrmSfsRevocationOutbox: requests', () => {
@@ -15,13 +23,8 @@ describe('TypeOrmSfsRevocationOutbox: requests', () => {
     return { old, next };
   }
   const statusOf = async (id: string) => (await h.serving.findById(t, id))?.status;
-  const outbox = () =>
-    h.sql<Record<string, unknown>>(`SELECT * FROM sfs_token_revocation ORDER BY token_id`);
-  const events = (type: string) =>
-    h.sql<Record<string, unknown>>(
-      `SELECT token_id, actor, reason, at FROM sfs_token_event WHERE type = $1 ORDER BY token_id`,
-      [type],
-    );
+  const outbox = () => outboxRows(h);
+  const events = (type: string) => eventsOfType(h, type);
 
   describe('requestRevocation', () => {
     it('covers active and still-live replaced rows, not dead ones, nor other tenants', async () => {
