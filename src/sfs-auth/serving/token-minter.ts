@@ -30,6 +30,7 @@ import {
 import { SfsTokenMaterial } from './token-material';
 import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import type { SfsSemaphore } from '../common/semaphore';
+import { afterQueuedRequests } from '../common/event-loop';
 
 /** What a refresh pass hands {@link SfsTokenMinter.replace} along with a row. */
 export interface SfsReplaceOptions {
@@ -269,6 +270,11 @@ export class SfsTokenMinter {
       throw error;
     }
     attempt.accessToken = issued.accessToken;
+    // The SFS slot this call held (the pass's or the bulkhead's) may already be another mint's:
+    // its request goes out first. Sealing and the recording statement (whose write holds the
+    // event loop) would otherwise run before undici writes it, which it does only after this
+    // turn's I/O callbacks.
+    await afterQueuedRequests();
     const { mint, lost } = await this.material.records(key, actor, current, issued);
     let stored: 'stored' | 'lost';
     try {

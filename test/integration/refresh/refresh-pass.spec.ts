@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Client } from 'pg';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 
@@ -60,5 +61,52 @@ describe('a refresh pass', () => {
     expect(report.outcomes.filter((o) => o.outcome === 'refreshed')).toHaveLength(TOKENS);
     expect(creates()).toHaveLength(TOKENS);
     expect(most).toBe(CONCURRENCY);
+  });
+});
+
+/**
+ * With one SFS slot, each refresh's SFS call waits for the one before, and its request is written
+ * before that one's recording: undici writes a request onto a reused keep-alive socket only after
+ * the event-loop turn's I/O callbacks, and a recording sent in them would hold the loop first.
+ */
+describe('a refresh pass with one SFS slot', () => {
+  const g = new TokenFixture();
+  let one: TestInstance;
+
+  beforeAll(async () => {
+    await g.start('refresh_pass_order', 1800, { workers: { concurrency: 1 } });
+    one = await g.addInstance();
+  });
+  afterAll(() => g.stop());
+
+  it('sends the next SFS request before the previous row is recorded', async () => {
+    const tenantId = 't-order';
+    for (let i = 0; i < 3; i++) {
+      await one.tokens.getClientToken({ tenantId, clientKey: 'c', subjectId: `u${i}` });
+    }
+    g.clock.advance(1_600_000);
+    const order: string[] = [];
+    const onSend = (message: unknown) => {
+      const { request } = message as { request: { path: string } };
+      if (request.path.endsWith('/api/token')) order.push('sfs');
+    };
+    const logger = one.db.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (query, ...rest) => {
+      if (query.includes('INSERT INTO sfs_client_token')) order.push('record');
+      return logQuery(query, ...rest);
+    };
+    subscribe('undici:client:sendHeaders', onSend);
+    g.sandbox.setFaults({ latencyMs: [200, 200], kinds: ['client.create'] });
+    try {
+      const report = await one.refresh.runOnce();
+      expect(report.outcomes.filter((o) => o.outcome === 'refreshed')).toHaveLength(3);
+    } finally {
+      g.sandbox.clearFaults();
+      unsubscribe('undici:client:sendHeaders', onSend);
+      logger.logQuery = logQuery;
+    }
+    // Each row's SFS call takes the slot of the one before: its request precedes that recording.
+    expect(order).toEqual(['sfs', 'sfs', 'record', 'sfs', 'record', 'record']);
   });
 });
