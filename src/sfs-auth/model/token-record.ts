@@ -45,6 +45,12 @@ export interface SfsTokenRecord extends SfsTokenKey {
   readonly updatedAt: Date;
 }
 
+/** What serving reads of a row: whether it may be served, and the sealed token to open. */
+export type SfsServableRecord = Pick<
+  SfsTokenRecord,
+  'id' | 'tenantId' | 'status' | 'sealed' | 'issuedAt' | 'expiresAt'
+>;
+
 /** A new row to insert (the service generates the id, since the ciphertext is bound to it). */
 export interface SfsNewTokenRecord extends SfsTokenKey {
   readonly id: string;

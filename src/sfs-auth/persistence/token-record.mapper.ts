@@ -1,6 +1,7 @@
 import type {
   SfsRevocationWork,
   SfsSealedToken,
+  SfsServableRecord,
   SfsTokenRecord,
   SfsTokenStatus,
 } from '../model/token-record';
@@ -80,6 +81,24 @@ export function sfsTokenRecordFromRow(row: SfsTokenRow): SfsTokenRecord {
     sessionStartedAt: row.session_started_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** The columns of a serving read ({@link SfsServableRecord}). */
+export type SfsServableRow = Pick<
+  SfsTokenRow,
+  'id' | 'tenant_id' | 'status' | 'token_ciphertext' | 'token_key_id' | 'issued_at' | 'expires_at'
+>;
+
+/** Serving read row → {@link SfsServableRecord}. */
+export function sfsServableRecordFromRow(row: SfsServableRow): SfsServableRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    status: row.status,
+    sealed: sealedOf(row.token_ciphertext, row.token_key_id),
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
   };
 }
 

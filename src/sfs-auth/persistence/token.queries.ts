@@ -14,11 +14,14 @@ import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record
 export const SFS_RELEASE_AND_BUMP =
   'lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()';
 
-// Matches the expression of ux_sfs_client_token_active_key, so this lookup uses that index.
-const FIND_ACTIVE = `
-  SELECT * FROM sfs_client_token
-  WHERE tenant_id = $1 AND client_key = $2 AND COALESCE(subject_id, '') = COALESCE($3::varchar, '')
-    AND status = 'active'`;
+/**
+ * The active row of key `$1`, `$2`, `$3` (tenant, client, subject). Matches the expression of
+ * ux_sfs_client_token_active_key, so a lookup by it uses that index.
+ */
+export const SFS_ACTIVE_KEY_CONDITION = `tenant_id = $1 AND client_key = $2
+  AND COALESCE(subject_id, '') = COALESCE($3::varchar, '') AND status = 'active'`;
+
+const FIND_ACTIVE = `SELECT * FROM sfs_client_token WHERE ${SFS_ACTIVE_KEY_CONDITION}`;
 
 /** The columns a new token row is written with, in the order of {@link sfsTokenParams}. */
 export const SFS_TOKEN_INSERT_COLUMNS = `id, tenant_id, client_key, subject_id, status,

@@ -1,13 +1,24 @@
-import type { SfsTokenRecord } from '../model/token-record';
+import type { SfsServableRecord, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { sfsIsUuid } from '../model/identifiers';
 import type { SfsSqlSession } from '../persistence/sql-session';
-import { sfsTokenRecordFromRow, type SfsTokenRow } from '../persistence/token-record.mapper';
+import { SFS_ACTIVE_KEY_CONDITION } from '../persistence/token.queries';
+import {
+  sfsServableRecordFromRow,
+  sfsTokenRecordFromRow,
+  type SfsServableRow,
+  type SfsTokenRow,
+} from '../persistence/token-record.mapper';
 
 // Never bumps the version: usage stamps must not make a worker's compare-and-set fail.
 const TOUCH = `
   UPDATE sfs_client_token AS t SET last_used_at = u.at
   FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
   WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at)`;
+
+// Only what serving needs: node-postgres parses every column it is sent, on every read.
+const FIND_SERVABLE = `
+  SELECT id, tenant_id, status, token_ciphertext, token_key_id, issued_at, expires_at
+  FROM sfs_client_token WHERE ${SFS_ACTIVE_KEY_CONDITION}`;
 
 const FIND_BY_ID = 'SELECT * FROM sfs_client_token WHERE id = $1 AND tenant_id = $2';
 
@@ -27,6 +38,19 @@ export async function sfsTouchLastUsed(
   if (latest.size === 0) return;
   const ids = [...latest.keys()].sort();
   await sql.run(TOUCH, [ids, ids.map((id) => latest.get(id))]);
+}
+
+/** See {@link SfsServingStore.findActive}. */
+export async function sfsFindServable(
+  sql: SfsSqlSession,
+  key: SfsTokenKey,
+): Promise<SfsServableRecord | null> {
+  const rows = await sql.rows<SfsServableRow>(FIND_SERVABLE, [
+    key.tenantId,
+    key.clientKey,
+    key.subjectId,
+  ]);
+  return rows.length > 0 ? sfsServableRecordFromRow(rows[0]) : null;
 }
 
 /** The tenant's token `id`, or null (also for an id that is not a UUID). */

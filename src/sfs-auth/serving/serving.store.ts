@@ -1,8 +1,9 @@
-import type { SfsTokenKey, SfsTokenRecord } from '../model/token-record';
+import type { SfsServableRecord, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 
 /** Port: the reads that serve a token, and the usage stamps of served tokens. */
 export interface SfsServingStore {
-  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null>;
+  /** The active row of `key`, if any: what serving reads of it. */
+  findActive(key: SfsTokenKey): Promise<SfsServableRecord | null>;
   findById(tenantId: string, id: string): Promise<SfsTokenRecord | null>;
   /** Batched `last_used_at` update (only ever moves forward). */
   touchLastUsed(entries: ReadonlyArray<{ id: string; at: Date }>): Promise<void>;

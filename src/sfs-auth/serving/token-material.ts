@@ -8,6 +8,7 @@ import type {
   SfsNewTokenEvent,
   SfsNewTokenRecord,
   SfsTokenKey,
+  SfsServableRecord,
   SfsTokenRecord,
 } from '../model/token-record';
 import {
@@ -35,7 +36,7 @@ export class SfsTokenMaterial {
   }
 
   /** Decrypts a row into a servable token (throws the cipher's typed errors). */
-  async open(record: SfsTokenRecord): Promise<SfsServableToken> {
+  async open(record: SfsServableRecord): Promise<SfsServableToken> {
     if (!record.sealed) throw new Error(`token ${record.id} holds no material`);
     return {
       tokenId: record.id,
@@ -49,7 +50,7 @@ export class SfsTokenMaterial {
   }
 
   /** Whether `record` may be served at `now` (active, with material, not within the lead). */
-  servable(record: SfsTokenRecord | null, now: number): record is SfsTokenRecord {
+  servable<R extends SfsServableRecord>(record: R | null, now: number): record is R {
     return (
       record !== null &&
       record.status === 'active' &&

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
-import { sfsFindActive } from '../persistence/token.queries';
-import { sfsFindById, sfsIsOffboarded, sfsTouchLastUsed } from './serving.queries';
-import type { SfsTokenKey, SfsTokenRecord } from '../model/token-record';
+import { sfsFindById, sfsFindServable, sfsIsOffboarded, sfsTouchLastUsed } from './serving.queries';
+import type { SfsServableRecord, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import type { SfsServingStore } from './serving.store';
 
 /** {@link SfsServingStore} on PostgreSQL (the SQL is in `serving.queries.ts`). */
 @Injectable()
 export class TypeOrmSfsServingStore extends SfsTypeOrmStore implements SfsServingStore {
-  findActive(key: SfsTokenKey): Promise<SfsTokenRecord | null> {
-    return this.single((sql) => sfsFindActive(sql, key));
+  findActive(key: SfsTokenKey): Promise<SfsServableRecord | null> {
+    return this.single((sql) => sfsFindServable(sql, key));
   }
 
   findById(tenantId: string, id: string): Promise<SfsTokenRecord | null> {

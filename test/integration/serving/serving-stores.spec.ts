@@ -33,20 +33,27 @@ describe('TypeOrm serving and key-lease stores', () => {
         clientKey: 'client-a',
         subjectId: null,
       });
-      expect(found).toMatchObject({
+      // The serving read: what tells whether the row may be served, and the token to open.
+      expect(found).toEqual({
         id: record.id,
+        tenantId: t,
         status: 'active',
         sealed: record.sealed,
         issuedAt: record.issuedAt,
+        expiresAt: record.expiresAt,
+      });
+      expect(cipher.open(found!.sealed!, { tenantId: t, tokenId: record.id })).toBe(
+        plaintextOf(record.id),
+      );
+      expect(await h.serving.findById(t, record.id)).toMatchObject({
+        ...found,
+        clientKey: 'client-a',
+        subjectId: null,
         sessionStartedAt: record.sessionStartedAt,
         version: 0,
         attempts: 0,
         replacedBy: null,
       });
-      expect(cipher.open(found!.sealed!, { tenantId: t, tokenId: record.id })).toBe(
-        plaintextOf(record.id),
-      );
-      expect(await h.serving.findById(t, record.id)).toEqual(found);
       expect(await eventsOf(record.id)).toEqual([
         { type: 'issued', actor: 'system', reason: null, detail: null },
       ]);
