@@ -8,20 +8,34 @@ import type {
 import { sfsAppendEvents, sfsNotifyChanged } from './event.queries';
 import type { SfsSqlSession } from './sql-session';
 import { SfsTokenConflictError } from '../errors/sfs-auth.error';
-import { sfsClip, sfsTokenRecordFromRow, type SfsTokenRow } from './token-record.mapper';
+import { sfsClip, sfsTokenRecordFromRow } from './token-record.mapper';
 
 /** Columns every compare-and-set resets: the lease is released, the version moves on. */
 export const SFS_RELEASE_AND_BUMP =
   'lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()';
 
 /**
- * The active row of key `$1`, `$2`, `$3` (tenant, client, subject). Matches the expression of
- * ux_sfs_client_token_active_key, so a lookup by it uses that index.
+ * A SELECT of `columns` of the active row of one key, read by {@link sfsReadActiveRow}. Its
+ * condition matches the expression of ux_sfs_client_token_active_key, so it uses that index.
  */
-export const SFS_ACTIVE_KEY_CONDITION = `tenant_id = $1 AND client_key = $2
-  AND COALESCE(subject_id, '') = COALESCE($3::varchar, '') AND status = 'active'`;
+export function sfsActiveRowStatement(columns: string): string {
+  return `SELECT ${columns} FROM sfs_client_token
+    WHERE tenant_id = $1 AND client_key = $2
+      AND COALESCE(subject_id, '') = COALESCE($3::varchar, '') AND status = 'active'`;
+}
 
-const FIND_ACTIVE = `SELECT * FROM sfs_client_token WHERE ${SFS_ACTIVE_KEY_CONDITION}`;
+/** Runs an {@link sfsActiveRowStatement} for `key`; its row mapped by `map`, or null. */
+export async function sfsReadActiveRow<R, T>(
+  sql: SfsSqlSession,
+  statement: string,
+  key: SfsTokenKey,
+  map: (row: R) => T,
+): Promise<T | null> {
+  const rows = await sql.rows<R>(statement, [key.tenantId, key.clientKey, key.subjectId]);
+  return rows.length > 0 ? map(rows[0]) : null;
+}
+
+const FIND_ACTIVE = sfsActiveRowStatement('*');
 
 /** The columns a new token row is written with, in the order of {@link sfsTokenParams}. */
 export const SFS_TOKEN_INSERT_COLUMNS = `id, tenant_id, client_key, subject_id, status,
@@ -75,16 +89,11 @@ export function sfsRetireStatement(id: string, extra = ''): string {
 }
 
 /** The active row of a key, if any. */
-export async function sfsFindActive(
+export function sfsFindActive(
   sql: SfsSqlSession,
   key: SfsTokenKey,
 ): Promise<SfsTokenRecord | null> {
-  const rows = await sql.rows<SfsTokenRow>(FIND_ACTIVE, [
-    key.tenantId,
-    key.clientKey,
-    key.subjectId,
-  ]);
-  return rows.length > 0 ? sfsTokenRecordFromRow(rows[0]) : null;
+  return sfsReadActiveRow(sql, FIND_ACTIVE, key, sfsTokenRecordFromRow);
 }
 
 /** Inserts a row (and its outbox entry when born `revoking`); maps the key conflict. */

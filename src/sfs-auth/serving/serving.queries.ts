@@ -1,11 +1,10 @@
 import type { SfsServableRecord, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { sfsIsUuid } from '../model/identifiers';
 import type { SfsSqlSession } from '../persistence/sql-session';
-import { SFS_ACTIVE_KEY_CONDITION } from '../persistence/token.queries';
+import { sfsActiveRowStatement, sfsReadActiveRow } from '../persistence/token.queries';
 import {
   sfsServableRecordFromRow,
   sfsTokenRecordFromRow,
-  type SfsServableRow,
   type SfsTokenRow,
 } from '../persistence/token-record.mapper';
 
@@ -16,9 +15,9 @@ const TOUCH = `
   WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at)`;
 
 // Only what serving needs: node-postgres parses every column it is sent, on every read.
-const FIND_SERVABLE = `
-  SELECT id, tenant_id, status, token_ciphertext, token_key_id, issued_at, expires_at
-  FROM sfs_client_token WHERE ${SFS_ACTIVE_KEY_CONDITION}`;
+const FIND_SERVABLE = sfsActiveRowStatement(
+  'id, tenant_id, status, token_ciphertext, token_key_id, issued_at, expires_at',
+);
 
 const FIND_BY_ID = 'SELECT * FROM sfs_client_token WHERE id = $1 AND tenant_id = $2';
 
@@ -41,16 +40,11 @@ export async function sfsTouchLastUsed(
 }
 
 /** See {@link SfsServingStore.findActive}. */
-export async function sfsFindServable(
+export function sfsFindServable(
   sql: SfsSqlSession,
   key: SfsTokenKey,
 ): Promise<SfsServableRecord | null> {
-  const rows = await sql.rows<SfsServableRow>(FIND_SERVABLE, [
-    key.tenantId,
-    key.clientKey,
-    key.subjectId,
-  ]);
-  return rows.length > 0 ? sfsServableRecordFromRow(rows[0]) : null;
+  return sfsReadActiveRow(sql, FIND_SERVABLE, key, sfsServableRecordFromRow);
 }
 
 /** The tenant's token `id`, or null (also for an id that is not a UUID). */
