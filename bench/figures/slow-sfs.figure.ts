@@ -136,7 +136,7 @@ export const slowSfsFigure: BenchFigure = {
           },
           {
             key: 'db_read_under_slow_sfs',
-            label: 'p99 admin token list during that storm ÷ p99 without it',
+            label: 'p99 admin token list during that storm ÷ p99 just before it',
             samples: readRatio,
             goal: { op: '<=', value: 3 },
           },
