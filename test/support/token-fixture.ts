@@ -81,3 +81,30 @@ export class TokenFixture {
     return this.instances[0].db.query(sql, params);
   }
 }
+
+/**
+ * A fixture with one instance for the enclosing `describe`: started before its tests (see
+ * {@link TokenFixture.start}), stopped after them. `a` stands for that instance once `beforeAll`
+ * ran; it is a stand-in, so pass `f.instances[0]`, not `a`, where identity matters
+ * (`closeInstance`).
+ */
+export function useTokenFixture(
+  label: string,
+  sandboxLifetimeSeconds = 1800,
+  extra: Partial<SfsAuthModuleOptions> = {},
+): { f: TokenFixture; a: TestInstance } {
+  const f = new TokenFixture();
+  let instance: TestInstance | undefined;
+  beforeAll(async () => {
+    await f.start(label, sandboxLifetimeSeconds, extra);
+    instance = await f.addInstance();
+  });
+  afterAll(() => f.stop());
+  const a = new Proxy({} as TestInstance, {
+    get: (_target, property) => {
+      if (!instance) throw new Error(`fixture ${label} used outside its hooks and tests`);
+      return Reflect.get(instance, property) as unknown;
+    },
+  });
+  return { f, a };
+}

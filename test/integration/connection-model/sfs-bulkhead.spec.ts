@@ -1,18 +1,11 @@
-import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import { useTokenFixture } from '../../support/token-fixture';
 
 const LIMIT = 4;
 const MINTS = 20;
 
 /** `sfs.maxConcurrentCalls`: one instance never has more requests in flight to SFS. */
 describe('SFS bulkhead', () => {
-  const f = new TokenFixture();
-  let a: TestInstance;
-
-  beforeAll(async () => {
-    await f.start('sfs_bulkhead', 1800, { sfs: { maxConcurrentCalls: LIMIT } });
-    a = await f.addInstance();
-  });
-  afterAll(() => f.stop());
+  const { f, a } = useTokenFixture('sfs_bulkhead', 1800, { sfs: { maxConcurrentCalls: LIMIT } });
 
   it(`${MINTS} concurrent first mints: at most ${LIMIT} SFS calls in flight, all served`, async () => {
     await a.tokens.getClientToken({ tenantId: 't-bulk', clientKey: 'warm' });

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Client } from 'pg';
-import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import { useTokenFixture } from '../../support/token-fixture';
 
 const CONCURRENCY = 3;
 /** Rows a pass has in hand: `concurrency` and half as many again. */
@@ -13,14 +13,7 @@ const TOKENS = 8;
  * SFS, and SFS never sees more than `concurrency` calls from the pass.
  */
 describe('a refresh pass', () => {
-  const f = new TokenFixture();
-  let a: TestInstance;
-
-  beforeAll(async () => {
-    await f.start('refresh_pass', 1800, { workers: { concurrency: CONCURRENCY } });
-    a = await f.addInstance();
-  });
-  afterAll(() => f.stop());
+  const { f, a } = useTokenFixture('refresh_pass', 1800, { workers: { concurrency: CONCURRENCY } });
 
   it(`calls SFS for other rows while recordings wait, with at most ${CONCURRENCY} calls in flight`, async () => {
     const tenantId = 't-pass';
@@ -70,14 +63,9 @@ describe('a refresh pass', () => {
  * the event-loop turn's I/O callbacks, and a recording sent in them would hold the loop first.
  */
 describe('a refresh pass with one SFS slot', () => {
-  const g = new TokenFixture();
-  let one: TestInstance;
-
-  beforeAll(async () => {
-    await g.start('refresh_pass_order', 1800, { workers: { concurrency: 1 } });
-    one = await g.addInstance();
+  const { f: g, a: one } = useTokenFixture('refresh_pass_order', 1800, {
+    workers: { concurrency: 1 },
   });
-  afterAll(() => g.stop());
 
   it('sends the next SFS request before the previous row is recorded', async () => {
     const tenantId = 't-order';

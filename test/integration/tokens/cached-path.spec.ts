@@ -1,16 +1,9 @@
 import { SfsInvalidInputError } from '../../../src';
-import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import { useTokenFixture } from '../../support/token-fixture';
 
 /** The cached fast path of getClientToken: same answers and checks as the full path. */
 describe('getClientToken from the cache', () => {
-  const f = new TokenFixture();
-  let a: TestInstance;
-
-  beforeAll(async () => {
-    await f.start('cached_path');
-    a = await f.addInstance();
-  });
-  afterAll(() => f.stop());
+  const { f, a } = useTokenFixture('cached_path');
 
   it('never answers an invalid request from a cached entry with the same key', async () => {
     const service = await a.tokens.getClientToken({ tenantId: 't-cache', clientKey: 'c' });

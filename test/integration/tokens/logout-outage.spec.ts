@@ -1,16 +1,9 @@
 import { SFS_AUTH_EVENTS, SfsLogoutEvent } from '../../../src';
-import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import { useTokenFixture } from '../../support/token-fixture';
 
 /** A logout that arrives while the database refuses writes is retried, not dropped. */
 describe('logout during a short database outage', () => {
-  const f = new TokenFixture();
-  let a: TestInstance;
-
-  beforeAll(async () => {
-    await f.start('logout_outage');
-    a = await f.addInstance();
-  });
-  afterAll(() => f.stop());
+  const { f, a } = useTokenFixture('logout_outage');
 
   // The first `failures` outbox inserts fail as if the server were restarting (57P01); a sequence
   // is not rolled back with the failed transaction, so it counts every attempt.

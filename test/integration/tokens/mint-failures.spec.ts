@@ -1,18 +1,11 @@
-import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import { useTokenFixture } from '../../support/token-fixture';
 
 /**
  * What happens to a token SFS issued when the transaction that should record it fails. The failure
  * is real: a trigger makes PostgreSQL refuse the insert, as a database going away mid-mint would.
  */
 describe('a mint whose row cannot be written', () => {
-  const f = new TokenFixture();
-  let a: TestInstance;
-
-  beforeAll(async () => {
-    await f.start('mint_failures');
-    a = await f.addInstance();
-  });
-  afterAll(() => f.stop());
+  const { f, a } = useTokenFixture('mint_failures');
 
   const refuseInserts = () =>
     f.rows(`
