@@ -1,10 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DemoEdgeExceptionFilter } from './demo-edge-exception.filter';
 
+/** How to set the demo app up. */
+export interface DemoSetupOptions {
+  /**
+   * Serve the Swagger UI at `/docs` besides the document at `/docs/openapi.json`. On Fastify the
+   * UI's files come through `@fastify/static`, which Jest cannot load (an ESM dependency): the
+   * Fastify e2e suites turn it off. @default true
+   */
+  readonly swaggerUi?: boolean;
+}
+
 /** What `main.ts` and the e2e tests both do to the demo app before `listen`/`init`. */
-export function setupDemoApp(app: INestApplication): void {
-  app.useGlobalFilters(new DemoEdgeExceptionFilter(app.getHttpAdapter()));
+export function setupDemoApp(app: INestApplication, options: DemoSetupOptions = {}): void {
+  app.useGlobalFilters(new DemoEdgeExceptionFilter(app.get(HttpAdapterHost)));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -17,5 +28,8 @@ export function setupDemoApp(app: INestApplication): void {
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    swaggerUiEnabled: options.swaggerUi ?? true,
+  });
 }

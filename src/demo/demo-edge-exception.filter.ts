@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch } from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
+import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { SfsAdminExceptionFilter } from '../index';
 
 /** Paths that answer errors in the admin shape, even when no route handler ran. */
@@ -12,7 +12,12 @@ const ADMIN_SHAPED_PATH = /^\/(sfs\/admin|demo)(\/|\?|$)/i; // Express routes ig
  */
 @Catch()
 export class DemoEdgeExceptionFilter extends BaseExceptionFilter {
-  private readonly admin = new SfsAdminExceptionFilter();
+  private readonly admin: SfsAdminExceptionFilter;
+
+  constructor(adapterHost: HttpAdapterHost) {
+    super(adapterHost.httpAdapter);
+    this.admin = new SfsAdminExceptionFilter(adapterHost);
+  }
 
   override catch(error: unknown, host: ArgumentsHost): void {
     const { url } = host.switchToHttp().getRequest<{ url: string }>();

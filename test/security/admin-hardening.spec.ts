@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { DemoHarness } from '../e2e/support/demo-harness';
+import { DEMO_PLATFORMS, DemoHarness } from '../e2e/support/demo-harness';
 import { seedTenant } from '../e2e/support/tenant-seed';
 import { CapturingLogger } from './support/log-capture';
 
@@ -61,168 +62,248 @@ function send(port: number, req: RawRequest): Promise<RawResponse> {
   });
 }
 
+/**
+ * Every request of `paths` written on one HTTP/1.1 connection at once (pipelined), from
+ * `localAddress`; resolves the status of each answer, in order.
+ */
+function pipeline(
+  port: number,
+  requests: { path: string; authorization: string }[],
+  localAddress: string,
+): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    let text = '';
+    const statuses = () => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (statuses().length >= requests.length) {
+        socket.destroy();
+        resolve(statuses());
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(statuses()));
+    socket.write(
+      requests
+        .map(
+          (r) =>
+            `GET ${r.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${r.authorization}\r\n\r\n`,
+        )
+        .join(''),
+    );
+  });
+}
+
 const nestedJson = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-describe('admin API hardening: hostile bodies get a 4xx before parsing, key guessing is throttled', () => {
-  const logs = new CapturingLogger();
-  const demo = new DemoHarness({ logger: logs, adminAuthFailureLimit: 20 });
-  let port: number;
-  const acme = '/sfs/admin/tenants/acme';
+describe.each(DEMO_PLATFORMS)(
+  'admin API hardening: hostile bodies get a 4xx before parsing, key guessing is throttled (%s)',
+  (platform) => {
+    const logs = new CapturingLogger();
+    const demo = new DemoHarness({ logger: logs, adminAuthFailureLimit: 20, platform });
+    let port: number;
+    const acme = '/sfs/admin/tenants/acme';
 
-  beforeAll(async () => {
-    await demo.start('security_hardening');
-    await demo.app.listen(0, '127.0.0.1');
-    port = (demo.app.getHttpServer().address() as { port: number }).port;
-  });
-  afterAll(() => demo.close());
-
-  const auth = () => ({ authorization: `Bearer ${demo.keys.acme}` });
-
-  it('6000 levels of nested JSON, chunked, with no credentials: 413 before parsing, not a 500', async () => {
-    const answer = await send(port, {
-      path: `${acme}/tokens`,
-      headers: JSON_TYPE,
-      body: nestedJson(6000),
-      chunked: true,
+    beforeAll(async () => {
+      await demo.start(`security_hardening_${platform}`);
+      await demo.app.listen(0, '127.0.0.1');
+      port = (demo.app.getHttpServer().address() as { port: number }).port;
     });
-    // 6000 levels is over 4 KiB: the byte limit answers first, before any parsing.
-    expect(answer.status).toBe(413);
-    expect(answer.body.code).toBe('PAYLOAD_TOO_LARGE');
-  });
+    afterAll(() => demo.close());
 
-  it('1800 levels under 4 KiB, with a key: 400 naming the body', async () => {
-    const body = '['.repeat(1800) + ']'.repeat(1800);
-    expect(body.length).toBeLessThan(4096);
-    const answer = await send(port, {
-      path: `${acme}/tokens`,
-      headers: { ...JSON_TYPE, ...auth() },
-      body,
+    const auth = () => ({ authorization: `Bearer ${demo.keys.acme}` });
+
+    it('6000 levels of nested JSON, chunked, with no credentials: 413 before parsing, not a 500', async () => {
+      const answer = await send(port, {
+        path: `${acme}/tokens`,
+        headers: JSON_TYPE,
+        body: nestedJson(6000),
+        chunked: true,
+      });
+      // 6000 levels is over 4 KiB: the byte limit answers first, before any parsing.
+      expect(answer.status).toBe(413);
+      expect(answer.body.code).toBe('PAYLOAD_TOO_LARGE');
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'body' });
-  });
 
-  it('the demo login with 1800 levels: 400 from the validation pipe, not a 500', async () => {
-    const body = `{"tenantId":"acme","clientKey":"c","userId":${'['.repeat(1800)}${']'.repeat(1800)}}`;
-    const answer = await send(port, { path: '/demo/login', headers: JSON_TYPE, body });
-    expect(answer.status).toBe(400);
-    expect(answer.body.code).toBe('INVALID_INPUT');
-  });
-
-  it('a NUL in the bulk revoke reason: 400 naming `reason`', async () => {
-    const answer = await send(port, {
-      path: `${acme}/tokens/revoke`,
-      headers: { ...JSON_TYPE, ...auth() },
-      body: JSON.stringify({ subjectId: 'nobody', reason: 'a\u0000b' }),
+    it('1800 levels under 4 KiB, with a key: 400 naming the body', async () => {
+      const body = '['.repeat(1800) + ']'.repeat(1800);
+      expect(body.length).toBeLessThan(4096);
+      const answer = await send(port, {
+        path: `${acme}/tokens`,
+        headers: { ...JSON_TYPE, ...auth() },
+        body,
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'body' });
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' });
-  });
 
-  it('90 KB sent gzip-compressed: 415 before a byte is inflated', async () => {
-    const big = JSON.stringify({ clientKey: 'c', padding: 'x'.repeat(90_000) });
-    const answer = await send(port, {
-      path: `${acme}/tokens`,
-      headers: { ...JSON_TYPE, ...auth(), 'content-encoding': 'gzip' },
-      body: gzipSync(big),
+    it('the demo login with 1800 levels: 400 from the validation pipe, not a 500', async () => {
+      const body = `{"tenantId":"acme","clientKey":"c","userId":${'['.repeat(1800)}${']'.repeat(1800)}}`;
+      const answer = await send(port, { path: '/demo/login', headers: JSON_TYPE, body });
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('INVALID_INPUT');
     });
-    expect(answer.status).toBe(415);
-    expect(answer.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-  });
 
-  it('90 KB sent chunked (no Content-Length): 413 once 4 KiB have arrived', async () => {
-    const answer = await send(port, {
-      path: `${acme}/tokens/revoke`,
-      headers: { ...JSON_TYPE, ...auth() },
-      // Whitespace: small once parsed, so only a limit on the bytes as sent can refuse it.
-      body: `{"subjectId":"nobody"${' '.repeat(90_000)}}`,
-      chunked: true,
+    it('a NUL in the bulk revoke reason: 400 naming `reason`', async () => {
+      const answer = await send(port, {
+        path: `${acme}/tokens/revoke`,
+        headers: { ...JSON_TYPE, ...auth() },
+        body: JSON.stringify({ subjectId: 'nobody', reason: 'a\u0000b' }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' });
     });
-    expect(answer.status).toBe(413);
-  });
 
-  it('the same limits under /SFS/Admin/... (Express ignores case), in the admin error shape', async () => {
-    const upper = '/SFS/Admin/tenants/acme/tokens';
-    const big = await send(port, {
-      path: upper,
-      headers: { ...JSON_TYPE, ...auth() },
-      body: 'x'.repeat(5000),
+    it('90 KB sent gzip-compressed: 415 before a byte is inflated', async () => {
+      const big = JSON.stringify({ clientKey: 'c', padding: 'x'.repeat(90_000) });
+      const answer = await send(port, {
+        path: `${acme}/tokens`,
+        headers: { ...JSON_TYPE, ...auth(), 'content-encoding': 'gzip' },
+        body: gzipSync(big),
+      });
+      expect(answer.status).toBe(415);
+      expect(answer.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
-    expect(big.status).toBe(413);
-    const unknown = await send(port, { method: 'GET', path: '/SFS/ADMIN/nowhere' });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
-  });
 
-  it("audit event ids and cursors say nothing of other tenants' activity", async () => {
-    await seedTenant(demo, 'acme');
-    const page = async (tenant: string, query: string) =>
-      (await demo.http.get(`/sfs/admin/tenants/${tenant}/events?${query}`).set(demo.auth('all')))
-        .body as { items: { id: string }[]; nextCursor: string | null };
-    const first = await page('acme', 'limit=2');
-    const all = await page('acme', 'limit=100');
-    expect(all.items.length).toBeGreaterThanOrEqual(3);
-    for (const event of all.items) expect(event.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    // Stable across calls, and the cursor's readable part holds no row number.
-    expect((await page('acme', 'limit=2')).items).toEqual(first.items);
-    const readable = JSON.parse(
-      Buffer.from(first.nextCursor!.split('.')[0], 'base64url').toString('utf8'),
-    ) as { p: unknown };
-    expect(typeof readable.p).toBe('string');
-    expect(readable.p).not.toMatch(/^\d+$/);
-    expect((readable.p as string).length).toBeGreaterThan(28);
-    // Another tenant's activity between two pages changes nothing of what acme sees.
-    await seedTenant(demo, 'globex');
-    const second = await page('acme', `limit=100&cursor=${encodeURIComponent(first.nextCursor!)}`);
-    expect([...first.items, ...second.items]).toEqual(all.items);
-    // A cursor of acme's is refused for globex.
-    const misused = await demo.http
-      .get(`/sfs/admin/tenants/globex/events?cursor=${encodeURIComponent(first.nextCursor!)}`)
-      .set(demo.auth('all'));
-    expect(misused.status).toBe(400);
-  });
+    it('90 KB sent chunked (no Content-Length): 413 once 4 KiB have arrived', async () => {
+      const answer = await send(port, {
+        path: `${acme}/tokens/revoke`,
+        headers: { ...JSON_TYPE, ...auth() },
+        // Whitespace: small once parsed, so only a limit on the bytes as sent can refuse it.
+        body: `{"subjectId":"nobody"${' '.repeat(90_000)}}`,
+        chunked: true,
+      });
+      expect(answer.status).toBe(413);
+    });
 
-  it('300 wrong keys in a burst get 429 with Retry-After after 20; another client is unaffected', async () => {
-    const tries: RawResponse[] = [];
-    for (let i = 0; i < 300; i++) {
-      tries.push(
-        await send(port, {
-          method: 'GET',
-          path: `${acme}/tokens`,
-          headers: { authorization: `Bearer wrong-key-${String(i).padStart(12, '0')}` },
-        }),
+    it('the same limits under /SFS/Admin/... (Express ignores case), in the admin error shape', async () => {
+      const upper = '/SFS/Admin/tenants/acme/tokens';
+      const big = await send(port, {
+        path: upper,
+        headers: { ...JSON_TYPE, ...auth() },
+        body: 'x'.repeat(5000),
+      });
+      expect(big.status).toBe(413);
+      const unknown = await send(port, { method: 'GET', path: '/SFS/ADMIN/nowhere' });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    });
+
+    it("audit event ids and cursors say nothing of other tenants' activity", async () => {
+      await seedTenant(demo, 'acme');
+      const page = async (tenant: string, query: string) =>
+        (await demo.http.get(`/sfs/admin/tenants/${tenant}/events?${query}`).set(demo.auth('all')))
+          .body as { items: { id: string }[]; nextCursor: string | null };
+      const first = await page('acme', 'limit=2');
+      const all = await page('acme', 'limit=100');
+      expect(all.items.length).toBeGreaterThanOrEqual(3);
+      for (const event of all.items) expect(event.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      // Stable across calls, and the cursor's readable part holds no row number.
+      expect((await page('acme', 'limit=2')).items).toEqual(first.items);
+      const readable = JSON.parse(
+        Buffer.from(first.nextCursor!.split('.')[0], 'base64url').toString('utf8'),
+      ) as { p: unknown };
+      expect(typeof readable.p).toBe('string');
+      expect(readable.p).not.toMatch(/^\d+$/);
+      expect((readable.p as string).length).toBeGreaterThan(28);
+      // Another tenant's activity between two pages changes nothing of what acme sees.
+      await seedTenant(demo, 'globex');
+      const second = await page(
+        'acme',
+        `limit=100&cursor=${encodeURIComponent(first.nextCursor!)}`,
       );
-    }
-    const statuses = tries.map((t) => t.status);
-    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
-    expect(Number(tries[299].headers['retry-after'])).toBeGreaterThanOrEqual(59);
-    expect(tries[299].body.code).toBe('ADMIN_THROTTLED');
-
-    // The right key from the throttled client waits too (a correct guess must look the same)...
-    const same = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
-    expect(same.status).toBe(429);
-    // ...while the right key from another client works.
-    const other = await send(port, {
-      method: 'GET',
-      path: `${acme}/tokens`,
-      headers: auth(),
-      localAddress: '127.0.0.2',
+      expect([...first.items, ...second.items]).toEqual(all.items);
+      // A cursor of acme's is refused for globex.
+      const misused = await demo.http
+        .get(`/sfs/admin/tenants/globex/events?cursor=${encodeURIComponent(first.nextCursor!)}`)
+        .set(demo.auth('all'));
+      expect(misused.status).toBe(400);
     });
-    expect(other.status).toBe(200);
 
-    // One log line for the window, with the client and tenant, never a key.
-    const lines = logs.lines.filter((l) => l.includes('admin authentication'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/client (::ffff:)?127\.0\.0\.1 failed 20 times .*tenant acme/);
-    expect(logs.lines.some((l) => l.includes('wrong-key-') || l.includes(demo.keys.acme))).toBe(
-      false,
-    );
+    it('admin answers, errors included, are no-store with no ETag, and If-None-Match never gets a 304', async () => {
+      const first = await demo.http.get(`${acme}/summary`).set(demo.auth('acme')).expect(200);
+      const again = await demo.http
+        .get(`${acme}/summary`)
+        .set(demo.auth('acme'))
+        .set('If-None-Match', String(first.headers.etag ?? '*'))
+        .set('If-Modified-Since', new Date(Date.now() + 86_400_000).toUTCString());
+      const refused = await demo.http.get(`${acme}/summary`);
+      const tooLarge = await send(port, {
+        path: `${acme}/tokens`,
+        headers: JSON_TYPE,
+        body: 'x'.repeat(5000),
+      });
+      expect(again.status).toBe(200);
+      for (const headers of [first.headers, again.headers, refused.headers, tooLarge.headers]) {
+        expect(headers['cache-control']).toBe('no-store');
+        expect(headers.etag).toBeUndefined();
+      }
+      expect(refused.status).toBe(401);
+      expect(tooLarge.status).toBe(413);
+    });
 
-    // The window slides on the module's clock: a minute later the client may try again.
-    demo.clock.advance(60_000);
-    const later = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
-    expect(later.status).toBe(200);
-  });
-});
+    it('400 wrong keys pipelined on one connection: at most 20 get 401, the right key after them 429', async () => {
+      const wrong = Array.from({ length: 400 }, (_, i) => ({
+        path: `${acme}/tokens`,
+        authorization: `Bearer pipelined-key-${String(i).padStart(12, '0')}`,
+      }));
+      const right = { path: `${acme}/tokens`, authorization: auth().authorization };
+      const statuses = await pipeline(port, [...wrong, right], '127.0.0.3');
+      expect(statuses).toHaveLength(401);
+      const unauthorized = statuses.filter((s) => s === 401).length;
+      expect(unauthorized).toBeGreaterThan(0);
+      expect(unauthorized).toBeLessThanOrEqual(20);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+      expect(statuses[400]).toBe(429);
+      demo.clock.advance(60_000);
+    });
+
+    it('300 wrong keys in a burst get 429 with Retry-After after 20; another client is unaffected', async () => {
+      const tries: RawResponse[] = [];
+      for (let i = 0; i < 300; i++) {
+        tries.push(
+          await send(port, {
+            method: 'GET',
+            path: `${acme}/tokens`,
+            headers: { authorization: `Bearer wrong-key-${String(i).padStart(12, '0')}` },
+          }),
+        );
+      }
+      const statuses = tries.map((t) => t.status);
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      expect(Number(tries[299].headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(tries[299].body.code).toBe('ADMIN_THROTTLED');
+
+      // The right key from the throttled client waits too (a correct guess must look the same)...
+      const same = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
+      expect(same.status).toBe(429);
+      // ...while the right key from another client works.
+      const other = await send(port, {
+        method: 'GET',
+        path: `${acme}/tokens`,
+        headers: auth(),
+        localAddress: '127.0.0.2',
+      });
+      expect(other.status).toBe(200);
+
+      // One log line for the window, with the client and tenant, never a key.
+      const lines = logs.lines.filter(
+        (l) => l.includes('admin authentication') && l.includes('client 127.0.0.1 '),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/client (::ffff:)?127\.0\.0\.1 failed 20 times .*tenant acme/);
+      expect(logs.lines.some((l) => l.includes('wrong-key-') || l.includes(demo.keys.acme))).toBe(
+        false,
+      );
+
+      // The window slides on the module's clock: a minute later the client may try again.
+      demo.clock.advance(60_000);
+      const later = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
+      expect(later.status).toBe(200);
+    });
+  },
+);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SfsManualClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import { SfsAdminAuthThrottle } from './admin-auth.throttle';
+import { SfsAdminAuthThrottle, sfsThrottleClientOf } from './admin-auth.throttle';
 
 const options = (authFailureLimit: number, authFailureWindowMs = 60_000) =>
   ({
@@ -59,5 +59,34 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
     for (let i = 0; i < 10_000; i++) throttle.recordFailure(`client-${i}`, 'acme');
     expect(throttle.retryAfterMs('first')).toBe(0);
     expect(throttle.retryAfterMs('client-9999')).toBe(60_000);
+  });
+
+  it('counts attempts in flight against the budget until they settle (an async authorizer)', () => {
+    const clock = new SfsManualClock(0);
+    const throttle = new SfsAdminAuthThrottle(options(3), clock);
+    expect([1, 2, 3].map(() => throttle.reserve('10.0.0.9'))).toEqual([0, 0, 0]);
+    // Three unsettled: a fourth waits, whatever key it carries.
+    expect(throttle.reserve('10.0.0.9')).toBe(1000);
+    throttle.settle('10.0.0.9'); // a success frees its slot
+    expect(throttle.reserve('10.0.0.9')).toBe(0);
+    throttle.settle('10.0.0.9', 'acme');
+    throttle.settle('10.0.0.9', 'acme');
+    throttle.settle('10.0.0.9', 'acme');
+    // Three failures recorded, none in flight: refused until the first leaves the window.
+    expect(throttle.reserve('10.0.0.9')).toBe(60_000);
+    expect(throttle.reserve('10.0.0.10')).toBe(0);
+  });
+
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff::1', '2001:db8:1:2::/64'],
+    ['2001:DB8:0001:0002::9%eth0', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('the budget of %p is %p', (address, client) => {
+    expect(sfsThrottleClientOf(address)).toBe(client);
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { SfsAdminErrorBody } from './admin-exception.filter';
+import type { SfsAdminErrorBody } from './admin-answer';
 
 /** Largest admin request body accepted, in bytes as sent (the admin API's bodies are a few ids). */
 export const SFS_ADMIN_MAX_BODY_BYTES = 4096;
@@ -8,7 +8,7 @@ export const SFS_ADMIN_MAX_BODY_DEPTH = 8;
 
 /** A body read and parsed within the limits, or the admin error to answer instead. */
 export type SfsAdminBodyVerdict =
-  | { readonly ok: true; readonly body: unknown }
+  | { readonly ok: true; readonly body: unknown; readonly bytes: Buffer }
   | {
       readonly ok: false;
       readonly error: SfsAdminErrorBody;
@@ -74,6 +74,23 @@ export function fieldWithNul(value: unknown, path = ''): string | undefined {
     const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
     if (key.includes('\u0000')) return path || 'body';
     const found = fieldWithNul(child, childPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Keys that reach an object's prototype once parsed: refused in every body, at any depth. */
+export const SFS_ADMIN_RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * The first reserved key (see {@link SFS_ADMIN_RESERVED_KEYS}) anywhere in a parsed value, or
+ * undefined. Call on values already known not to be too deep.
+ */
+export function reservedKeyIn(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (SFS_ADMIN_RESERVED_KEYS.includes(key)) return key;
+    const found = reservedKeyIn(child);
     if (found) return found;
   }
   return undefined;
@@ -172,5 +189,8 @@ export async function readSfsAdminBody(
   }
   const nul = fieldWithNul(body);
   if (nul) return invalid(nul, 'must not contain NUL characters');
-  return { ok: true, body };
+  // Fastify's own parser refuses them with an error of its shape: refused here on every platform.
+  const reserved = reservedKeyIn(body);
+  if (reserved) return invalid(reserved, 'is not allowed');
+  return { ok: true, body, bytes: received };
 }

@@ -7,15 +7,11 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { SfsAuthError, SfsInvalidInputError } from '../errors/sfs-auth.error';
+import { type SfsAdminErrorBody, sfsAdminAnswer } from './admin-answer';
 
-/** The JSON body of every admin error. */
-export interface SfsAdminErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  field?: string;
-}
+export type { SfsAdminErrorBody } from './admin-answer';
 
 const STATUS_OF_CODE: Partial<Record<SfsAuthError['code'], number>> = {
   INVALID_INPUT: HttpStatus.BAD_REQUEST,
@@ -91,10 +87,13 @@ function invalid(field: string, problem: string): SfsAdminErrorBody {
 /**
  * The admin controller's one exception filter: the only place where HTTP statuses meet the
  * module's typed errors. Unexpected errors answer a generic 500 and are logged by name only.
+ * Answers through Nest's HTTP adapter, so Express and Fastify hosts get the same bytes.
  */
 @Catch()
 export class SfsAdminExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('SfsAdminApi');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const body = sfsAdminErrorResponse(error);
@@ -102,15 +101,9 @@ export class SfsAdminExceptionFilter implements ExceptionFilter {
       const name = error instanceof SfsAuthError ? error.code : (error as Error)?.name;
       this.logger.error(`admin request failed: ${name ?? 'unknown error'}`);
     }
-    const response = host.switchToHttp().getResponse<{
-      status(code: number): { json(body: unknown): void };
-      setHeader(name: string, value: string): void;
-    }>();
-    if (body.statusCode === HttpStatus.UNAUTHORIZED)
-      response.setHeader('WWW-Authenticate', 'Bearer');
-    if (error instanceof SfsAuthError && error.retryAfterMs) {
-      response.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
-    }
-    response.status(body.statusCode).json(body);
+    const retryAfterMs = error instanceof SfsAuthError ? error.retryAfterMs : undefined;
+    sfsAdminAnswer(this.adapterHost.httpAdapter, host.switchToHttp().getResponse(), body, {
+      retryAfterMs,
+    });
   }
 }

@@ -12,6 +12,7 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -67,7 +68,10 @@ export const SFS_ADMIN_ROUTE = 'sfs/admin/tenants/:tenantId';
 @UsePipes(sfsAdminValidationPipe())
 @UseFilters(SfsAdminExceptionFilter)
 export class SfsAdminTokensController {
-  constructor(private readonly admin: SfsTokenAdminService) {}
+  constructor(
+    private readonly admin: SfsTokenAdminService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   @Get('tokens')
   @ApiOperation({ summary: "List the tenant's token records, newest first" })
@@ -104,10 +108,10 @@ export class SfsAdminTokensController {
     @Param() params: SfsTenantParamsDto,
     @Body() body: SfsMintTokenBodyDto,
     @SfsAdminActor() actor: string,
-    @Res({ passthrough: true }) response: { status(code: number): unknown },
+    @Res({ passthrough: true }) response: unknown,
   ) {
     const { created, record } = await this.admin.mint(params.tenantId, body, actor);
-    response.status(created ? 201 : 200);
+    this.adapterHost.httpAdapter.status(response, created ? 201 : 200);
     return record;
   }
 

@@ -1,6 +1,11 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
-import { fieldWithNul, SFS_ADMIN_MAX_BODY_DEPTH, valueTooDeep } from './admin-body.limits';
+import {
+  fieldWithNul,
+  SFS_ADMIN_MAX_BODY_DEPTH,
+  SFS_ADMIN_RESERVED_KEYS,
+  valueTooDeep,
+} from './admin-body.limits';
 
 /** The first failing field of a validation result, with its dotted path. */
 function firstProblem(errors: ValidationError[], parent = ''): { field: string; problem: string } {
@@ -22,9 +27,6 @@ function firstProblem(errors: ValidationError[], parent = ''): { field: string; 
   return { field: parent || 'body', problem: 'is invalid' };
 }
 
-/** Keys dropped on the way to the DTO instance, so the whitelist never sees them: rejected here. */
-const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
-
 class SfsAdminValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Before class-transformer and class-validator, which recurse: a deep value must not reach them.
@@ -36,8 +38,9 @@ class SfsAdminValidationPipe extends ValidationPipe {
     }
     const nul = fieldWithNul(value);
     if (nul) throw new SfsInvalidInputError(nul, 'must not contain NUL characters');
+    // Dropped on the way to the DTO instance, so the whitelist would never see them (query strings).
     if (typeof value === 'object' && value !== null) {
-      const reserved = RESERVED_KEYS.find((key) =>
+      const reserved = SFS_ADMIN_RESERVED_KEYS.find((key) =>
         Object.prototype.hasOwnProperty.call(value, key),
       );
       if (reserved) throw new SfsInvalidInputError(reserved, 'is not allowed');

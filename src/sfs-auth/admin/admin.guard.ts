@@ -9,33 +9,35 @@ import {
 import { Reflector } from '@nestjs/core';
 import { SfsAdminAccessError } from '../errors/sfs-auth.error';
 import { assertIdentifier } from '../model/identifiers';
-import { SfsAdminAuthorizer, type SfsAdminAction } from '../options/admin-authorizer';
+import {
+  SfsAdminAuthorizer,
+  type SfsAdminAction,
+  type SfsAdminDecision,
+} from '../options/admin-authorizer';
 
 const SFS_ADMIN_ACTION = 'sfs-auth:admin-action';
 
 /** Marks a route whose {@link SfsAdminRequest.action} the authorizer is told. */
 export const SfsAdminActionOf = (action: SfsAdminAction) => SetMetadata(SFS_ADMIN_ACTION, action);
-import { SfsAdminAuthThrottle } from './admin-auth.throttle';
+import { SfsAdminAuthThrottle, sfsThrottleClientOf } from './admin-auth.throttle';
 import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
-/** The slice of an Express request the guard reads and writes. */
+/** The slice of a platform's request the guard reads and writes (Express and Fastify alike). */
 interface AdminHttpRequest {
   headers: Record<string, string | string[] | undefined>;
   method: string;
-  path?: string;
   url: string;
   params?: Record<string, string | undefined>;
   body?: unknown;
   sfsAdminActor?: string;
-  /** Express's client address (honours the host's `trust proxy`). */
+  /** The client address (Express's `trust proxy` and Fastify's `trustProxy` apply). */
   ip?: string;
   socket?: { remoteAddress?: string };
 }
 
-/** The client a failed authentication is counted against: its address, as plain text. */
+/** The client a failed authentication is counted against: its address, or its IPv6 /64. */
 function clientOf(request: AdminHttpRequest): string {
-  const address = request.ip ?? request.socket?.remoteAddress ?? 'unknown';
-  return address.replace(/[^0-9A-Za-z:.%-]/g, '').slice(0, 64) || 'unknown';
+  return sfsThrottleClientOf(request.ip ?? request.socket?.remoteAddress);
 }
 
 /**
@@ -61,25 +63,31 @@ export class SfsAdminGuard implements CanActivate {
     const tenantId = request.params?.tenantId;
     assertIdentifier('tenantId', tenantId);
     const client = clientOf(request);
-    const wait = this.throttle.retryAfterMs(client);
+    // Reserved before the authorizer is awaited: requests in flight count against the budget.
+    const wait = this.throttle.reserve(client);
     if (wait > 0) throw new SfsAdminAccessError('throttled', tenantId, wait);
-    const decision = await this.authorizer.authorize(
-      {
-        headers: request.headers,
-        method: request.method,
-        path: request.path ?? request.url,
-        raw: request,
-        action: this.reflector.get<SfsAdminAction | undefined>(
-          SFS_ADMIN_ACTION,
-          context.getHandler(),
-        ),
-      },
-      tenantId,
-    );
-    if (!decision.allowed) {
-      if (decision.reason === 'unauthenticated') this.throttle.recordFailure(client, tenantId);
-      throw new SfsAdminAccessError(decision.reason, tenantId);
+    let decision: SfsAdminDecision;
+    try {
+      decision = await this.authorizer.authorize(
+        {
+          headers: request.headers,
+          method: request.method,
+          path: request.url.split('?')[0],
+          raw: request,
+          action: this.reflector.get<SfsAdminAction | undefined>(
+            SFS_ADMIN_ACTION,
+            context.getHandler(),
+          ),
+        },
+        tenantId,
+      );
+    } catch (error) {
+      this.throttle.settle(client);
+      throw error;
     }
+    const failed = !decision.allowed && decision.reason === 'unauthenticated';
+    this.throttle.settle(client, failed ? tenantId : undefined);
+    if (!decision.allowed) throw new SfsAdminAccessError(decision.reason, tenantId);
     request.sfsAdminActor = decision.actor;
     return true;
   }

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DemoAppModule, type DemoAppOptions } from '../../../src/demo/demo-app.module';
 import { setupDemoApp } from '../../../src/demo/demo-app.setup';
+import {
+  createDemoAdapter,
+  DEMO_PLATFORMS,
+  type DemoPlatform,
+} from '../../../src/demo/demo-platform';
 import { SfsClock, type SfsAuthModuleOptions } from '../../../src';
 import { SfsManualClock, SfsSandbox } from '../../../src/sandbox';
 import { SfsRefreshWorker } from '../../../src/sfs-auth/refresh/refresh.worker';
@@ -30,7 +36,11 @@ export interface DemoHarnessOptions {
    * keep it out of their way. @default 1000000
    */
   readonly adminAuthFailureLimit?: number;
+  /** The host's HTTP platform. @default 'express' */
+  readonly platform?: DemoPlatform;
 }
+
+export { DEMO_PLATFORMS };
 
 /**
  * The demo host app (`DemoAppModule`, as `npm start` builds it) on a test database and a sandbox
@@ -48,6 +58,10 @@ export class DemoHarness {
   private overrides: Partial<SfsAuthModuleOptions> = {};
 
   constructor(private readonly options: DemoHarnessOptions = {}) {}
+
+  get platform(): DemoPlatform {
+    return this.options.platform ?? 'express';
+  }
 
   async start(
     label: string,
@@ -97,9 +111,13 @@ export class DemoHarness {
     });
     if (this.options.logger) builder = builder.setLogger(this.options.logger);
     const moduleRef = await builder.overrideProvider(SfsClock).useValue(this.clock).compile();
-    this.app = moduleRef.createNestApplication({ logger: this.options.logger ?? false });
-    setupDemoApp(this.app);
+    const logger = this.options.logger ?? false;
+    this.app = moduleRef.createNestApplication(createDemoAdapter(this.platform), { logger });
+    setupDemoApp(this.app, { swaggerUi: this.platform === 'express' });
     await this.app.init();
+    if (this.platform === 'fastify') {
+      await (this.app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+    }
   }
 
   get http(): ReturnType<typeof request> {
