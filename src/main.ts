@@ -6,6 +6,7 @@
 import { NestFactory } from '@nestjs/core';
 import { DemoAppModule } from './demo/demo-app.module';
 import { setupDemoApp } from './demo/demo-app.setup';
+import { createDemoAdapter, demoPlatformFromEnv } from './demo/demo-platform';
 import { printDemoBanner } from './demo/demo-banner';
 import { startDemoOtel } from './demo/demo-otel';
 import { startDemoRuntime } from './demo/demo-runtime';
@@ -30,8 +31,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
   try {
+    const platform = demoPlatformFromEnv(runtime.env);
     app = await NestFactory.create(
       DemoAppModule.register({ env: runtime.env, connections: runtime.describe }),
+      createDemoAdapter(platform),
       { logger: ['log', 'warn', 'error'], abortOnError: false },
     );
     setupDemoApp(app);
