@@ -245,6 +245,19 @@ describe.each(DEMO_PLATFORMS)(
       expect(tooLarge.status).toBe(413);
     });
 
+    it.each(['.', '..', '%2E', '%2e%2E'])(
+      'tenant id %p (dots only) is refused with 400 naming tenantId, even with the * key',
+      async (tenant) => {
+        const answer = await send(port, {
+          method: 'GET',
+          path: `/sfs/admin/tenants/${tenant}/summary`,
+          headers: { authorization: `Bearer ${demo.keys.all}` },
+        });
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', field: 'tenantId' });
+      },
+    );
+
     it('400 wrong keys pipelined on one connection: at most 20 get 401, the right key after them 429', async () => {
       const wrong = Array.from({ length: 400 }, (_, i) => ({
         path: `${acme}/tokens`,

@@ -114,7 +114,7 @@ describe('parseAdminKeys', () => {
     expect(parseAdminKeys(`acme=${ACME},acme=${'k'.repeat(15)},=${ALL},noequals`).problems).toEqual(
       [
         'admin.keys (SFS_ADMIN_KEYS) entry 2 (tenant acme): key must be at least 16 characters',
-        "admin.keys (SFS_ADMIN_KEYS) entry 3: tenant must be '*' or an identifier (1-128 characters of [A-Za-z0-9._:@-])",
+        "admin.keys (SFS_ADMIN_KEYS) entry 3: tenant must be '*' or an identifier (1-128 characters of [A-Za-z0-9._:@-], not dots alone)",
         'admin.keys (SFS_ADMIN_KEYS) entry 4 (tenant noequals): key must be at least 16 characters',
       ],
     );

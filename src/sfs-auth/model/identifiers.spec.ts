@@ -2,12 +2,18 @@ import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 import { assertIdentifier, assertOptionalIdentifier } from './identifiers';
 
 describe('assertIdentifier', () => {
-  it.each(['a', 'tenant-1', 'user@example.com', 'org:42.team_x', 'x'.repeat(128)])(
-    'accepts %j',
-    (value) => {
-      expect(() => assertIdentifier('tenantId', value)).not.toThrow();
-    },
-  );
+  it.each([
+    'a',
+    'tenant-1',
+    'user@example.com',
+    'org:42.team_x',
+    'x'.repeat(128),
+    '.a',
+    'a..',
+    '...-',
+  ])('accepts %j', (value) => {
+    expect(() => assertIdentifier('tenantId', value)).not.toThrow();
+  });
 
   it.each([
     ['', /tenantId must be 1-128/],
@@ -15,6 +21,9 @@ describe('assertIdentifier', () => {
     ["a'; DROP TABLE x;--", /tenantId must be 1-128/],
     ['a b', /tenantId must be 1-128/],
     ['ünï', /tenantId must be 1-128/],
+    ['.', /tenantId must be 1-128 .*, not dots alone/],
+    ['..', /tenantId must be 1-128/],
+    ['.'.repeat(128), /tenantId must be 1-128/],
     [42, /tenantId must be a string/],
     [null, /tenantId must be a string/],
     [{ $ne: 1 }, /tenantId must be a string/],

@@ -1,10 +1,13 @@
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 
-/** Identifiers (`tenantId`, `clientKey`, `subjectId`) everywhere: 1–128 chars of `[A-Za-z0-9._:@-]`. */
-export const SFS_IDENTIFIER_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+/**
+ * Identifiers (`tenantId`, `clientKey`, `subjectId`) everywhere: 1–128 chars of `[A-Za-z0-9._:@-]`,
+ * not dots alone (`.` and `..` are path segments a proxy normalises away).
+ */
+export const SFS_IDENTIFIER_PATTERN = /^(?!\.+$)[A-Za-z0-9._:@-]{1,128}$/;
 
 /** How messages state the identifier rule. */
-export const SFS_IDENTIFIER_RULE = '1-128 characters of [A-Za-z0-9._:@-]';
+export const SFS_IDENTIFIER_RULE = '1-128 characters of [A-Za-z0-9._:@-], not dots alone';
 
 /** Token ids are UUIDs (any version, either case). */
 export const SFS_UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
