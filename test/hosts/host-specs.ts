@@ -8,6 +8,8 @@ export interface HostSpec {
   readonly baseDev: string[];
   /** The README's install line for that major (`nestjs-sfs-auth` stands for the tarball). */
   readonly install: string[];
+  /** The HTTP platform the host app is created on (`HOST_PLATFORM`). */
+  readonly platform: 'express' | 'fastify';
 }
 
 /** `npm i nestjs-sfs-auth ...` under a `# NestJS <major>` comment in the README. */
@@ -29,7 +31,8 @@ export function lowerBound(range: string, index: number): string {
 const TOOLING = ['typescript@~5.9.3', '@types/node@^20.19.0'];
 
 /**
- * NestJS 12: the latest of everything, as a new user gets it today. NestJS 11: every package named
+ * NestJS 12: the latest of everything, as a new user gets it today, on Express and on Fastify.
+ * NestJS 11: every package named
  * by the README (and the fresh host's own Nest packages) at the lower bound of its peer range.
  */
 export function hostSpecs(readme: string, manifest: PackedManifest): HostSpec[] {
@@ -50,6 +53,20 @@ export function hostSpecs(readme: string, manifest: PackedManifest): HostSpec[] 
       ],
       baseDev: TOOLING,
       install: readmeInstallLine(readme, 12),
+      platform: 'express',
+    },
+    {
+      name: 'nest12_fastify',
+      base: [
+        '@nestjs/common@^12',
+        '@nestjs/core@^12',
+        '@nestjs/platform-fastify@^12',
+        'reflect-metadata@^0.2',
+        'rxjs@^7.8',
+      ],
+      baseDev: TOOLING,
+      install: readmeInstallLine(readme, 12),
+      platform: 'fastify',
     },
     {
       name: 'nest11',
@@ -60,6 +77,7 @@ export function hostSpecs(readme: string, manifest: PackedManifest): HostSpec[] 
       install: readmeInstallLine(readme, 11).map((spec) =>
         spec === 'nestjs-sfs-auth' ? spec : atLowerBound(spec),
       ),
+      platform: 'express',
     },
   ];
 }

@@ -179,6 +179,7 @@ async function testHost(spec: HostSpec, tarball: string, manifest: PackedManifes
     if (!compiled) return;
     const database = await createTestDatabase(`host_${spec.name}`);
     const env = {
+      HOST_PLATFORM: spec.platform,
       DATABASE_URL: database.url,
       SFS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     };

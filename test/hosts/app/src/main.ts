@@ -47,8 +47,20 @@ async function main(): Promise<void> {
   });
 
   let app: INestApplication | undefined;
-  await check('boots with one copy of Nest', async () => {
-    app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  const platform = process.env.HOST_PLATFORM === 'fastify' ? 'fastify' : 'express';
+  await check(`boots with one copy of Nest on ${platform}`, async () => {
+    const logger: ('error' | 'warn')[] = ['error', 'warn'];
+    if (platform === 'fastify') {
+      // Only the Fastify host has the package: loaded by name, as the README's adapter line does.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { FastifyAdapter } = require('@nestjs/platform-fastify') as {
+        FastifyAdapter: new (options: object) => object;
+      };
+      const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 1024 } });
+      app = await NestFactory.create(AppModule, adapter as never, { logger });
+    } else {
+      app = await NestFactory.create(AppModule, { logger });
+    }
     await app.listen(0, '127.0.0.1');
   });
   if (!app) return;
@@ -102,6 +114,63 @@ async function main(): Promise<void> {
     const without = await fetch(url);
     expect(without.status === 401, `without a key: ${without.status}`);
   });
+
+  await check(
+    `the admin API's refusals on ${platform}: 400, 413 (chunked too), 415, then 429`,
+    async () => {
+      const url = `${base}/sfs/admin/tenants/acme/tokens`;
+      const json = { 'content-type': 'application/json' };
+      const post = (body: string, headers: Record<string, string>) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { ...headers, authorization: `Bearer ${adminKey}` },
+          body,
+        });
+      const shaped = async (response: Response, status: number, code: string) => {
+        const body = (await response.json()) as { statusCode?: number; code?: string };
+        expect(response.status === status, `expected ${status}, got ${response.status}`);
+        expect(body.statusCode === status && body.code === code, `body ${JSON.stringify(body)}`);
+        expect(response.headers.get('cache-control') === 'no-store', 'no Cache-Control: no-store');
+      };
+      await shaped(await post(JSON.stringify({ clientKey: 42 }), json), 400, 'INVALID_INPUT');
+      await shaped(
+        await post(JSON.stringify({ x: 'y'.repeat(6000) }), json),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      const chunked = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 90; i++)
+            controller.enqueue(new TextEncoder().encode(' '.repeat(1000)));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(url, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${adminKey}` },
+        body: chunked,
+        duplex: 'half',
+      } as RequestInit);
+      await shaped(streamed, 413, 'PAYLOAD_TOO_LARGE');
+      await shaped(
+        await post('{}', { ...json, 'content-encoding': 'gzip' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const guess = await fetch(url, {
+          headers: { authorization: `Bearer wrong-${i}-xxxxxxxxxxxx` },
+        });
+        statuses.push(guess.status);
+        await guess.arrayBuffer();
+      }
+      const counts = statuses.filter((s) => s === 401).length;
+      // The limit is 20 failures a minute; the check above made one (its request without a key).
+      expect(counts === 19, `expected 19 × 401 before 429, got ${counts}: ${statuses.join(',')}`);
+      expect(statuses[24] === 429, `the 25th guess got ${statuses[24]}`);
+    },
+  );
 
   await check('app.close() revokes the platform token', async () => {
     const before = sandbox.calls({ kind: 'platform.revoke' }).length;
