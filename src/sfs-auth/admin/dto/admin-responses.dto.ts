@@ -120,7 +120,9 @@ export class SfsRevokedCountDto {
 export class SfsAdminErrorDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'INVALID_INPUT' }) code!: string;
-  @ApiProperty({ example: 'clientKey must be 1-128 characters of [A-Za-z0-9._:@-], not dots alone' })
+  @ApiProperty({
+    example: 'clientKey must be 1-128 characters of [A-Za-z0-9._:@-], not dots alone',
+  })
   message!: string;
   @ApiProperty({ required: false, description: 'The invalid field, for 400' }) field?: string;
 }
