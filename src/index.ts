@@ -78,7 +78,10 @@ export {
   type SfsAdminDecision,
   type SfsAdminRequest,
 } from './sfs-auth/options/admin-authorizer';
-export { SfsStaticKeyAdminAuthorizer } from './sfs-auth/admin/static-key.authorizer';
+export {
+  SfsStaticKeyAdminAuthorizer,
+  type SfsStaticKeyAdminAuthorizerOptions,
+} from './sfs-auth/admin/static-key.authorizer';
 export {
   SfsKeyWrapper,
   type SfsKeyWrapContext,

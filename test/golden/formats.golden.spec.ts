@@ -1,4 +1,6 @@
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
+import { sfsAdminKeyLabelSecret } from '../../src/sfs-auth/admin/admin.providers';
+import { sfsAdminKeyLabel } from '../../src/sfs-auth/admin/static-key.authorizer';
 import {
   SfsAdminCursorCodec,
   type SfsCursorScope,
@@ -26,6 +28,7 @@ import {
 /** Two fixed keys: bytes 0x00..0x1f and 0x20..0x3f. */
 const K1 = Buffer.from('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=', 'base64');
 const K2 = Buffer.from('ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=', 'base64');
+const GOLDEN_LABEL = 'admin:key:*#88a36cb8';
 const RING = new SfsKeyRing([{ id: 'k1', key: K1 }]);
 const ROTATED_RING = new SfsKeyRing([
   { id: 'k2', key: K2 },
@@ -180,6 +183,26 @@ describe('golden: token fingerprint', () => {
   it('is the same under the ring and after a key is prepended (rotation keeps the anchor)', () => {
     expect(new SfsTokenCipher(RING).fingerprint(TOKEN)).toBe(FINGERPRINT);
     expect(new SfsTokenCipher(ROTATED_RING).fingerprint(TOKEN)).toBe(FINGERPRINT);
+  });
+});
+
+/*
+ * Audit labels of static admin keys (the actor of sfs_token_event rows: `admin:key:<tenant>#<8 hex>`).
+ * The hex is an HMAC of the key under a secret derived (HKDF info 'nestjs-sfs-auth/admin-key-label')
+ * from the ring's fingerprint key, so a tenant admin reading the trail cannot test guesses at a key.
+ * If it changes, the same key gets another label after the upgrade (or between an old and a new
+ * instance), and operators lose the thread of who did what: a deliberate change ships a note
+ * mapping old labels to new ones. Labels of before this format (a bare SHA-256 prefix) stay in old
+ * rows as they were written: rows are never rewritten.
+ */
+describe('golden: admin key audit labels', () => {
+  it('labels a fixed key under the fixed ring the same way, and not as a bare hash would', () => {
+    const secret = sfsAdminKeyLabelSecret(RING);
+    const label = sfsAdminKeyLabel('*', 'all-tenants-0123456789abcdef', secret);
+    expect(label).toBe(GOLDEN_LABEL);
+    const bare = createHash('sha256').update('all-tenants-0123456789abcdef').digest('hex');
+    expect(label.split('#')[1]).not.toBe(bare.slice(0, 8));
+    expect(sfsAdminKeyLabelSecret(ROTATED_RING)).toEqual(secret);
   });
 });
 

@@ -1,4 +1,6 @@
+import { hkdfSync } from 'node:crypto';
 import type { DynamicModule, Provider } from '@nestjs/common';
+import { SfsKeyRing } from '../crypto/key-ring';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import {
   type SfsAuthResolvedOptions,
@@ -14,10 +16,24 @@ import { SfsAdminTokensController } from './admin-tokens.controller';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 import { SfsTokenAdminService } from './token-admin.service';
 
+/** The secret of the static keys' audit labels: derived from the key ring, the same everywhere. */
+export function sfsAdminKeyLabelSecret(ring: SfsKeyRing): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), 'nestjs-sfs-auth/admin-key-label', 32),
+  );
+}
+
 /** The host's authorizer, else the static-key one; neither configured → the app refuses to boot. */
-export function sfsAdminAuthorizerFactory(options: SfsAuthResolvedOptions): SfsAdminAuthorizer {
+export function sfsAdminAuthorizerFactory(
+  options: SfsAuthResolvedOptions,
+  ring?: SfsKeyRing,
+): SfsAdminAuthorizer {
   if (options.admin.authorizer) return options.admin.authorizer;
-  if (options.admin.keys.length > 0) return new SfsStaticKeyAdminAuthorizer(options.admin.keys);
+  if (options.admin.keys.length > 0) {
+    return new SfsStaticKeyAdminAuthorizer(options.admin.keys, {
+      labelSecret: ring ? sfsAdminKeyLabelSecret(ring) : undefined,
+    });
+  }
   throw new SfsAuthConfigError([
     'the admin API is enabled (adminApi: true) but has no authorizer: set admin.authorizer, ' +
       'or admin.keys (SFS_ADMIN_KEYS) for the static-key authorizer',
@@ -27,7 +43,7 @@ export function sfsAdminAuthorizerFactory(options: SfsAuthResolvedOptions): SfsA
 const SFS_ADMIN_PROVIDERS: Provider[] = [
   {
     provide: SfsAdminAuthorizer,
-    inject: [SFS_AUTH_RESOLVED_OPTIONS],
+    inject: [SFS_AUTH_RESOLVED_OPTIONS, SfsKeyRing],
     useFactory: sfsAdminAuthorizerFactory,
   },
   SfsAdminAuthThrottle,

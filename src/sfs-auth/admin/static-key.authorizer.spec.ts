@@ -1,5 +1,6 @@
 import { parseAdminKeys } from '../options/admin-keys';
-import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
+import { createHash } from 'node:crypto';
+import { sfsAdminKeyLabel, SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 
 const ACME = 'acme-key-0123456789abcdef';
 const ALL = 'all-tenants-0123456789abcdef';
@@ -121,5 +122,24 @@ describe('parseAdminKeys', () => {
     expect(parseAdminKeys({ acme: 42 as unknown as string }).problems).toEqual([
       'admin.keys (SFS_ADMIN_KEYS) entry 1 (tenant acme): key must be at least 16 characters',
     ]);
+  });
+
+  it("labels a key by an HMAC under the server's secret: stable with it, not a hash of the key", () => {
+    const secret = Buffer.alloc(32, 7);
+    const entries = [{ tenantId: '*', key: ALL }];
+    const actorOf = (labelSecret?: Buffer) => {
+      const decision = new SfsStaticKeyAdminAuthorizer(entries, { labelSecret }).authorize(
+        request(`Bearer ${ALL}`),
+        'acme',
+      );
+      return decision.allowed ? decision.actor : '';
+    };
+    const bare = createHash('sha256').update(ALL).digest('hex');
+    expect(actorOf(secret)).toBe(sfsAdminKeyLabel('*', ALL, secret));
+    expect(actorOf(secret)).toBe(actorOf(Buffer.alloc(32, 7)));
+    expect(actorOf(secret)).not.toBe(actorOf(Buffer.alloc(32, 8)));
+    for (const actor of [actorOf(secret), actorOf()]) {
+      expect(bare.startsWith(actor.split('#')[1])).toBe(false);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {
   SfsAdminAuthorizer,
   SfsAdminDecision,
@@ -15,6 +15,23 @@ interface HashedKey {
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
+/** How the shipped authorizer is built besides its keys. */
+export interface SfsStaticKeyAdminAuthorizerOptions {
+  /**
+   * Server-side secret of the keys' audit labels: a label is an HMAC of the key under it, so
+   * nobody without it (a tenant admin reading the audit trail included) can test a guess at a key
+   * offline. The module passes one derived from the encryption key ring, the same on every
+   * instance. @default random bytes per process (labels then differ between instances and restarts)
+   */
+  readonly labelSecret?: Buffer;
+}
+
+/** The audit label of `key` for `tenantId`: `admin:key:<tenant>#<8 hex of HMAC(secret, key)>`. */
+export function sfsAdminKeyLabel(tenantId: string, key: string, secret: Buffer): string {
+  const mac = createHmac('sha256', secret).update(key, 'utf8').digest('hex');
+  return `admin:key:${tenantId}#${mac.slice(0, 8)}`;
+}
+
 /**
  * The shipped {@link SfsAdminAuthorizer}: `Authorization: Bearer <key>`, keys per tenant or `*`
  * for every tenant; offboarding a tenant (`action: 'offboard-tenant'`) takes a `*` key. Keys are kept only as SHA-256 digests and compared in constant time against
@@ -23,11 +40,16 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'ut
 export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
   private readonly keys: ReadonlyArray<HashedKey>;
 
-  constructor(entries: ReadonlyArray<SfsAdminKeyEntry>) {
-    this.keys = entries.map(({ tenantId, key }) => {
-      const digest = sha256(key);
-      return { tenantId, digest, label: `admin:key:${tenantId}#${digest.toString('hex', 0, 4)}` };
-    });
+  constructor(
+    entries: ReadonlyArray<SfsAdminKeyEntry>,
+    options: SfsStaticKeyAdminAuthorizerOptions = {},
+  ) {
+    const secret = options.labelSecret ?? randomBytes(32);
+    this.keys = entries.map(({ tenantId, key }) => ({
+      tenantId,
+      digest: sha256(key),
+      label: sfsAdminKeyLabel(tenantId, key, secret),
+    }));
   }
 
   authorize(request: SfsAdminRequest, tenantId: string): SfsAdminDecision {
