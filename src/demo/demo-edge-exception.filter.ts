@@ -3,7 +3,8 @@ import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { SfsAdminExceptionFilter } from '../index';
 
 /** Paths that answer errors in the admin shape, even when no route handler ran. */
-const ADMIN_SHAPED_PATH = /^\/(sfs\/admin|demo)(\/|\?|$)/i; // Express routes ignore case
+// Express routes ignore case; any number of slashes, as a client may send them (`//demo/login`).
+const ADMIN_SHAPED_PATH = /^\/+(sfs\/+admin|demo)(\/|\?|$)/i;
 
 /**
  * The demo host's global filter. A controller's filter never sees errors raised before its handler

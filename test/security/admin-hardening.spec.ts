@@ -147,6 +147,17 @@ describe.each(DEMO_PLATFORMS)(
       expect(answer.body.code).toBe('INVALID_INPUT');
     });
 
+    it.each(['/demo/login', '//demo/login', '///demo//login'])(
+      'a broken body at %p gets the admin error shape, however many slashes',
+      async (path) => {
+        const answer = await send(port, { path, headers: JSON_TYPE, body: '{"tenantId":' });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.body).toMatchObject({ statusCode: answer.status });
+        expect(typeof answer.body.code).toBe('string');
+      },
+    );
+
     it('a NUL in the bulk revoke reason: 400 naming `reason`', async () => {
       const answer = await send(port, {
         path: `${acme}/tokens/revoke`,
