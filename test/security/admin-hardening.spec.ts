@@ -251,6 +251,7 @@ describe.each(DEMO_PLATFORMS)(
       for (const headers of [first.headers, again.headers, refused.headers, tooLarge.headers]) {
         expect(headers['cache-control']).toBe('no-store');
         expect(headers.etag).toBeUndefined();
+        expect(headers['x-powered-by']).toBeUndefined();
       }
       expect(refused.status).toBe(401);
       expect(tooLarge.status).toBe(413);
