@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { adminListPlatformsFigure } from './figures/admin-list-platforms.figure';
 import { cachedLookupFigure } from './figures/cached-lookup.figure';
 import { heapPerTokenFigure } from './figures/heap-per-token.figure';
 import { mintDedupeFigure } from './figures/mint-dedupe.figure';
@@ -22,6 +23,7 @@ const FIGURES: readonly BenchFigure[] = [
   heapPerTokenFigure,
   slowSfsFigure,
   rotationCostFigure,
+  adminListPlatformsFigure,
 ];
 
 /**

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SfsAuthModule, SfsClock, SfsTokenService, type SfsAuthModuleOptions } from '../../src';
 import { hostTypeOrmOptions } from '../../test/support/host-typeorm';
+import { createDemoAdapter, type DemoPlatform } from '../../src/demo/demo-platform';
 import type { BenchEnvironment } from './bench-environment';
 
 /** How to build one host-like app (one module instance with its own connection pool). */
@@ -17,6 +18,10 @@ export interface BenchAppConfig {
   readonly clock?: SfsClock;
   /** Connections in this app's pool. @default 10 */
   readonly poolSize?: number;
+  /** Mount the tenant admin REST API. @default false */
+  readonly adminApi?: boolean;
+  /** The HTTP platform (the demo's adapter of it). @default 'express' */
+  readonly platform?: DemoPlatform;
 }
 
 /** A running host-like app and what the figures drive. */
@@ -60,13 +65,18 @@ export async function createBenchApp(
       ),
       ScheduleModule.forRoot(),
       EventEmitterModule.forRoot(),
-      SfsAuthModule.forRoot(benchModuleOptions(env, config.options)),
+      SfsAuthModule.forRoot({
+        ...benchModuleOptions(env, config.options),
+        adminApi: config.adminApi ?? false,
+      }),
     ],
   });
   if (config.clock) builder = builder.overrideProvider(SfsClock).useValue(config.clock);
   // Errors while compiling are thrown to the caller; Nest's own logging of them stays quiet.
   const moduleRef = await builder.setLogger(new ConsoleLogger({ logLevels: [] })).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(createDemoAdapter(config.platform ?? 'express'), {
+    logger: false,
+  });
   await app.init();
   return { app, tokens: app.get(SfsTokenService), dataSource: app.get(DataSource) };
 }
