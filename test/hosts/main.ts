@@ -1,6 +1,6 @@
 /**
  * Host-compatibility test (`npm run test:hosts`, run by .ci/run): packs the library, generates
- * fresh NestJS 12 and NestJS 11 host apps in a temp dir, installs the tarball with the README's
+ * fresh NestJS 12 (Express and Fastify) and NestJS 11 host apps in a temp dir, installs the tarball with the README's
  * install line, compiles each with strict TypeScript (`nodenext`, `skipLibCheck: false`) and runs
  * it with plain `node` (test/hosts/app/src/main.ts) against PostgreSQL and the SFS sandbox.
  *
