@@ -41,7 +41,10 @@ export function createDemoAdapter(platform: DemoPlatform): AbstractHttpAdapter {
     _request,
     reply,
   ) => {
-    const status = error.code === 'FST_ERR_BAD_URL' ? 400 : (error.statusCode ?? 400);
+    // Only client errors reach here by design; anything else still answers a 4xx, never a 5xx.
+    const reported = error.statusCode ?? 400;
+    const status =
+      error.code === 'FST_ERR_BAD_URL' || reported < 400 || reported > 499 ? 400 : reported;
     const body =
       error.code === 'FST_ERR_BAD_URL'
         ? BAD_PATH
