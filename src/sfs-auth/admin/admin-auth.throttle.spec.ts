@@ -1,12 +1,37 @@
 import { Logger } from '@nestjs/common';
 import { SfsManualClock } from '../clock/clock';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsMetricsRecorder } from '../options/metrics-recorder';
 import { SfsAdminAuthThrottle, sfsThrottleClientOf } from './admin-auth.throttle';
 
-const options = (authFailureLimit: number, authFailureWindowMs = 60_000) =>
+const options = (
+  authFailureLimit: number,
+  { authFailureWindowMs = 60_000, authFailureAlarmLimit = 1_000_000, ipv6Prefix = 64 } = {},
+) =>
   ({
-    admin: { keys: [], authFailureLimit, authFailureWindowMs },
+    admin: {
+      keys: [],
+      authFailureLimit,
+      authFailureWindowMs,
+      authFailureAlarmLimit,
+      authThrottleIpv6Prefix: ipv6Prefix,
+    },
   }) as unknown as SfsAuthResolvedOptions;
+
+/** A recorder that counts the alarms it is told of (the port's optional method). */
+class AlarmCounter implements SfsMetricsRecorder {
+  alarms = 0;
+  countOperation(): void {}
+  observeSfsCall(): void {}
+  countAdminAuthAlarm(): void {
+    this.alarms += 1;
+  }
+}
+const throttleOf = (
+  opts: SfsAuthResolvedOptions,
+  clock: SfsManualClock,
+  metrics: SfsMetricsRecorder = new AlarmCounter(),
+) => new SfsAdminAuthThrottle(opts, clock, metrics);
 
 describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding window)', () => {
   let warnings: string[];
@@ -20,7 +45,7 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
 
   it('lets a client fail `limit` times, then refuses it until its oldest failure leaves the window', () => {
     const clock = new SfsManualClock(1_000_000);
-    const throttle = new SfsAdminAuthThrottle(options(3), clock);
+    const throttle = throttleOf(options(3), clock);
     for (let i = 0; i < 3; i++) {
       expect(throttle.retryAfterMs('10.0.0.1')).toBe(0);
       throttle.recordFailure('10.0.0.1', 'acme');
@@ -40,7 +65,7 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
 
   it('logs one line per window with the client, tenant and count', () => {
     const clock = new SfsManualClock(0);
-    const throttle = new SfsAdminAuthThrottle(options(2), clock);
+    const throttle = throttleOf(options(2), clock);
     for (let i = 0; i < 50; i++) throttle.recordFailure('192.0.2.7', 'globex');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
@@ -54,7 +79,7 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
 
   it('forgets the least recently failing clients past 10000, so memory stays bounded', () => {
     const clock = new SfsManualClock(0);
-    const throttle = new SfsAdminAuthThrottle(options(1), clock);
+    const throttle = throttleOf(options(1), clock);
     throttle.recordFailure('first', 'acme');
     for (let i = 0; i < 10_000; i++) throttle.recordFailure(`client-${i}`, 'acme');
     expect(throttle.retryAfterMs('first')).toBe(0);
@@ -63,7 +88,7 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
 
   it('counts attempts in flight against the budget until they settle (an async authorizer)', () => {
     const clock = new SfsManualClock(0);
-    const throttle = new SfsAdminAuthThrottle(options(3), clock);
+    const throttle = throttleOf(options(3), clock);
     expect([1, 2, 3].map(() => throttle.reserve('10.0.0.9'))).toEqual([0, 0, 0]);
     // Three unsettled: a fourth waits, whatever key it carries.
     expect(throttle.reserve('10.0.0.9')).toBe(1000);
@@ -80,13 +105,58 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
   it.each([
     ['127.0.0.1', '127.0.0.1'],
     ['::ffff:127.0.0.1', '127.0.0.1'],
-    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
-    ['2001:db8:1:2:ffff::1', '2001:db8:1:2::/64'],
-    ['2001:DB8:0001:0002::9%eth0', '2001:db8:1:2::/64'],
-    ['2001:db8::1', '2001:db8:0:0::/64'],
-    ['::1', '0:0:0:0::/64'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2:0:0:0:0/64'],
+    ['2001:db8:1:2:ffff::1', '2001:db8:1:2:0:0:0:0/64'],
+    ['2001:DB8:0001:0002::9%eth0', '2001:db8:1:2:0:0:0:0/64'],
+    ['2001:db8::1', '2001:db8:0:0:0:0:0:0/64'],
+    ['::1', '0:0:0:0:0:0:0:0/64'],
+    ['64:ff9b::192.0.2.33', '64:ff9b:0:0:0:0:0:0/64'],
     [undefined, 'unknown'],
   ])('the budget of %p is %p', (address, client) => {
     expect(sfsThrottleClientOf(address)).toBe(client);
+  });
+
+  it.each([
+    [48, '2001:db8:1:0:0:0:0:0/48'],
+    [56, '2001:db8:1:ab00:0:0:0:0/56'],
+    [60, '2001:db8:1:abc0:0:0:0:0/60'],
+    [128, '2001:db8:1:abcd:1:2:3:4/128'],
+  ])('admin.authThrottleIpv6Prefix %p counts 2001:db8:1:abcd:1:2:3:4 as %p', (bits, client) => {
+    expect(sfsThrottleClientOf('2001:db8:1:abcd:1:2:3:4', bits)).toBe(client);
+    const throttle = throttleOf(options(1, { ipv6Prefix: bits }), new SfsManualClock(0));
+    expect(throttle.clientOf('2001:db8:1:abcd:1:2:3:4')).toBe(client);
+  });
+
+  it('two addresses of one /64 share a budget; a neighbouring /64 has its own', () => {
+    const throttle = throttleOf(options(2), new SfsManualClock(0));
+    const a = throttle.clientOf('2001:db8:5:6::1');
+    const b = throttle.clientOf('2001:db8:5:6:ffff:ffff:ffff:fffe');
+    throttle.recordFailure(a, 'acme');
+    throttle.recordFailure(b, 'acme');
+    expect(throttle.reserve(throttle.clientOf('2001:db8:5:6::77'))).toBe(60_000);
+    expect(throttle.reserve(throttle.clientOf('2001:db8:5:7::1'))).toBe(0);
+  });
+
+  it("raises one alarm per window when a tenant's failures from many clients reach the alarm limit, and locks nobody out", () => {
+    const clock = new SfsManualClock(0);
+    const metrics = new AlarmCounter();
+    const throttle = throttleOf(options(20, { authFailureAlarmLimit: 100 }), clock, metrics);
+    // 25 clients x 5 failures: each client far below its limit of 20; the tenant at 125.
+    for (let i = 0; i < 125; i++) throttle.recordFailure(`10.0.${i % 25}.1`, 'acme');
+    throttle.recordFailure('10.9.9.9', 'globex');
+    const alarms = warnings.filter((w) => w.includes('alarm'));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatch(
+      /tenant acme had 100 failed attempts from 25 client\(s\) within 60 s/,
+    );
+    expect(metrics.alarms).toBe(1);
+    // An alert, not a lockout: every client (and a new one) may still try.
+    expect(throttle.reserve('10.0.3.1')).toBe(0);
+    expect(throttle.reserve('10.0.99.1')).toBe(0);
+    // The next window alarms again.
+    clock.advance(60_000);
+    for (let i = 0; i < 100; i++) throttle.recordFailure(`10.1.${i % 50}.1`, 'acme');
+    expect(metrics.alarms).toBe(2);
+    expect(warnings.filter((w) => w.includes('alarm'))[1]).toMatch(/from 50 client/);
   });
 });

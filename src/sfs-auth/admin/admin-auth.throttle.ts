@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
+import { SfsMetricsRecorder } from '../options/metrics-recorder';
 import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
@@ -10,26 +11,54 @@ import {
 const MAX_CLIENTS = 10_000;
 /** How long a client refused only for attempts in flight is told to wait. */
 const IN_FLIGHT_RETRY_MS = 1000;
-/** IPv6 clients are counted per /64 (one subscriber's network), as a single IPv4 address is. */
-const IPV6_PREFIX_GROUPS = 4;
+/** Tenants whose failures are counted for the alarm at most (least recently failing forgotten). */
+const MAX_TENANTS = 10_000;
 
 /**
  * The budget an address is counted against: an IPv4 address as it is (IPv4-mapped IPv6 too), an
- * IPv6 address by its /64 prefix, anything else as plain text.
+ * IPv6 address by its network of `ipv6PrefixBits` (`2001:db8:1:2:0:0:0:0/64`), anything else as
+ * plain text.
  */
-export function sfsThrottleClientOf(address: string | undefined): string {
+export function sfsThrottleClientOf(address: string | undefined, ipv6PrefixBits = 64): string {
   const plain = (address ?? '').replace(/%.*$/, '').trim().toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
   if (mapped) return mapped[1];
   if (!isIPv6(plain)) return plain.replace(/[^0-9a-z:.-]/g, '').slice(0, 64) || 'unknown';
-  const [head, tail = ''] = plain.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = plain.includes('::')
-    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  const prefix = groups.slice(0, IPV6_PREFIX_GROUPS).map((g) => g.replace(/^0+(?=.)/, ''));
-  return `${prefix.join(':')}::/64`;
+  const bits = Math.min(128, Math.max(0, Math.floor(ipv6PrefixBits)));
+  const groups = ipv6Groups(plain).map((group, index) => {
+    const kept = Math.min(16, Math.max(0, bits - index * 16));
+    return (group & ~(0xffff >> kept) & 0xffff).toString(16);
+  });
+  return `${groups.join(':')}/${bits}`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail split). */
+function ipv6Groups(address: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const hex = dotted
+    ? address.slice(0, dotted.index) +
+      [
+        ((+dotted[1] << 8) | +dotted[2]).toString(16),
+        ((+dotted[3] << 8) | +dotted[4]).toString(16),
+      ].join(':')
+    : address;
+  const [head, tail] = hex.split('::');
+  const parse = (part: string | undefined) =>
+    part ? part.split(':').map((g) => parseInt(g, 16)) : [];
+  const left = parse(head);
+  const right = parse(tail);
+  const middle = tail === undefined ? [] : Array<number>(8 - left.length - right.length).fill(0);
+  return [...left, ...middle, ...right];
+}
+
+/** Failures for one tenant from every client, for the alarm. */
+interface TenantFailures {
+  /** Times of the failures still inside the window, oldest first (at most the alarm limit kept). */
+  readonly times: number[];
+  /** The client of each of `times`. */
+  readonly clients: string[];
+  /** End of the window already alarmed, so one alarm is raised per window. */
+  alarmedUntil: number;
 }
 
 interface ClientFailures {
@@ -45,7 +74,7 @@ interface ClientFailures {
 /**
  * Failed admin authentications per client over a sliding window (`admin.authFailureLimit` per
  * `admin.authFailureWindowMs`), attempts still in flight counted as failures until they settle.
- * A client is an IPv4 address or an IPv6 /64 ({@link sfsThrottleClientOf}). Past the limit, a client is refused until its oldest counted
+ * A client is an IPv4 address or an IPv6 network (`admin.authThrottleIpv6Prefix`, /64 by default). Past the limit, a client is refused until its oldest counted
  * failure leaves the window, whatever key it sends, so a correct guess cannot be told apart.
  * Per instance, in memory: N instances let a client make N × limit guesses per window, which
  * keeps a guess at a 16-character key out of reach while costing no database round trip on the
@@ -55,15 +84,26 @@ interface ClientFailures {
 export class SfsAdminAuthThrottle {
   private readonly logger = new Logger('SfsAdminApi');
   private readonly clients = new Map<string, ClientFailures>();
+  private readonly tenants = new Map<string, TenantFailures>();
   private readonly limit: number;
   private readonly windowMs: number;
+  private readonly alarmLimit: number;
+  private readonly ipv6PrefixBits: number;
 
   constructor(
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
     @Inject(SfsClock) private readonly clock: SfsClock,
+    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {
     this.limit = options.admin.authFailureLimit;
     this.windowMs = options.admin.authFailureWindowMs;
+    this.alarmLimit = options.admin.authFailureAlarmLimit;
+    this.ipv6PrefixBits = options.admin.authThrottleIpv6Prefix;
+  }
+
+  /** The budget `address` is counted against ({@link sfsThrottleClientOf} with the set prefix). */
+  clientOf(address: string | undefined): string {
+    return sfsThrottleClientOf(address, this.ipv6PrefixBits);
   }
 
   /** How long `client` must wait before its next attempt, in ms; 0 when it may try now. */
@@ -97,9 +137,13 @@ export class SfsAdminAuthThrottle {
     if (failedTenantId !== undefined) this.recordFailure(client, failedTenantId);
   }
 
-  /** Counts one failed authentication of `client` (for `tenantId`), and logs a limit reached. */
+  /**
+   * Counts one failed authentication of `client` (for `tenantId`), logs a limit reached, and
+   * raises the tenant's alarm when failures for it across every client reach the alarm limit.
+   */
   recordFailure(client: string, tenantId: string): void {
     const now = this.clock.now();
+    this.countForTenant(tenantId, client, now);
     const entry = this.entryOf(client);
     this.expire(entry, now);
     entry.times.push(now);
@@ -113,6 +157,36 @@ export class SfsAdminAuthThrottle {
           `until the window passes`,
       );
     }
+  }
+
+  /** One warning and one metric per window once `tenantId`'s failures reach the alarm limit. */
+  private countForTenant(tenantId: string, client: string, now: number): void {
+    let entry = this.tenants.get(tenantId);
+    if (entry) {
+      this.tenants.delete(tenantId);
+    } else {
+      entry = { times: [], clients: [], alarmedUntil: 0 };
+      if (this.tenants.size >= MAX_TENANTS) {
+        this.tenants.delete(this.tenants.keys().next().value as string);
+      }
+    }
+    this.tenants.set(tenantId, entry);
+    this.expire(entry, now);
+    entry.clients.splice(0, entry.clients.length - entry.times.length);
+    entry.times.push(now);
+    entry.clients.push(client);
+    if (entry.times.length > this.alarmLimit) {
+      entry.times.shift();
+      entry.clients.shift();
+    }
+    if (entry.times.length < this.alarmLimit || now < entry.alarmedUntil) return;
+    entry.alarmedUntil = now + this.windowMs;
+    this.logger.warn(
+      `admin authentication alarm: tenant ${tenantId} had ${entry.times.length} failed ` +
+        `attempts from ${new Set(entry.clients).size} client(s) within ${this.windowMs / 1000} s; an ` +
+        `alert only, nobody is locked out (admin.authFailureAlarmLimit)`,
+    );
+    this.metrics.countAdminAuthAlarm?.();
   }
 
   /** The client's entry, made the most recent one (the Map's order is the LRU order). */
@@ -130,7 +204,7 @@ export class SfsAdminAuthThrottle {
     return entry;
   }
 
-  private expire(entry: ClientFailures, now: number): void {
+  private expire(entry: { readonly times: number[] }, now: number): void {
     while (entry.times.length > 0 && entry.times[0] <= now - this.windowMs) entry.times.shift();
   }
 }

@@ -19,7 +19,7 @@ const SFS_ADMIN_ACTION = 'sfs-auth:admin-action';
 
 /** Marks a route whose {@link SfsAdminRequest.action} the authorizer is told. */
 export const SfsAdminActionOf = (action: SfsAdminAction) => SetMetadata(SFS_ADMIN_ACTION, action);
-import { SfsAdminAuthThrottle, sfsThrottleClientOf } from './admin-auth.throttle';
+import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
 /** The slice of a platform's request the guard reads and writes (Express and Fastify alike). */
@@ -33,11 +33,6 @@ interface AdminHttpRequest {
   /** The client address (Express's `trust proxy` and Fastify's `trustProxy` apply). */
   ip?: string;
   socket?: { remoteAddress?: string };
-}
-
-/** The client a failed authentication is counted against: its address, or its IPv6 /64. */
-function clientOf(request: AdminHttpRequest): string {
-  return sfsThrottleClientOf(request.ip ?? request.socket?.remoteAddress);
 }
 
 /**
@@ -62,7 +57,7 @@ export class SfsAdminGuard implements CanActivate {
     }
     const tenantId = request.params?.tenantId;
     assertIdentifier('tenantId', tenantId);
-    const client = clientOf(request);
+    const client = this.throttle.clientOf(request.ip ?? request.socket?.remoteAddress);
     // Reserved before the authorizer is awaited: requests in flight count against the budget.
     const wait = this.throttle.reserve(client);
     if (wait > 0) throw new SfsAdminAccessError('throttled', tenantId, wait);

@@ -49,6 +49,14 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
     }
   }
 
+  countAdminAuthAlarm(): void {
+    try {
+      this.inner.countAdminAuthAlarm?.();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
   private failed(error: unknown): void {
     if (this.warned) return;
     this.warned = true;

@@ -67,7 +67,7 @@ export function sfsOtelApiAvailable(): boolean {
  * the module's default when it is installed and no `metrics` option is given). Instruments:
  * `http.client.request.duration` (histogram, s; `http.request.method`, `server.address`,
  * `http.response.status_code` or `error.type`, `sfs.call`), `sfs_auth.operations` (counter;
- * `sfs_auth.operation`, `sfs_auth.outcome`), and gauges `sfs_auth.overdue_refreshes`,
+ * `sfs_auth.operation`, `sfs_auth.outcome`), `sfs_auth.admin.auth_alarms` (counter), and gauges `sfs_auth.overdue_refreshes`,
  * `sfs_auth.pending_revocations`, `sfs_auth.failed_revocations`, `sfs_auth.failed_tokens`,
  * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s), `sfs_auth.change_feed_lag`
  * (s) and `sfs_auth.change_feed.mode` (`sfs_auth.mode`). No attribute holds token
@@ -77,6 +77,7 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
   private readonly meter: SfsOtelMeter;
   private readonly duration: ReturnType<SfsOtelMeter['createHistogram']>;
   private readonly operations: ReturnType<SfsOtelMeter['createCounter']>;
+  private readonly adminAuthAlarms: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly server: Attributes;
   private gaugesRegistered = false;
 
@@ -96,6 +97,10 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
     this.operations = meter.createCounter('sfs_auth.operations', {
       description: 'Token operations by outcome (ok, retry: transient and retried later, failed)',
     });
+    this.adminAuthAlarms = meter.createCounter('sfs_auth.admin.auth_alarms', {
+      description:
+        "Windows in which one tenant's failed admin authentications reached the alarm limit",
+    });
     this.server = {
       ...(options.serverAddress ? { 'server.address': options.serverAddress } : {}),
       ...(options.serverPort ? { 'server.port': options.serverPort } : {}),
@@ -104,6 +109,10 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
 
   countOperation(operation: SfsMetricOperation, outcome: SfsMetricOutcome): void {
     this.operations.add(1, { 'sfs_auth.operation': operation, 'sfs_auth.outcome': outcome });
+  }
+
+  countAdminAuthAlarm(): void {
+    this.adminAuthAlarms.add(1, {});
   }
 
   observeSfsCall(observation: SfsCallObservation): void {

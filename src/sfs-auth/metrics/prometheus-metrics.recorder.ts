@@ -39,7 +39,7 @@ export interface SfsPrometheusMetricsOptions {
 /**
  * An {@link SfsMetricsRecorder} on `prom-client` (an optional peer: install it to use this):
  * `sfs_auth_operations_total{operation,outcome}`, `sfs_auth_sfs_call_duration_seconds{call,status}`
- * (status 0: no answer) and, once the module passes its figures, the gauges
+ * (status 0: no answer), `sfs_auth_admin_auth_alarms_total` and, once the module passes its figures, the gauges
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
  * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
  * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
@@ -49,6 +49,7 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private readonly registry: object;
   private readonly operations: InstanceType<PromClient['Counter']>;
   private readonly calls: InstanceType<PromClient['Histogram']>;
+  private readonly adminAuthAlarms: InstanceType<PromClient['Counter']>;
   private gaugesRegistered = false;
 
   constructor(private readonly options: SfsPrometheusMetricsOptions = {}) {
@@ -71,6 +72,12 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
       buckets: SFS_CALL_BUCKETS,
       registers: [this.registry],
     });
+    this.adminAuthAlarms = new prom.Counter({
+      name: 'sfs_auth_admin_auth_alarms_total',
+      help: "Windows in which one tenant's failed admin authentications reached the alarm limit",
+      registers: [this.registry],
+    });
+    this.adminAuthAlarms.inc({}, 0);
     // Every series exists from the start, so rate() and alerts work before the first failure.
     for (const operation of OPERATIONS) {
       for (const outcome of OUTCOMES) this.operations.inc({ operation, outcome }, 0);
@@ -86,6 +93,10 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
       { call: observation.call, status: String(observation.status) },
       observation.durationMs / 1000,
     );
+  }
+
+  countAdminAuthAlarm(): void {
+    this.adminAuthAlarms.inc({});
   }
 
   /** Registers the gauges; each scrape reads the figures once. NaN when the read fails. */

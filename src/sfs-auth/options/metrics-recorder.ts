@@ -27,6 +27,12 @@ export interface SfsMetricsRecorder {
   observeSfsCall(observation: SfsCallObservation): void;
   /** Optional: register gauges that read the module-wide figures when collected. */
   observeFigures?(source: SfsFiguresSource): void;
+  /**
+   * Optional: one tenant's failed admin authentications, across every client, reached
+   * `admin.authFailureAlarmLimit` within `admin.authFailureWindowMs` (counted once per window;
+   * an alert, nobody is locked out).
+   */
+  countAdminAuthAlarm?(): void;
 }
 /** Injection token of the {@link SfsMetricsRecorder} port (defaults to a no-op). */
 export const SfsMetricsRecorder = Symbol('SfsMetricsRecorder');

@@ -167,6 +167,22 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     { env: 'SFS_ADMIN_AUTH_FAILURE_LIMIT' },
   ),
   integer(
+    'admin.authFailureAlarmLimit',
+    100,
+    1,
+    100_000_000,
+    "one tenant's failed admin authentications, across every client, per window that log one warning and count `sfs_auth_admin_auth_alarms_total` (an alert, never a lockout)",
+    { env: 'SFS_ADMIN_AUTH_FAILURE_ALARM_LIMIT' },
+  ),
+  integer(
+    'admin.authThrottleIpv6Prefix',
+    64,
+    1,
+    128,
+    'IPv6 clients in one network of this prefix length share one throttle budget (IPv4: one address)',
+    { env: 'SFS_ADMIN_AUTH_IPV6_PREFIX' },
+  ),
+  integer(
     'retention.tokenSeconds',
     30 * DAY,
     1,

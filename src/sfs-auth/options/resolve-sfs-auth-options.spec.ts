@@ -327,6 +327,8 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
         keys: [],
         authFailureLimit: 20,
         authFailureWindowMs: 60_000,
+        authFailureAlarmLimit: 100,
+        authThrottleIpv6Prefix: 64,
       },
       retention: {
         enabled: true,

@@ -147,8 +147,21 @@ export interface SfsAdminOptions {
    * (`SFS_ADMIN_AUTH_FAILURE_LIMIT`). @default 20
    */
   authFailureLimit?: number | string;
-  /** The sliding window of `authFailureLimit`. @default 60000 */
+  /** The sliding window of `authFailureLimit` and `authFailureAlarmLimit`. @default 60000 */
   authFailureWindowMs?: number | string;
+  /**
+   * Failed admin authentications for one tenant, across every client, within
+   * `authFailureWindowMs` that log one warning and count `countAdminAuthAlarm` on the metrics
+   * recorder, once per window. An alert only: nobody is locked out, so guessing cannot lock a
+   * tenant's admins out (`SFS_ADMIN_AUTH_FAILURE_ALARM_LIMIT`). @default 100
+   */
+  authFailureAlarmLimit?: number | string;
+  /**
+   * IPv6 clients in one network of this prefix length share one throttle budget, as one IPv4
+   * address does: one subscriber usually holds a whole /64 (`SFS_ADMIN_AUTH_IPV6_PREFIX`).
+   * @default 64
+   */
+  authThrottleIpv6Prefix?: number | string;
 }
 
 /** Retention of dead rows (revoked, expired, failed) and audit events. */
@@ -251,6 +264,8 @@ export interface SfsAuthResolvedOptions {
     readonly keys: ReadonlyArray<{ tenantId: string; key: string }>;
     readonly authFailureLimit: number;
     readonly authFailureWindowMs: number;
+    readonly authFailureAlarmLimit: number;
+    readonly authThrottleIpv6Prefix: number;
   };
   readonly retention: {
     enabled: boolean;
