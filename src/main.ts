@@ -33,14 +33,17 @@ async function main(): Promise<void> {
   try {
     const platform = demoPlatformFromEnv(runtime.env);
     app = await NestFactory.create(
-      DemoAppModule.register({ env: runtime.env, connections: runtime.describe }),
+      DemoAppModule.register({
+        env: runtime.env,
+        sfs: runtime.sandbox ? 'sandbox' : 'external',
+      }),
       createDemoAdapter(platform),
       { logger: ['log', 'warn', 'error'], abortOnError: false },
     );
     setupDemoApp(app);
     const port = Number(runtime.env.PORT ?? 3000);
     await app.listen(port, '127.0.0.1');
-    printDemoBanner(runtime, port, performance.now() - started, otel?.describe);
+    printDemoBanner(runtime, port, performance.now() - started, platform, otel?.describe);
   } catch (error) {
     console.error('demo failed to start:', error instanceof Error ? error.message : error);
     await app?.close().catch(() => undefined);

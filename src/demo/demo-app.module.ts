@@ -15,17 +15,19 @@ import { DemoController } from './demo.controller';
 import { demoPoolFromEnv, demoTuningFromEnv } from './demo-tuning';
 import { demoMetrics } from './metrics/demo-metrics.providers';
 import { DemoMetricsController } from './metrics/metrics.controller';
+import { DemoDocsController } from './demo-docs.controller';
 import {
-  DEMO_CONNECTIONS,
+  DEMO_HEALTH,
   DemoHealthController,
-  type DemoConnections,
+  demoHealthDetailsFromEnv,
 } from './demo-health.controller';
 
 /** How to build the demo app. */
 export interface DemoAppOptions {
   /** Environment read through `@nestjs/config` (`DATABASE_URL`, `SFS_*`). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly connections: DemoConnections;
+  /** `sandbox` when the demo started the SFS sandbox, `external` with `SFS_BASE_URL`. */
+  readonly sfs: 'sandbox' | 'external';
   /** `forRootAsync` with `@nestjs/config` (the default), or `forRoot` with options read up front. */
   readonly wiring?: 'forRoot' | 'forRootAsync';
   /** Options merged over the environment's (tests: fast retries, workers off...). */
@@ -86,9 +88,17 @@ export class DemoAppModule {
         TerminusModule,
         sfsAuth,
       ],
-      controllers: [DemoController, DemoHealthController, DemoMetricsController],
+      controllers: [
+        DemoController,
+        DemoDocsController,
+        DemoHealthController,
+        DemoMetricsController,
+      ],
       providers: [
-        { provide: DEMO_CONNECTIONS, useValue: options.connections },
+        {
+          provide: DEMO_HEALTH,
+          useValue: { sfs: options.sfs, details: demoHealthDetailsFromEnv(options.env) },
+        },
         ...metrics.providers,
       ],
     };

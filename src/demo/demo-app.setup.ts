@@ -3,18 +3,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DemoEdgeExceptionFilter } from './demo-edge-exception.filter';
 
-/** How to set the demo app up. */
-export interface DemoSetupOptions {
-  /**
-   * Serve the Swagger UI at `/docs` besides the document at `/docs/openapi.json`. On Fastify the
-   * UI's files come through `@fastify/static`, which Jest cannot load (an ESM dependency): the
-   * Fastify e2e suites turn it off. @default true
-   */
-  readonly swaggerUi?: boolean;
-}
-
-/** What `main.ts` and the e2e tests both do to the demo app before `listen`/`init`. */
-export function setupDemoApp(app: INestApplication, options: DemoSetupOptions = {}): void {
+/**
+ * What `main.ts` and the e2e tests both do to the demo app before `listen`/`init`: the edge error
+ * filter and the OpenAPI document at `/docs/openapi.json` (the UI at `/docs` is
+ * `DemoDocsController`'s, which serves only the files the page loads).
+ */
+export function setupDemoApp(app: INestApplication): void {
   app.useGlobalFilters(new DemoEdgeExceptionFilter(app.get(HttpAdapterHost)));
   const document = SwaggerModule.createDocument(
     app,
@@ -30,6 +24,7 @@ export function setupDemoApp(app: INestApplication, options: DemoSetupOptions = 
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
-    swaggerUiEnabled: options.swaggerUi ?? true,
+    ui: false,
+    raw: ['json'],
   });
 }

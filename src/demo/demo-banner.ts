@@ -1,3 +1,4 @@
+import type { DemoPlatform } from './demo-platform';
 import type { DemoRuntime } from './demo-runtime';
 
 /** The start banner: URLs, what the demo is connected to, and (first start only) the admin keys. */
@@ -5,12 +6,14 @@ export function printDemoBanner(
   runtime: DemoRuntime,
   port: number,
   startupMs: number,
+  platform: DemoPlatform,
   otel?: string,
 ): void {
   const url = `http://127.0.0.1:${port}`;
   const lines = [
     '',
     `nestjs-sfs-auth demo listening on ${url} (started in ${Math.round(startupMs)} ms)`,
+    `  platform : ${platform} (SFS_DEMO_PLATFORM)`,
     `  database : ${runtime.describe.database}`,
     `  SFS      : ${runtime.describe.sfs}`,
     `  docs     : ${url}/docs`,

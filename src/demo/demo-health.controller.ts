@@ -8,28 +8,46 @@ import {
 } from '@nestjs/swagger';
 import { SfsAuthHealthIndicator } from '../index';
 
-/** What the demo is connected to, for `/health` (never credentials). */
-export const DEMO_CONNECTIONS = Symbol('DEMO_CONNECTIONS');
-/** Where the demo's database and SFS are, as shown by `/health`. */
-export interface DemoConnections {
-  readonly database: string;
-  readonly sfs: string;
+/** What `/health` may say, for {@link DemoHealthController}. */
+export const DEMO_HEALTH = Symbol('DEMO_HEALTH');
+/** What `/health` may say: never a URL, a file path, credentials or (unless asked) a count. */
+export interface DemoHealthSettings {
+  /** `sandbox` when the demo started the SFS sandbox, `external` with `SFS_BASE_URL`. */
+  readonly sfs: 'sandbox' | 'external';
+  /**
+   * Whether anyone may read the module's figures (token and revocation counts, ages, change-feed
+   * mode): `SFS_DEMO_HEALTH_DETAILS=true`, for a private network. Otherwise up/down only.
+   */
+  readonly details: boolean;
 }
 
-/** `GET /health`: `{ status: 'ok', db, sfs, details }`, or 503 with the same shape. */
+/** Reads {@link DemoHealthSettings.details} from the environment. */
+export function demoHealthDetailsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  return /^(true|1|yes)$/i.test(env.SFS_DEMO_HEALTH_DETAILS ?? '');
+}
+
+/**
+ * `GET /health`: `{ status: 'ok', db: 'up', sfs }`, or 503 with `status: 'error'`. The figures
+ * behind the verdict (`details`) only with `SFS_DEMO_HEALTH_DETAILS=true`: they count every
+ * tenant's tokens, which is not for an unauthenticated caller.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class DemoHealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly sfsHealth: SfsAuthHealthIndicator,
-    @Inject(DEMO_CONNECTIONS) private readonly connections: DemoConnections,
+    @Inject(DEMO_HEALTH) private readonly settings: DemoHealthSettings,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Database reachable, refreshes on time, revocations confirmed' })
-  @ApiOkResponse({ description: "{ status: 'ok', db, sfs, details }" })
-  @ApiServiceUnavailableResponse({ description: "{ status: 'error', db, sfs, details }" })
+  @ApiOkResponse({
+    description: "{ status: 'ok', db, sfs } (details with SFS_DEMO_HEALTH_DETAILS)",
+  })
+  @ApiServiceUnavailableResponse({ description: "{ status: 'error', db, sfs }" })
   async check(): Promise<Record<string, unknown>> {
     let result: HealthCheckResult;
     try {
@@ -47,9 +65,8 @@ export class DemoHealthController {
     return {
       status: result.status,
       db: details.db === 'down' ? 'down' : 'up',
-      sfs: this.connections.sfs,
-      database: this.connections.database,
-      details,
+      sfs: this.settings.sfs,
+      ...(this.settings.details ? { details } : {}),
     };
   }
 }

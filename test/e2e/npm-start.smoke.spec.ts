@@ -57,8 +57,9 @@ describe('npm start (a newcomer, nothing configured)', () => {
     try {
       await first.waitFor('listening on', 180_000);
       expect(first.output).toContain('Demo admin keys (DEMO ONLY');
+      expect(first.output).toContain('platform : express');
       const health = await fetch(`${base}/health`).then((r) => r.json());
-      expect(health).toMatchObject({ status: 'ok', db: 'up' });
+      expect(health).toEqual({ status: 'ok', db: 'up', sfs: 'sandbox' });
       const acmeKey = /acme=(\S+?)(,|\n|$)/.exec(readFileSync(join(dataDir, 'admin-keys'), 'utf8'));
       expect(acmeKey).not.toBeNull();
       expect(first.output).toContain((acmeKey as RegExpExecArray)[1]);
@@ -78,21 +79,32 @@ describe('npm start (a newcomer, nothing configured)', () => {
     }
     expect(first.output).toContain('stopped');
 
-    // Second start: same database and keys; keys are not printed again. With OTEL_DEMO=console
-    // the OpenTelemetry SDK prints the module's spans and (at the latest on stop) its metrics.
+    // Second start: same database and keys; keys are not printed again; on Fastify this time,
+    // Swagger UI included. With OTEL_DEMO=console the OpenTelemetry SDK prints the module's spans
+    // and (at the latest on stop) its metrics.
     const second = DemoProcess.start('node', ['dist/src/main.js'], {
       ...env,
       OTEL_DEMO: 'console',
+      SFS_DEMO_PLATFORM: 'fastify',
     });
     const login: { accessToken?: string } = {};
     try {
       await second.waitFor('listening on', 60_000);
       expect(second.output).not.toContain('Demo admin keys (DEMO ONLY');
+      expect(second.output).toContain('platform : fastify');
       const acmeKey = /acme=(\S+?)(,|\n|$)/.exec(readFileSync(join(dataDir, 'admin-keys'), 'utf8'));
       const summary = await fetch(`${base}/sfs/admin/tenants/acme/summary`, {
         headers: { Authorization: `Bearer ${(acmeKey as RegExpExecArray)[1]}` },
       }).then((r) => r.json());
       expect(summary).toMatchObject({ counts: { revoked: 1 } });
+      expect(await fetch(`${base}/health`).then((r) => r.json())).toEqual({
+        status: 'ok',
+        db: 'up',
+        sfs: 'sandbox',
+      });
+      const dom = await renderedDom(`${base}/docs`);
+      expect(dom).toContain('/sfs/admin/tenants/{tenantId}/tokens');
+      expect(dom).toContain('/demo/login');
       const response = await fetch(`${base}/demo/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

@@ -257,6 +257,48 @@ describe.each(DEMO_PLATFORMS)(
       expect(tooLarge.status).toBe(413);
     });
 
+    it("the demo's /health without credentials says up or down only: no path, port or count", async () => {
+      await demo.http
+        .post('/demo/login')
+        .send({ tenantId: 'acme', clientKey: 'health', userId: 'hana' })
+        .expect(200);
+      const health = await demo.http.get('/health').expect(200);
+      expect(health.body).toEqual({ status: 'ok', db: 'up', sfs: 'sandbox' });
+    });
+
+    it("the demo's /docs serves the page and the files it loads, nothing else of swagger-ui-dist", async () => {
+      const page = await demo.http.get('/docs').expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      const loaded = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(loaded.sort()).toEqual([
+        '/docs/ui/favicon-32x32.png',
+        '/docs/ui/init.js',
+        '/docs/ui/swagger-ui-bundle.js',
+        '/docs/ui/swagger-ui.css',
+      ]);
+      for (const path of loaded) {
+        const asset = await demo.http.get(path).expect(200);
+        expect(Number(asset.headers['content-length'] ?? asset.text?.length ?? 1)).toBeGreaterThan(
+          0,
+        );
+      }
+      await demo.http.get('/docs/openapi.json').expect(200);
+      for (const path of [
+        '/docs/package.json',
+        '/docs/ui/package.json',
+        '/docs/ui/swagger-ui-bundle.js.map',
+        '/docs/ui/swagger-ui.css.map',
+        '/docs/ui/index.html',
+        '/docs/ui/..%2Fpackage.json',
+        '/docs/swagger-ui-bundle.js',
+        '/docs/ui/constructor',
+        '/docs/ui/__proto__',
+      ]) {
+        const answer = await send(port, { method: 'GET', path });
+        expect([path, answer.status]).toEqual([path, 404]);
+      }
+    });
+
     it.each(['.', '..', '%2E', '%2e%2E'])(
       'tenant id %p (dots only) is refused with 400 naming tenantId, even with the * key',
       async (tenant) => {
@@ -329,6 +371,103 @@ describe.each(DEMO_PLATFORMS)(
       demo.clock.advance(60_000);
       const later = await send(port, { method: 'GET', path: `${acme}/tokens`, headers: auth() });
       expect(later.status).toBe(200);
+    });
+
+    it("22 source addresses x 19 wrong keys: none is throttled, the tenant's alarm is raised once (log and metric)", async () => {
+      const metric = async () =>
+        Number(
+          /^sfs_auth_admin_auth_alarms_total (\d+)$/m.exec(
+            (await demo.http.get('/metrics').expect(200)).text,
+          )?.[1],
+        );
+      const before = await metric();
+      const statuses: number[] = [];
+      for (let a = 0; a < 22; a++) {
+        const address = `127.0.0.${40 + a}`;
+        const wrong = Array.from({ length: 19 }, (_, i) => ({
+          path: `/sfs/admin/tenants/globex/tokens`,
+          authorization: `Bearer spread-key-${a}-${String(i).padStart(10, '0')}`,
+        }));
+        statuses.push(...(await pipeline(port, wrong, address)));
+      }
+      expect(statuses).toHaveLength(418);
+      expect(statuses.every((s) => s === 401)).toBe(true);
+      const alarms = logs.lines.filter((l) => l.includes('alarm: tenant globex'));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]).toMatch(/had 100 failed attempts from 6 client\(s\) within 60 s/);
+      expect(await metric()).toBe(before + 1);
+      // An alert, never a lockout: the tenant's admin still gets in from a fresh address.
+      const admin = await send(port, {
+        method: 'GET',
+        path: '/sfs/admin/tenants/globex/tokens',
+        headers: { authorization: `Bearer ${demo.keys.globex}` },
+        localAddress: '127.0.0.90',
+      });
+      expect(admin.status).toBe(200);
+      demo.clock.advance(60_000);
+    });
+  },
+);
+
+describe.each(DEMO_PLATFORMS)(
+  'admin API throttle with an async authorizer (keys looked up in a store), parallel connections (%s)',
+  (platform) => {
+    const demo = new DemoHarness({ platform });
+    let port: number;
+    let lookups = 0;
+    /** A host authorizer that takes 30 ms to look a key up, as one backed by a database would. */
+    const slowAuthorizer = {
+      async authorize(request: { headers: Record<string, string | string[] | undefined> }) {
+        lookups += 1;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return request.headers.authorization === 'Bearer the-one-right-key-0001'
+          ? { allowed: true as const, actor: 'admin:db:1' }
+          : { allowed: false as const, reason: 'unauthenticated' as const };
+      },
+    };
+
+    beforeAll(async () => {
+      await demo.start(`security_async_authz_${platform}`, 'forRootAsync', {
+        admin: { authorizer: slowAuthorizer, authFailureLimit: 20 },
+      });
+      await demo.app.listen(0, '127.0.0.1');
+      port = (demo.app.getHttpServer().address() as { port: number }).port;
+    });
+    afterAll(() => demo.close());
+
+    it('200 wrong keys on 200 parallel connections: at most 20 reach the authorizer or get 401', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          send(port, {
+            method: 'GET',
+            path: '/sfs/admin/tenants/acme/tokens',
+            headers: { authorization: `Bearer parallel-wrong-key-${String(i).padStart(8, '0')}` },
+            localAddress: '127.0.0.7',
+          }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(20);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(180);
+      expect(lookups).toBeLessThanOrEqual(20);
+      // The right key from the same client now waits like any guess...
+      const right = { authorization: 'Bearer the-one-right-key-0001' };
+      const same = await send(port, {
+        method: 'GET',
+        path: '/sfs/admin/tenants/acme/tokens',
+        headers: right,
+        localAddress: '127.0.0.7',
+      });
+      expect(same.status).toBe(429);
+      // ...and gets in from another client.
+      const other = await send(port, {
+        method: 'GET',
+        path: '/sfs/admin/tenants/acme/tokens',
+        headers: right,
+        localAddress: '127.0.0.8',
+      });
+      expect(other.status).toBe(200);
     });
   },
 );

@@ -38,6 +38,8 @@ export interface DemoHarnessOptions {
   readonly adminAuthFailureLimit?: number;
   /** The host's HTTP platform. @default 'express' */
   readonly platform?: DemoPlatform;
+  /** More of the demo's environment (e.g. `SFS_DEMO_HEALTH_DETAILS`). @default none */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export { DEMO_PLATFORMS };
@@ -92,13 +94,14 @@ export class DemoHarness {
       SFS_ENCRYPTION_KEYS: this.encryptionKeys,
       SFS_ADMIN_KEYS: `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all}`,
       SFS_ADMIN_AUTH_FAILURE_LIMIT: String(this.options.adminAuthFailureLimit ?? 1_000_000),
+      ...this.options.env,
     };
     let builder = Test.createTestingModule({
       imports: [
         DemoAppModule.register({
           env,
           wiring: this.wiring,
-          connections: { database: 'test database', sfs: 'sandbox' },
+          sfs: 'sandbox',
           overrides: {
             caPem: this.sandbox.caPem,
             retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
@@ -113,7 +116,7 @@ export class DemoHarness {
     const moduleRef = await builder.overrideProvider(SfsClock).useValue(this.clock).compile();
     const logger = this.options.logger ?? false;
     this.app = moduleRef.createNestApplication(createDemoAdapter(this.platform), { logger });
-    setupDemoApp(this.app, { swaggerUi: this.platform === 'express' });
+    setupDemoApp(this.app);
     await this.app.init();
     if (this.platform === 'fastify') {
       await (this.app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
