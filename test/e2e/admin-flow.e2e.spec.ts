@@ -158,6 +158,52 @@ describe.each(['forRootAsync', 'forRoot'] as const)(
       ]);
     });
 
+    it('revokes one token with a reason (POST /tokens/:id/revoke), written to the audit trail', async () => {
+      const minted = await demo.http
+        .post(`${ACME}/tokens`)
+        .set(demo.auth('acme'))
+        .send({ clientKey: 'reasoned', subjectId: 'rita' })
+        .expect(201);
+      const id = minted.body.id as string;
+      await demo.http
+        .post(`${ACME}/tokens/${id}/revoke`)
+        .set(demo.auth('acme'))
+        .send({ reason: 'x'.repeat(201) })
+        .expect(400)
+        .expect((r) => expect(r.body).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' }));
+      await demo.http
+        .post(`/sfs/admin/tenants/globex/tokens/${id}/revoke`)
+        .set(demo.auth('globex'))
+        .send({ reason: 'not yours' })
+        .expect(404);
+      const revoked = await demo.http
+        .post(`${ACME}/tokens/${id}/revoke`)
+        .set(demo.auth('acme'))
+        .send({ reason: 'laptop stolen' })
+        .expect(200);
+      expect(revoked.body).toMatchObject({ id, status: 'revoking', revokeReason: 'laptop stolen' });
+      await demo.revokeNow();
+      const detail = await demo.http.get(`${ACME}/tokens/${id}`).set(demo.auth('acme')).expect(200);
+      expect(detail.body).toMatchObject({ status: 'revoked', revokeReason: 'laptop stolen' });
+      expect(detail.body.events).toContainEqual(
+        expect.objectContaining({
+          reason: 'laptop stolen',
+          actor: expect.stringMatching(/^admin:key:acme#/),
+        }),
+      );
+      // Without a body: the default reason, as DELETE gives.
+      const other = await demo.http
+        .post(`${ACME}/tokens`)
+        .set(demo.auth('acme'))
+        .send({ clientKey: 'reasoned', subjectId: 'rolf' })
+        .expect(201);
+      const plain = await demo.http
+        .post(`${ACME}/tokens/${other.body.id}/revoke`)
+        .set(demo.auth('acme'))
+        .expect(200);
+      expect(plain.body.revokeReason).toBe('revoked by a tenant admin');
+    });
+
     it('pages the token list with opaque cursors, newest first, without gaps or repeats', async () => {
       for (let i = 0; i < 5; i++) {
         await demo.http

@@ -31,6 +31,8 @@ import {
   SfsMintTokenBodyDto,
   SfsOffboardTenantBodyDto,
   SfsPageQueryDto,
+  SFS_ADMIN_REASONS,
+  SfsRevokeTokenBodyDto,
   SfsTenantParamsDto,
   SfsTokenParamsDto,
 } from './dto/admin-requests.dto';
@@ -131,6 +133,19 @@ export class SfsAdminTokensController {
     return this.admin.revoke(params.tenantId, params.tokenId, actor);
   }
 
+  @Post('tokens/:tokenId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke one token with a reason for the audit trail (idempotent)' })
+  @ApiOkResponse({ type: SfsTokenRecordDto })
+  @ApiResponse({ status: 404, description: 'No such token in this tenant', type: SfsAdminErrorDto })
+  revokeWithReason(
+    @Param() params: SfsTokenParamsDto,
+    @Body() body: SfsRevokeTokenBodyDto,
+    @SfsAdminActor() actor: string,
+  ) {
+    return this.admin.revoke(params.tenantId, params.tokenId, actor, body.reason);
+  }
+
   @Delete()
   @HttpCode(202)
   @SfsAdminActionOf('offboard-tenant')
@@ -149,7 +164,7 @@ export class SfsAdminTokensController {
     @Body() body: SfsOffboardTenantBodyDto,
     @SfsAdminActor() actor: string,
   ) {
-    return this.admin.offboard(params.tenantId, body.reason ?? 'offboarded by an admin', actor);
+    return this.admin.offboard(params.tenantId, body.reason ?? SFS_ADMIN_REASONS.offboard, actor);
   }
 
   @Get('summary')

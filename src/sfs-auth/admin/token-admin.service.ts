@@ -15,6 +15,7 @@ import {
   sfsTokenEventView,
   sfsTokenRecordView,
 } from './admin-views';
+import { SFS_ADMIN_REASONS } from './dto/admin-requests.dto';
 import type {
   SfsBulkRevokeBodyDto,
   SfsListTokensQueryDto,
@@ -113,9 +114,14 @@ export class SfsTokenAdminService {
   }
 
   /** Revokes one token (idempotent: a dead token is returned as it is). */
-  async revoke(tenantId: string, tokenId: string, actor: SfsActor): Promise<SfsTokenRecordDto> {
+  async revoke(
+    tenantId: string,
+    tokenId: string,
+    actor: SfsActor,
+    reason: string = SFS_ADMIN_REASONS.revoke,
+  ): Promise<SfsTokenRecordDto> {
     await this.find(tenantId, tokenId);
-    await this.tokens.revoke({ tenantId, tokenId }, 'revoked by a tenant admin', actor);
+    await this.tokens.revoke({ tenantId, tokenId }, reason, actor);
     return sfsTokenRecordView(await this.find(tenantId, tokenId));
   }
 
@@ -126,7 +132,7 @@ export class SfsTokenAdminService {
   ): Promise<{ revoked: number }> {
     const revoked = await this.tokens.revoke(
       { tenantId, clientKey: body.clientKey, subjectId: body.subjectId },
-      body.reason ?? 'bulk revoke by a tenant admin',
+      body.reason ?? SFS_ADMIN_REASONS.bulkRevoke,
       actor,
     );
     return { revoked };

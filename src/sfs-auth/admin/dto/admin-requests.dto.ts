@@ -3,7 +3,14 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN } from '../../model/identifiers';
 import type { SfsTokenStatus } from '../../model/token-record';
-import { IsSfsIdentifier, OptionalSfsIdentifier } from './admin-validators';
+import { IsSfsIdentifier, OptionalSfsIdentifier, OptionalSfsReason } from './admin-validators';
+
+/** The audit reason of an admin action given none. */
+export const SFS_ADMIN_REASONS = {
+  revoke: 'revoked by a tenant admin',
+  bulkRevoke: 'bulk revoke by a tenant admin',
+  offboard: 'offboarded by an admin',
+} as const;
 
 /** Every status a token record can have. */
 export const SFS_TOKEN_STATUSES: readonly SfsTokenStatus[] = [
@@ -79,18 +86,18 @@ export class SfsBulkRevokeBodyDto {
   @OptionalSfsIdentifier()
   subjectId?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, default: 'admin bulk revoke' })
-  @IsOptional()
-  @IsString({ message: 'reason must be a string' })
-  @Length(1, 200, { message: 'reason must be 1-200 characters' })
+  @OptionalSfsReason(SFS_ADMIN_REASONS.bulkRevoke)
   reason?: string;
 }
 
 /** Body of `DELETE /sfs/admin/tenants/:tenantId` (optional). */
 export class SfsOffboardTenantBodyDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, default: 'offboarded by an admin' })
-  @IsOptional()
-  @IsString({ message: 'reason must be a string' })
-  @Length(1, 200, { message: 'reason must be 1-200 characters' })
+  @OptionalSfsReason(SFS_ADMIN_REASONS.offboard)
+  reason?: string;
+}
+
+/** Body of `POST /tokens/:tokenId/revoke` (optional). */
+export class SfsRevokeTokenBodyDto {
+  @OptionalSfsReason(SFS_ADMIN_REASONS.revoke)
   reason?: string;
 }

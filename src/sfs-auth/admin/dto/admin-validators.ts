@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '../openapi.decorators';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../../model/identifiers';
 
 /** `tenantId`, `clientKey`, `subjectId`: a string of 1–128 `[A-Za-z0-9._:@-]`. */
@@ -22,5 +22,15 @@ export function OptionalSfsIdentifier(description?: string): PropertyDecorator {
     }),
     IsOptional(),
     IsSfsIdentifier(),
+  );
+}
+
+/** An optional audit reason of an admin action: 1-200 characters, `defaultReason` when omitted. */
+export function OptionalSfsReason(defaultReason: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ minLength: 1, maxLength: 200, default: defaultReason }),
+    IsOptional(),
+    IsString({ message: 'reason must be a string' }),
+    Length(1, 200, { message: 'reason must be 1-200 characters' }),
   );
 }
