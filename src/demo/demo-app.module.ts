@@ -50,10 +50,10 @@ export class DemoAppModule {
         ? SfsAuthModule.forRoot({
             ...sfsAuthOptionsFromEnv(options.env),
             ...overrides,
-            adminApi: true,
+            adminApi: { console: true },
           })
         : SfsAuthModule.forRootAsync({
-            adminApi: true,
+            adminApi: { console: true },
             imports: [ConfigModule],
             inject: [ConfigService],
             useFactory: (config: ConfigService) => ({

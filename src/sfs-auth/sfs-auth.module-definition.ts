@@ -6,10 +6,17 @@ export interface SfsAuthModuleExtras {
   /** Register the module globally. @default false */
   isGlobal?: boolean;
   /**
-   * Mount the tenant admin REST API (`/sfs/admin/tenants/:tenantId/...`). Needs `admin.authorizer`
-   * or `admin.keys`, else the app refuses to boot. @default false
+   * Mount the tenant admin REST API (`/sfs/admin/tenants/:tenantId/...`); `{ console: true }`
+   * serves the admin console at `/sfs/admin/console` too (as the option `admin.console`). Needs
+   * `admin.authorizer` or `admin.keys`, else the app refuses to boot. @default false
    */
-  adminApi?: boolean;
+  adminApi?: boolean | SfsAdminApiExtras;
+}
+
+/** The admin API extra in its object form. */
+export interface SfsAdminApiExtras {
+  /** Serve the admin console at `<prefix>/sfs/admin/console`. @default false */
+  console?: boolean;
 }
 
 export const {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { findFreePort } from '../../src/dev/embedded-postgres';
 import { DemoProcess, newcomerEnv } from './support/demo-process';
 import { renderedDom } from './support/headless-chromium';
+import { launchChromium, watchPage } from '../browser/support/chromium';
 
 jest.setTimeout(240_000);
 
@@ -40,6 +41,38 @@ async function walkthrough(base: string, acmeKey: string): Promise<Record<string
   }
   const summary = await fetch(`${base}/sfs/admin/tenants/acme/summary`, { headers: admin });
   return (await summary.json()) as Record<string, unknown>;
+}
+
+/**
+ * The console as the README walks a newcomer through it: alice logs in, the admin signs in with
+ * the demo key, sees her token, revokes it from the dialog and sees it revoked (the demo's own
+ * workers confirm it at the sandbox), with no script error and nothing from another origin.
+ */
+async function consoleRevokes(base: string, acmeKey: string): Promise<void> {
+  const login = await fetch(`${base}/demo/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ tenantId: 'acme', clientKey: 'client-1', userId: 'alice' }),
+  });
+  expect(login.status).toBe(200);
+  const { tokenId } = (await login.json()) as { tokenId: string };
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const problems = watchPage(page, base);
+    await page.goto(`${base}/sfs/admin/console`);
+    await page.getByLabel('Tenant').fill('acme');
+    await page.getByLabel('Admin key').fill(acmeKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const row = page.locator(`tr[data-token="${tokenId}"]`);
+    await row.getByRole('button', { name: /Revoke/ }).click();
+    await page.getByRole('dialog').getByLabel('Reason').fill('smoke test');
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+  } finally {
+    await browser.close();
+  }
 }
 
 describe('npm start (a newcomer, nothing configured)', () => {
@@ -105,6 +138,7 @@ describe('npm start (a newcomer, nothing configured)', () => {
       const dom = await renderedDom(`${base}/docs`);
       expect(dom).toContain('/sfs/admin/tenants/{tenantId}/tokens');
       expect(dom).toContain('/demo/login');
+      await consoleRevokes(base, (acmeKey as RegExpExecArray)[1]);
       const response = await fetch(`${base}/demo/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

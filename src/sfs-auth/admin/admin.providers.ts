@@ -15,6 +15,8 @@ import { SfsAdminGuard } from './admin.guard';
 import { SfsAdminTokensController } from './admin-tokens.controller';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 import { SfsTokenAdminService } from './token-admin.service';
+import { SFS_ADMIN_CONSOLE_EXTRA, SfsAdminConsoleController } from './console/console.controller';
+import type { SfsAdminApiExtras } from '../sfs-auth.module-definition';
 
 /** The secret of the static keys' audit labels: derived from the key ring, the same everywhere. */
 export function sfsAdminKeyLabelSecret(ring: SfsKeyRing): Buffer {
@@ -57,13 +59,22 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
 /** Adds the admin API (controller and its providers) to the module when `enabled`. */
 export function withSfsAdminApi(
   definition: DynamicModule,
-  enabled: boolean | undefined,
+  adminApi: boolean | SfsAdminApiExtras | undefined,
 ): DynamicModule {
-  if (!enabled) return definition;
+  if (!adminApi) return definition;
+  const consoleExtra = typeof adminApi === 'object' && adminApi.console === true;
   return {
     ...definition,
-    controllers: [...(definition.controllers ?? []), SfsAdminTokensController],
-    providers: [...(definition.providers ?? []), ...SFS_ADMIN_PROVIDERS],
+    controllers: [
+      ...(definition.controllers ?? []),
+      SfsAdminTokensController,
+      SfsAdminConsoleController,
+    ],
+    providers: [
+      ...(definition.providers ?? []),
+      ...SFS_ADMIN_PROVIDERS,
+      { provide: SFS_ADMIN_CONSOLE_EXTRA, useValue: consoleExtra },
+    ],
     exports: [...(definition.exports ?? []), SfsTokenAdminService],
   };
 }

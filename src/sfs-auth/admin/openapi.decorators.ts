@@ -10,6 +10,7 @@ type OpenApiDecorator = ClassDecorator & MethodDecorator & PropertyDecorator;
 type OpenApiOptions = Record<string, unknown>;
 
 interface OpenApiDecorators {
+  ApiExcludeController(disable?: boolean): OpenApiDecorator;
   ApiBearerAuth(name?: string): OpenApiDecorator;
   ApiCreatedResponse(options?: OpenApiOptions): OpenApiDecorator;
   ApiOkResponse(options?: OpenApiOptions): OpenApiDecorator;
@@ -21,6 +22,7 @@ interface OpenApiDecorators {
 }
 
 const NAMES: readonly (keyof OpenApiDecorators)[] = [
+  'ApiExcludeController',
   'ApiBearerAuth',
   'ApiCreatedResponse',
   'ApiOkResponse',
@@ -47,6 +49,7 @@ export function loadOpenApiDecorators(load?: (name: string) => unknown): OpenApi
 }
 
 export const {
+  ApiExcludeController,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,

@@ -23,6 +23,21 @@ export function integer(
   return parsed;
 }
 
+/** A switch: a boolean, or its text as the environment gives it (`true`/`false`, `1`/`0`). */
+export function flag(
+  problems: Problems,
+  name: string,
+  value: boolean | string | undefined,
+  fallback: boolean,
+): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  if (/^(true|1|yes|on)$/i.test(value.trim())) return true;
+  if (/^(false|0|no|off)$/i.test(value.trim())) return false;
+  problems.push(`${name} must be true or false (got ${JSON.stringify(value)})`);
+  return fallback;
+}
+
 export function baseUrl(problems: Problems, value: string | undefined, fallback: string): string {
   const raw = (value ?? fallback).trim().replace(/\/+$/, '');
   let url: URL;

@@ -78,11 +78,17 @@ const other = (
   env,
 });
 
-const boolean = (path: string, defaultValue: boolean, doc: string): SfsBooleanOptionRow => ({
+const boolean = (
+  path: string,
+  defaultValue: boolean,
+  doc: string,
+  env?: string,
+): SfsBooleanOptionRow => ({
   kind: 'boolean',
   path,
   default: defaultValue,
   doc,
+  env,
 });
 
 /** The options, in the README's order (options with a variable first). */
@@ -165,6 +171,12 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     1_000_000,
     'failed admin authentications per client per window (`admin.authFailureWindowMs`) before `429`',
     { env: 'SFS_ADMIN_AUTH_FAILURE_LIMIT' },
+  ),
+  boolean(
+    'admin.console',
+    false,
+    'serve the admin console at `<prefix>/sfs/admin/console` (with the admin API; also `adminApi: { console: true }`)',
+    'SFS_ADMIN_CONSOLE',
   ),
   integer(
     'admin.authFailureAlarmLimit',

@@ -56,6 +56,22 @@ describe('resolveSfsAuthOptions', () => {
     expect(found.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('reads switches given as text (the environment), and names one it cannot read', () => {
+    for (const [text, value] of [
+      ['true', true],
+      ['1', true],
+      ['FALSE', false],
+      ['0', false],
+    ] as const) {
+      expect(resolveSfsAuthOptions({ ...valid, admin: { console: text } }).admin.console).toBe(
+        value,
+      );
+    }
+    expect(() => resolveSfsAuthOptions({ ...valid, admin: { console: 'maybe' } })).toThrow(
+      /admin\.console \(SFS_ADMIN_CONSOLE\) must be true or false \(got "maybe"\)/,
+    );
+  });
+
   it('refuses the api-key mode in production', () => {
     expect(
       problems(() =>
@@ -329,6 +345,7 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
         authFailureWindowMs: 60_000,
         authFailureAlarmLimit: 100,
         authThrottleIpv6Prefix: 64,
+        console: false,
       },
       retention: {
         enabled: true,

@@ -7,6 +7,7 @@ import {
   caPem,
   changeFeedMode,
   credentials,
+  flag,
   integer,
   listenUrl,
   type Problems,
@@ -65,7 +66,12 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       const given = value as number | string | undefined;
       result = integer(problems, sfsOptionLabel(row), given, row.default, row.min, row.max);
     } else if (row.kind === 'boolean') {
-      result = (value as boolean | undefined) ?? row.default;
+      result = flag(
+        problems,
+        sfsOptionLabel(row),
+        value as boolean | string | undefined,
+        row.default,
+      );
     } else {
       // `environment` and `caFile` are inputs of other checks, not resolved options.
       if (row.path === 'environment' || row.path === 'caFile') continue;

@@ -147,6 +147,12 @@ export interface SfsAdminOptions {
    * (`SFS_ADMIN_AUTH_FAILURE_LIMIT`). @default 20
    */
   authFailureLimit?: number | string;
+  /**
+   * Serve the admin console (a page for tenant admins, a client of the admin API) at
+   * `<prefix>/sfs/admin/console`, with the admin API (`SFS_ADMIN_CONSOLE`; or the extra
+   * `adminApi: { console: true }`). @default false
+   */
+  console?: boolean | string;
   /** The sliding window of `authFailureLimit` and `authFailureAlarmLimit`. @default 60000 */
   authFailureWindowMs?: number | string;
   /**
@@ -266,6 +272,7 @@ export interface SfsAuthResolvedOptions {
     readonly authFailureWindowMs: number;
     readonly authFailureAlarmLimit: number;
     readonly authThrottleIpv6Prefix: number;
+    readonly console: boolean;
   };
   readonly retention: {
     enabled: boolean;

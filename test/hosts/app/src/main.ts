@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     SFS_ENCRYPTION_KEYS:
       process.env.SFS_ENCRYPTION_KEYS ?? `k1:${randomBytes(32).toString('base64')}`,
     SFS_ADMIN_KEYS: `acme=${adminKey}`,
+    SFS_ADMIN_CONSOLE: 'true',
   });
 
   let app: INestApplication | undefined;
@@ -114,6 +115,29 @@ async function main(): Promise<void> {
     const without = await fetch(url);
     expect(without.status === 401, `without a key: ${without.status}`);
   });
+
+  await check(
+    `the admin console's page and files come from the tarball on ${platform}`,
+    async () => {
+      const page = await fetch(`${base}/sfs/admin/console`);
+      const html = await page.text();
+      expect(page.status === 200, `the page: ${page.status}`);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp.includes("default-src 'self'"), `CSP: ${csp}`);
+      for (const file of ['console.js', 'console.css']) {
+        expect(
+          html.includes(`/sfs/admin/console/assets/${file}`),
+          `the page does not load ${file}`,
+        );
+        const asset = await fetch(`${base}/sfs/admin/console/assets/${file}`);
+        const text = await asset.text();
+        expect(
+          asset.status === 200 && text.length > 500,
+          `${file}: ${asset.status}, ${text.length} B`,
+        );
+      }
+    },
+  );
 
   await check(
     `the admin API's refusals on ${platform}: 400, 413 (chunked too), 415, then 429`,
