@@ -5,10 +5,7 @@
 
 // The module and its options.
 export { SfsAuthModule } from './sfs-auth/sfs-auth.module';
-export type {
-  SfsAdminApiExtras,
-  SfsAuthModuleExtras,
-} from './sfs-auth/sfs-auth.module-definition';
+export type { SfsAdminApiExtras, SfsAuthModuleExtras } from './sfs-auth/sfs-auth.module-definition';
 export type {
   SfsAuthMode,
   SfsAuthModuleOptions,

@@ -4,9 +4,11 @@ import {
   Delete,
   Get,
   HttpCode,
+  Inject,
   Param,
   Post,
   Query,
+  Req,
   Res,
   UseFilters,
   UseGuards,
@@ -23,11 +25,19 @@ import {
 } from './openapi.decorators';
 import { SfsAdminActor } from './admin-actor.decorator';
 import { SfsAdminExceptionFilter } from './admin-exception.filter';
-import { SfsAdminActionOf, SfsAdminGuard } from './admin.guard';
+import {
+  type AdminHttpRequest,
+  SfsAdminActionOf,
+  SfsAdminGuard,
+  sfsAdminRequestOf,
+} from './admin.guard';
+import { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { sfsAdminValidationPipe } from './admin-validation.pipe';
 import {
   SfsBulkRevokeBodyDto,
+  SfsListRevocationsQueryDto,
   SfsListTokensQueryDto,
+  SfsRetryRevocationsBodyDto,
   SfsMintTokenBodyDto,
   SfsOffboardTenantBodyDto,
   SfsPageQueryDto,
@@ -37,7 +47,10 @@ import {
   SfsTokenParamsDto,
 } from './dto/admin-requests.dto';
 import {
+  SfsAdminAccessDto,
   SfsAdminErrorDto,
+  SfsRetriedCountDto,
+  SfsRevocationListDto,
   SfsRevokedCountDto,
   SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
@@ -73,6 +86,7 @@ export class SfsAdminTokensController {
   constructor(
     private readonly admin: SfsTokenAdminService,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(SfsAdminAuthorizer) private readonly authorizer: SfsAdminAuthorizer,
   ) {}
 
   @Get('tokens')
@@ -84,7 +98,9 @@ export class SfsAdminTokensController {
 
   @Post('tokens/revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke every live token matching the filters (none: all)' })
+  @ApiOperation({
+    summary: 'Revoke every live token matching the filters (none: all); dryRun counts them',
+  })
   @ApiOkResponse({ type: SfsRevokedCountDto })
   revokeMany(
     @Param() params: SfsTenantParamsDto,
@@ -174,6 +190,46 @@ export class SfsAdminTokensController {
   @ApiOkResponse({ type: SfsTenantSummaryDto })
   summary(@Param() params: SfsTenantParamsDto) {
     return this.admin.summary(params.tenantId);
+  }
+
+  @Get('access')
+  @ApiOperation({ summary: 'What these credentials may do in the tenant (read, act, offboard)' })
+  @ApiOkResponse({ type: SfsAdminAccessDto })
+  async access(
+    @Param() params: SfsTenantParamsDto,
+    @Req() request: AdminHttpRequest,
+  ): Promise<SfsAdminAccessDto> {
+    const offboard = await this.authorizer.authorize(
+      sfsAdminRequestOf(request, 'offboard-tenant'),
+      params.tenantId,
+    );
+    return {
+      tenantId: params.tenantId,
+      actor: request.sfsAdminActor ?? 'admin',
+      canAct: request.sfsAdminReadOnly !== true,
+      canOffboard: offboard.allowed && offboard.readOnly !== true,
+    };
+  }
+
+  @Get('revocations')
+  @ApiOperation({
+    summary: 'The revocation outbox: revocations SFS has not confirmed, or gave up on',
+  })
+  @ApiOkResponse({ type: SfsRevocationListDto })
+  revocations(@Param() params: SfsTenantParamsDto, @Query() query: SfsListRevocationsQueryDto) {
+    return this.admin.revocations(params.tenantId, query);
+  }
+
+  @Post('revocations/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Queue failed revocations again (one token's, or all)" })
+  @ApiOkResponse({ type: SfsRetriedCountDto })
+  retryRevocations(
+    @Param() params: SfsTenantParamsDto,
+    @Body() body: SfsRetryRevocationsBodyDto,
+    @SfsAdminActor() actor: string,
+  ) {
+    return this.admin.retryRevocations(params.tenantId, body.tokenId, actor);
   }
 
   @Get('events')

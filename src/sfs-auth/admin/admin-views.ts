@@ -1,8 +1,9 @@
 import { sfsFingerprintDisplay } from '../crypto/token-cipher';
-import type { SfsTenantTokenSummary } from './token-read.model';
+import type { SfsRevocationEntry, SfsTenantTokenSummary } from './token-read.model';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import type { SfsTokenEvent, SfsTokenRecord } from '../model/token-record';
 import type {
+  SfsRevocationDto,
   SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
   SfsTokenEventDto,
@@ -28,6 +29,22 @@ export function sfsTokenRecordView(record: SfsTokenRecord): SfsTokenRecordDto {
     revokeReason: record.revokeReason,
     attempts: record.attempts,
     lastError: record.lastError,
+  };
+}
+
+/** An outbox row as the admin API shows it. */
+export function sfsRevocationView(entry: SfsRevocationEntry): SfsRevocationDto {
+  return {
+    tokenId: entry.tokenId,
+    clientKey: entry.clientKey,
+    subjectId: entry.subjectId,
+    status: entry.status,
+    attempts: entry.attempts,
+    nextAttemptAt: entry.nextAttemptAt.toISOString(),
+    lastError: entry.lastError,
+    reason: entry.reason,
+    actor: entry.actor,
+    requestedAt: entry.requestedAt.toISOString(),
   };
 }
 

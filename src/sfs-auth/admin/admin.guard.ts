@@ -13,6 +13,7 @@ import {
   SfsAdminAuthorizer,
   type SfsAdminAction,
   type SfsAdminDecision,
+  type SfsAdminRequest,
 } from '../options/admin-authorizer';
 
 const SFS_ADMIN_ACTION = 'sfs-auth:admin-action';
@@ -22,14 +23,19 @@ export const SfsAdminActionOf = (action: SfsAdminAction) => SetMetadata(SFS_ADMI
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
+/** Methods a read-only admin may use. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /** The slice of a platform's request the guard reads and writes (Express and Fastify alike). */
-interface AdminHttpRequest {
+export interface AdminHttpRequest {
   headers: Record<string, string | string[] | undefined>;
   method: string;
   url: string;
   params?: Record<string, string | undefined>;
   body?: unknown;
   sfsAdminActor?: string;
+  /** Set by the guard: the authorizer said the caller may read, not act. */
+  sfsAdminReadOnly?: boolean;
   /** The client address (Express's `trust proxy` and Fastify's `trustProxy` apply). */
   ip?: string;
   socket?: { remoteAddress?: string };
@@ -38,7 +44,8 @@ interface AdminHttpRequest {
 /**
  * Runs before every admin route: rejects oversized bodies, validates the route's tenant id, refuses
  * a client past its failed-authentication limit, then asks the {@link SfsAdminAuthorizer} (counting
- * an `unauthenticated` answer against the client) and stores the actor for the audit trail.
+ * an `unauthenticated` answer against the client), refuses a change asked with read-only access,
+ * and stores the actor for the audit trail.
  */
 @Injectable()
 export class SfsAdminGuard implements CanActivate {
@@ -64,16 +71,10 @@ export class SfsAdminGuard implements CanActivate {
     let decision: SfsAdminDecision;
     try {
       decision = await this.authorizer.authorize(
-        {
-          headers: request.headers,
-          method: request.method,
-          path: request.url.split('?')[0],
-          raw: request,
-          action: this.reflector.get<SfsAdminAction | undefined>(
-            SFS_ADMIN_ACTION,
-            context.getHandler(),
-          ),
-        },
+        sfsAdminRequestOf(
+          request,
+          this.reflector.get<SfsAdminAction | undefined>(SFS_ADMIN_ACTION, context.getHandler()),
+        ),
         tenantId,
       );
     } catch (error) {
@@ -83,9 +84,27 @@ export class SfsAdminGuard implements CanActivate {
     const failed = !decision.allowed && decision.reason === 'unauthenticated';
     this.throttle.settle(client, failed ? tenantId : undefined);
     if (!decision.allowed) throw new SfsAdminAccessError(decision.reason, tenantId);
+    if (decision.readOnly && !READ_METHODS.has(request.method.toUpperCase())) {
+      throw new SfsAdminAccessError('read-only', tenantId);
+    }
     request.sfsAdminActor = decision.actor;
+    request.sfsAdminReadOnly = decision.readOnly === true;
     return true;
   }
+}
+
+/** What the authorizer is shown of `request` (for `action`, when the route names one). */
+export function sfsAdminRequestOf(
+  request: AdminHttpRequest,
+  action: SfsAdminAction | undefined,
+): SfsAdminRequest {
+  return {
+    headers: request.headers,
+    method: request.method,
+    path: request.url.split('?')[0],
+    raw: request,
+    action,
+  };
 }
 
 function bodyBytes(request: AdminHttpRequest): number {

@@ -143,3 +143,45 @@ describe('parseAdminKeys', () => {
     }
   });
 });
+
+describe('read-only static keys (`<tenant>/read=key`)', () => {
+  const READ = 'acme-read-only-0123456789';
+  const ALL_READ = 'all-read-only-0123456789';
+  const parsed = parseAdminKeys(`acme=${ACME},acme/read=${READ},*/read=${ALL_READ},*=${ALL}`);
+  const withReaders = new SfsStaticKeyAdminAuthorizer(parsed.keys);
+
+  it('parses the suffix into a read-only entry of the tenant (or of every tenant)', () => {
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.keys.map(({ tenantId, readOnly }) => [tenantId, readOnly === true])).toEqual([
+      ['acme', false],
+      ['acme', true],
+      ['*', true],
+      ['*', false],
+    ]);
+    expect(parseAdminKeys('acme/write=0123456789abcdef0').problems).toEqual([
+      expect.stringContaining("tenant must be '*' or an identifier"),
+    ]);
+  });
+
+  it('allows a read-only key with readOnly set, and never for offboarding', () => {
+    expect(withReaders.authorize(request(`Bearer ${READ}`), 'acme')).toEqual({
+      allowed: true,
+      actor: expect.stringMatching(/^admin:key:acme#/),
+      readOnly: true,
+    });
+    expect(withReaders.authorize(request(`Bearer ${READ}`), 'globex')).toEqual({
+      allowed: false,
+      reason: 'forbidden',
+    });
+    expect(withReaders.authorize(request(`Bearer ${ALL_READ}`), 'globex')).toMatchObject({
+      allowed: true,
+      readOnly: true,
+    });
+    const offboard = { ...request(`Bearer ${ALL_READ}`), action: 'offboard-tenant' as const };
+    expect(withReaders.authorize(offboard, 'globex')).toEqual({
+      allowed: false,
+      reason: 'forbidden',
+    });
+    expect(withReaders.authorize(request(`Bearer ${ACME}`), 'acme')).not.toHaveProperty('readOnly');
+  });
+});

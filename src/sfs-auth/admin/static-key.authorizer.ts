@@ -11,6 +11,7 @@ interface HashedKey {
   readonly digest: Buffer;
   /** Names the key in the audit trail without revealing it. */
   readonly label: string;
+  readonly readOnly: boolean;
 }
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -34,7 +35,8 @@ export function sfsAdminKeyLabel(tenantId: string, key: string, secret: Buffer):
 
 /**
  * The shipped {@link SfsAdminAuthorizer}: `Authorization: Bearer <key>`, keys per tenant or `*`
- * for every tenant; offboarding a tenant (`action: 'offboard-tenant'`) takes a `*` key. Keys are kept only as SHA-256 digests and compared in constant time against
+ * for every tenant, read-only ones named `<tenant>/read`; offboarding a tenant
+ * (`action: 'offboard-tenant'`) takes a `*` key that is not read-only. Keys are kept only as SHA-256 digests and compared in constant time against
  * every entry (no early exit), so timing tells nothing about which key nearly matched.
  */
 export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
@@ -45,10 +47,11 @@ export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
     options: SfsStaticKeyAdminAuthorizerOptions = {},
   ) {
     const secret = options.labelSecret ?? randomBytes(32);
-    this.keys = entries.map(({ tenantId, key }) => ({
+    this.keys = entries.map(({ tenantId, key, readOnly }) => ({
       tenantId,
       digest: sha256(key),
       label: sfsAdminKeyLabel(tenantId, key, secret),
+      readOnly: readOnly === true,
     }));
   }
 
@@ -56,18 +59,21 @@ export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
     const presented = bearerOf(request.headers.authorization);
     if (presented === null) return { allowed: false, reason: 'unauthenticated' };
     const digest = sha256(presented);
-    const allTenantsOnly = request.action === 'offboard-tenant';
+    const offboarding = request.action === 'offboard-tenant';
     let forTenant: HashedKey | undefined;
     let known = false;
     for (const key of this.keys) {
       if (!timingSafeEqual(key.digest, digest)) continue;
       known = true;
+      if (offboarding && key.readOnly) continue;
       if (key.tenantId === '*' && !forTenant) forTenant = key;
-      else if (key.tenantId === tenantId && !allTenantsOnly) forTenant = key;
+      else if (key.tenantId === tenantId && !offboarding) forTenant = key;
     }
     if (!known) return { allowed: false, reason: 'unauthenticated' };
     if (!forTenant) return { allowed: false, reason: 'forbidden' };
-    return { allowed: true, actor: forTenant.label };
+    return forTenant.readOnly
+      ? { allowed: true, actor: forTenant.label, readOnly: true }
+      : { allowed: true, actor: forTenant.label };
   }
 }
 

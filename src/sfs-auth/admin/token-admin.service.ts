@@ -10,6 +10,7 @@ import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../mo
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
 import {
+  sfsRevocationView,
   sfsTenantOffboardingView,
   sfsTenantSummaryView,
   sfsTokenEventView,
@@ -18,11 +19,14 @@ import {
 import { SFS_ADMIN_REASONS } from './dto/admin-requests.dto';
 import type {
   SfsBulkRevokeBodyDto,
+  SfsListRevocationsQueryDto,
   SfsListTokensQueryDto,
   SfsMintTokenBodyDto,
   SfsPageQueryDto,
 } from './dto/admin-requests.dto';
 import type {
+  SfsRevocationListDto,
+  SfsRevokedCountDto,
   SfsTenantOffboardingDto,
   SfsTenantSummaryDto,
   SfsTokenDetailDto,
@@ -34,6 +38,7 @@ import type {
 
 const DEFAULT_LIMIT = 20;
 const DETAIL_EVENTS = 20;
+const REVOCATIONS_LIMIT = 50;
 
 /**
  * The rules behind the tenant admin API. Every method is scoped to one tenant (the route's, which
@@ -129,13 +134,40 @@ export class SfsTokenAdminService {
     tenantId: string,
     body: SfsBulkRevokeBodyDto,
     actor: SfsActor,
-  ): Promise<{ revoked: number }> {
+  ): Promise<SfsRevokedCountDto> {
+    if (body.dryRun) {
+      const filter = { tenantId, clientKey: body.clientKey, subjectId: body.subjectId };
+      const matching = await this.reads.countRevocable(filter, new Date(this.clock.now()));
+      return { revoked: 0, matching, dryRun: true };
+    }
     const revoked = await this.tokens.revoke(
       { tenantId, clientKey: body.clientKey, subjectId: body.subjectId },
       body.reason ?? SFS_ADMIN_REASONS.bulkRevoke,
       actor,
     );
     return { revoked };
+  }
+
+  /** The tenant's revocation outbox: what SFS has not confirmed, or gave up on. */
+  async revocations(
+    tenantId: string,
+    query: SfsListRevocationsQueryDto,
+  ): Promise<SfsRevocationListDto> {
+    const entries = await this.reads.listRevocations({
+      tenantId,
+      status: query.status,
+      limit: query.limit ?? REVOCATIONS_LIMIT,
+    });
+    return { items: entries.map(sfsRevocationView) };
+  }
+
+  /** Queues failed revocations again (one token's, or all of the tenant's). */
+  async retryRevocations(
+    tenantId: string,
+    tokenId: string | undefined,
+    actor: SfsActor,
+  ): Promise<{ retried: number }> {
+    return { retried: await this.tokens.retryFailedRevocations(tenantId, tokenId, actor) };
   }
 
   async summary(tenantId: string): Promise<SfsTenantSummaryDto> {

@@ -53,6 +53,36 @@ export interface SfsTenantTokenSummary {
   readonly oldestPendingRevocationAt: Date | null;
 }
 
+/** The tenant's revocation outbox, oldest request first. */
+export interface SfsRevocationListQuery {
+  readonly tenantId: string;
+  /** `pending` (SFS has not confirmed yet) or `failed` (given up; retryable); none: both. */
+  readonly status?: 'pending' | 'failed';
+  readonly limit: number;
+}
+
+/** One outbox row with its token's key. */
+export interface SfsRevocationEntry {
+  readonly tokenId: string;
+  readonly clientKey: string;
+  readonly subjectId: string | null;
+  readonly status: 'pending' | 'failed';
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  /** The last SFS error (a code and status, never a token). */
+  readonly lastError: string | null;
+  readonly reason: string | null;
+  readonly actor: string;
+  readonly requestedAt: Date;
+}
+
+/** Which tokens a bulk revocation would take (every field given must match). */
+export interface SfsRevocableFilter {
+  readonly tenantId: string;
+  readonly clientKey?: string;
+  readonly subjectId?: string;
+}
+
 /**
  * Port: the admin API's read side (listings, summaries, audit events). Nothing here changes
  * state, and every query is scoped to one tenant.
@@ -62,6 +92,9 @@ export interface SfsTokenReadModel {
   /** Newest first; the next page continues below the last item's id. */
   listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]>;
   tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary>;
+  listRevocations(query: SfsRevocationListQuery): Promise<SfsRevocationEntry[]>;
+  /** The tokens a revocation by `filter` would take at `now` (a bulk revoke's dry run). */
+  countRevocable(filter: SfsRevocableFilter, now: Date): Promise<number>;
 }
 /** Injection token of the {@link SfsTokenReadModel} port. */
 export const SfsTokenReadModel = Symbol('SfsTokenReadModel');

@@ -2,6 +2,9 @@ import type { SfsTokenEvent } from '../model/token-record';
 import type { SfsSqlSession } from '../persistence/sql-session';
 import type {
   SfsEventListQuery,
+  SfsRevocableFilter,
+  SfsRevocationEntry,
+  SfsRevocationListQuery,
   SfsTenantTokenSummary,
   SfsTokenListQuery,
   SfsTokenPage,
@@ -15,6 +18,7 @@ import {
 } from './token-read.mapper';
 import { sfsTokenRecordFromRow, type SfsTokenRow } from '../persistence/token-record.mapper';
 import { sfsIsUuid } from '../model/identifiers';
+import { SFS_REVOCABLE_TOKENS } from '../revocation/revocation.queries';
 
 // Walks ix_sfs_client_token_tenant_created. The position is carried as text in UTC with all six
 // fractional digits (`created_at` has microseconds; a JS Date keeps only milliseconds), and in ISO
@@ -39,6 +43,17 @@ const LIST_EVENTS = `
     AND ($3::bigint IS NULL OR id < $3::bigint)
   ORDER BY id DESC
   LIMIT $4`;
+
+// The tenant's outbox, oldest request first (ix on token_id is unique; tenants' outboxes are small).
+const LIST_REVOCATIONS = `
+  SELECT r.token_id, t.client_key, t.subject_id, r.status, r.attempts, r.next_attempt_at,
+         r.last_error, r.reason, r.actor, r.requested_at
+  FROM sfs_token_revocation r JOIN sfs_client_token t ON t.id = r.token_id
+  WHERE r.tenant_id = $1 AND ($2::varchar IS NULL OR r.status = $2::varchar)
+  ORDER BY r.requested_at, r.token_id
+  LIMIT $3`;
+
+const COUNT_REVOCABLE = `SELECT count(*)::int AS n ${SFS_REVOCABLE_TOKENS}`;
 
 // One statement, so every figure comes from the same snapshot.
 const TENANT_SUMMARY = `
@@ -118,6 +133,60 @@ export async function sfsListEvents(
     query.limit,
   ]);
   return rows.map(sfsTokenEventFromRow);
+}
+
+/** See {@link SfsTokenReadModel.listRevocations}. */
+export async function sfsListRevocations(
+  sql: SfsSqlSession,
+  query: SfsRevocationListQuery,
+): Promise<SfsRevocationEntry[]> {
+  if (!isPageSize(query.limit)) return [];
+  const rows = await sql.rows<SfsRevocationEntryRow>(LIST_REVOCATIONS, [
+    query.tenantId,
+    query.status ?? null,
+    query.limit,
+  ]);
+  return rows.map((row) => ({
+    tokenId: row.token_id,
+    clientKey: row.client_key,
+    subjectId: row.subject_id,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    reason: row.reason,
+    actor: row.actor,
+    requestedAt: row.requested_at,
+  }));
+}
+
+/** See {@link SfsTokenReadModel.countRevocable}. */
+export async function sfsCountRevocable(
+  sql: SfsSqlSession,
+  filter: SfsRevocableFilter,
+  now: Date,
+): Promise<number> {
+  const [row] = await sql.rows<{ n: number }>(COUNT_REVOCABLE, [
+    filter.tenantId,
+    null,
+    filter.clientKey ?? null,
+    filter.subjectId ?? null,
+    now,
+  ]);
+  return row.n;
+}
+
+interface SfsRevocationEntryRow {
+  token_id: string;
+  client_key: string;
+  subject_id: string | null;
+  status: 'pending' | 'failed';
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  reason: string | null;
+  actor: string;
+  requested_at: Date;
 }
 
 /** See {@link SfsTokenReadModel.tenantSummary}. */

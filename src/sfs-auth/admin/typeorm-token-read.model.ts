@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import type { SfsTokenEvent } from '../model/token-record';
-import { sfsListEvents, sfsListTokens, sfsTenantSummary } from './token-read.queries';
+import {
+  sfsCountRevocable,
+  sfsListEvents,
+  sfsListRevocations,
+  sfsListTokens,
+  sfsTenantSummary,
+} from './token-read.queries';
 import type {
   SfsEventListQuery,
+  SfsRevocableFilter,
+  SfsRevocationEntry,
+  SfsRevocationListQuery,
   SfsTenantTokenSummary,
   SfsTokenListQuery,
   SfsTokenPage,
@@ -27,5 +36,13 @@ export class TypeOrmSfsTokenReadModel extends SfsTypeOrmStore implements SfsToke
 
   tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary> {
     return this.single((sql) => sfsTenantSummary(sql, tenantId, now));
+  }
+
+  listRevocations(query: SfsRevocationListQuery): Promise<SfsRevocationEntry[]> {
+    return this.single((sql) => sfsListRevocations(sql, query));
+  }
+
+  countRevocable(filter: SfsRevocableFilter, now: Date): Promise<number> {
+    return this.single((sql) => sfsCountRevocable(sql, filter, now));
   }
 }

@@ -102,16 +102,20 @@ const ADMIN_ACCESS = {
   unauthenticated: ['ADMIN_UNAUTHENTICATED', () => 'admin credentials are missing or invalid'],
   forbidden: ['ADMIN_FORBIDDEN', (tenantId: string) => `not an admin of tenant ${tenantId}`],
   throttled: ['ADMIN_THROTTLED', () => 'too many failed admin authentications; retry later'],
+  'read-only': [
+    'ADMIN_FORBIDDEN',
+    (tenantId: string) => `read-only admin access to tenant ${tenantId}: it may look, not act`,
+  ],
 } as const;
 
 /**
  * An admin request without valid credentials (`unauthenticated`), for another tenant
- * (`forbidden`), or from a client past its failed-authentication limit (`throttled`, with
- * `retryAfterMs`).
+ * (`forbidden`), a change asked with read-only access (`read-only`, a 403 too), or from a client
+ * past its failed-authentication limit (`throttled`, with `retryAfterMs`).
  */
 export class SfsAdminAccessError extends SfsAuthError {
   constructor(
-    readonly reason: 'unauthenticated' | 'forbidden' | 'throttled',
+    readonly reason: 'unauthenticated' | 'forbidden' | 'read-only' | 'throttled',
     tenantId: string,
     retryAfterMs?: number,
   ) {

@@ -19,7 +19,12 @@ export type SfsAdminAction = 'offboard-tenant';
 
 /** An authorizer's answer: allowed (with the actor for the audit trail), or why not. */
 export type SfsAdminDecision =
-  | { readonly allowed: true; readonly actor: string }
+  | {
+      readonly allowed: true;
+      readonly actor: string;
+      /** May read, not act: every route but `GET` answers `403`. @default false */
+      readonly readOnly?: boolean;
+    }
   /** `unauthenticated` → 401 (no or unknown credentials); `forbidden` → 403 (not this tenant's admin). */
   | { readonly allowed: false; readonly reason: 'unauthenticated' | 'forbidden' };
 

@@ -3,15 +3,20 @@ import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../model/identifier
 /** Shortest static admin key accepted. */
 export const SFS_MIN_ADMIN_KEY_LENGTH = 16;
 
-/** A parsed static admin key: for one tenant, or `*` for all. */
+/** A parsed static admin key: for one tenant, or `*` for all; read-only when named `<tenant>/read`. */
 export interface SfsAdminKeyEntry {
   readonly tenantId: string;
   readonly key: string;
+  /** The key may read, not act (`acme/read=key`; `*` with the suffix for every tenant). @default false */
+  readonly readOnly?: boolean;
 }
 
+/** The suffix of a read-only key's name (`/` is not an identifier character: never ambiguous). */
+const READ_ONLY_SUFFIX = '/read';
+
 /**
- * Parses `tenantId=key,...` (or a record) into entries. Problems name the tenant and position,
- * never a key.
+ * Parses `tenantId=key,...` (or a record) into entries; `tenantId/read=key` is a read-only key.
+ * Problems name the tenant and position, never a key.
  */
 export function parseAdminKeys(input: string | Readonly<Record<string, string>> | undefined): {
   keys: SfsAdminKeyEntry[];
@@ -31,8 +36,10 @@ export function parseAdminKeys(input: string | Readonly<Record<string, string>> 
       : Object.entries(input);
   const keys: SfsAdminKeyEntry[] = [];
   const problems: string[] = [];
-  pairs.forEach(([tenantId, key], index) => {
+  pairs.forEach(([name, key], index) => {
     const where = `admin.keys (SFS_ADMIN_KEYS) entry ${index + 1}`;
+    const readOnly = name.endsWith(READ_ONLY_SUFFIX);
+    const tenantId = readOnly ? name.slice(0, -READ_ONLY_SUFFIX.length) : name;
     if (tenantId !== '*' && !SFS_IDENTIFIER_PATTERN.test(tenantId)) {
       problems.push(`${where}: tenant must be '*' or an identifier (${SFS_IDENTIFIER_RULE})`);
     } else if (typeof key !== 'string' || key.length < SFS_MIN_ADMIN_KEY_LENGTH) {
@@ -40,7 +47,7 @@ export function parseAdminKeys(input: string | Readonly<Record<string, string>> 
         `${where} (tenant ${tenantId}): key must be at least ${SFS_MIN_ADMIN_KEY_LENGTH} characters`,
       );
     } else {
-      keys.push({ tenantId, key });
+      keys.push(readOnly ? { tenantId, key, readOnly } : { tenantId, key });
     }
   });
   return { keys, problems };

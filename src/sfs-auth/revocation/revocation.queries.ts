@@ -17,17 +17,24 @@ import type { SfsRevocationFilter } from './revocation.outbox';
 const RELEASE_AND_BUMP =
   'lease_owner = NULL, lease_expires_at = NULL, version = r.version + 1, updated_at = now()';
 
-// Active tokens, and replaced ones that SFS still honours until they expire. Locked in id order so
-// two concurrent revocations of overlapping sets cannot deadlock.
+/**
+ * The tokens a revocation of `$1` tenant, `$2` token, `$3` client key, `$4` subject (each null: any)
+ * takes at `$5`: active ones, and replaced ones that SFS still honours until they expire. The
+ * revocation and the admin API's dry run count the same rows.
+ */
+export const SFS_REVOCABLE_TOKENS = `
+  FROM sfs_client_token
+  WHERE tenant_id = $1
+    AND ($2::uuid IS NULL OR id = $2::uuid)
+    AND ($3::varchar IS NULL OR client_key = $3::varchar)
+    AND ($4::varchar IS NULL OR subject_id = $4::varchar)
+    AND (status = 'active'
+         OR (status = 'expired' AND replaced_by IS NOT NULL AND expires_at > $5))`;
+
+// Locked in id order so two concurrent revocations of overlapping sets cannot deadlock.
 const MARK_REVOKING = `
   WITH targets AS (
-    SELECT id FROM sfs_client_token
-    WHERE tenant_id = $1
-      AND ($2::uuid IS NULL OR id = $2::uuid)
-      AND ($3::varchar IS NULL OR client_key = $3::varchar)
-      AND ($4::varchar IS NULL OR subject_id = $4::varchar)
-      AND (status = 'active'
-           OR (status = 'expired' AND replaced_by IS NOT NULL AND expires_at > $5))
+    SELECT id ${SFS_REVOCABLE_TOKENS}
     ORDER BY id
     FOR UPDATE
   )

@@ -18,11 +18,13 @@ import { SfsRevocationWorker } from '../../../src/sfs-auth/revocation/revocation
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { testEncryptionKey } from '../../support/test-app';
 
-/** The admin keys of a demo under test: one per tenant and one for every tenant. */
+/** The admin keys of a demo under test: one per tenant, one for every tenant, a read-only one. */
 export interface DemoAdminKeys {
   readonly acme: string;
   readonly globex: string;
   readonly all: string;
+  /** acme's read-only key (`acme/read=...`). */
+  readonly acmeRead: string;
 }
 
 const adminKey = (): string => `test_${randomBytes(18).toString('base64url')}`;
@@ -50,7 +52,12 @@ export { DEMO_PLATFORMS };
  */
 export class DemoHarness {
   readonly clock = new SfsManualClock(Date.UTC(2026, 10, 28, 12));
-  readonly keys: DemoAdminKeys = { acme: adminKey(), globex: adminKey(), all: adminKey() };
+  readonly keys: DemoAdminKeys = {
+    acme: adminKey(),
+    globex: adminKey(),
+    all: adminKey(),
+    acmeRead: adminKey(),
+  };
   /** `SFS_ENCRYPTION_KEYS` of the first start (`id:base64key`). */
   readonly encryptionKeys = testEncryptionKey();
   sandbox!: SfsSandbox;
@@ -92,7 +99,9 @@ export class DemoHarness {
       SFS_API_KEY: this.sandbox.accounts[0].apiKey,
       SFS_SECRET: this.sandbox.accounts[0].secret,
       SFS_ENCRYPTION_KEYS: this.encryptionKeys,
-      SFS_ADMIN_KEYS: `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all}`,
+      SFS_ADMIN_KEYS:
+        `acme=${this.keys.acme},globex=${this.keys.globex},*=${this.keys.all},` +
+        `acme/read=${this.keys.acmeRead}`,
       SFS_ADMIN_AUTH_FAILURE_LIMIT: String(this.options.adminAuthFailureLimit ?? 1_000_000),
       ...this.options.env,
     };

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN } from '../../model/identifiers';
 import type { SfsTokenStatus } from '../../model/token-record';
 import { IsSfsIdentifier, OptionalSfsIdentifier, OptionalSfsReason } from './admin-validators';
@@ -88,12 +98,44 @@ export class SfsBulkRevokeBodyDto {
 
   @OptionalSfsReason(SFS_ADMIN_REASONS.bulkRevoke)
   reason?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Count the tokens it would revoke (`matching`), and revoke none',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'dryRun must be a boolean' })
+  dryRun?: boolean;
 }
 
 /** Body of `DELETE /sfs/admin/tenants/:tenantId` (optional). */
 export class SfsOffboardTenantBodyDto {
   @OptionalSfsReason(SFS_ADMIN_REASONS.offboard)
   reason?: string;
+}
+
+/** Query of `GET /revocations`. */
+export class SfsListRevocationsQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'failed'], description: 'None: both' })
+  @IsOptional()
+  @IsIn(['pending', 'failed'], { message: 'status must be one of pending, failed' })
+  status?: 'pending' | 'failed';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 100' })
+  @Min(1, { message: 'limit must be an integer from 1 to 100' })
+  @Max(100, { message: 'limit must be an integer from 1 to 100' })
+  limit?: number;
+}
+
+/** Body of `POST /revocations/retry` (optional): one token's failed revocation, or all of them. */
+export class SfsRetryRevocationsBodyDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Omit to retry every failed revocation' })
+  @IsOptional()
+  @IsUUID('all', { message: 'tokenId must be a UUID' })
+  tokenId?: string;
 }
 
 /** Body of `POST /tokens/:tokenId/revoke` (optional). */

@@ -113,7 +113,45 @@ export class SfsTenantSummaryDto {
 
 /** `POST /tokens/revoke`. */
 export class SfsRevokedCountDto {
-  @ApiProperty() revoked!: number;
+  @ApiProperty({ description: 'Tokens revoked (0 in a dry run)' }) revoked!: number;
+  @ApiProperty({ required: false, description: 'Dry run only: the tokens it would revoke' })
+  matching?: number;
+  @ApiProperty({ required: false }) dryRun?: boolean;
+}
+
+/** One row of the tenant's revocation outbox. */
+export class SfsRevocationDto {
+  @ApiProperty({ format: 'uuid' }) tokenId!: string;
+  @ApiProperty() clientKey!: string;
+  @ApiProperty(nullableString) subjectId!: string | null;
+  @ApiProperty({ enum: ['pending', 'failed'], description: 'failed: given up, retryable' })
+  status!: 'pending' | 'failed';
+  @ApiProperty() attempts!: number;
+  @ApiProperty(date) nextAttemptAt!: string;
+  @ApiProperty({ ...nullableString, description: 'The last SFS error (code and status)' })
+  lastError!: string | null;
+  @ApiProperty(nullableString) reason!: string | null;
+  @ApiProperty() actor!: string;
+  @ApiProperty(date) requestedAt!: string;
+}
+
+/** `GET /revocations`: oldest request first. */
+export class SfsRevocationListDto {
+  @ApiProperty({ type: [SfsRevocationDto] }) items!: SfsRevocationDto[];
+}
+
+/** `POST /revocations/retry`. */
+export class SfsRetriedCountDto {
+  @ApiProperty({ description: 'Failed revocations queued again' }) retried!: number;
+}
+
+/** `GET /access`: what the caller may do in this tenant (the console shows only that). */
+export class SfsAdminAccessDto {
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ description: 'The audit actor of the credentials' }) actor!: string;
+  @ApiProperty({ description: 'false: read-only access' }) canAct!: boolean;
+  @ApiProperty({ description: 'May offboard the tenant (a `*` key, not read-only)' })
+  canOffboard!: boolean;
 }
 
 /** Every error of the admin API. */
