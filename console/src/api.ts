@@ -29,6 +29,53 @@ export interface TenantSummary {
   pendingRevocations: number;
   failedRevocations: number;
   oldestPendingRevocationAt: string | null;
+  offboarding: Offboarding | null;
+}
+
+export interface TokenDetail extends TokenRecord {
+  events: AuditEvent[];
+}
+
+export interface AuditEvent {
+  id: string;
+  tokenId: string | null;
+  type: string;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+export interface Revocation {
+  tokenId: string;
+  clientKey: string;
+  subjectId: string | null;
+  status: 'pending' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  reason: string | null;
+  requestedAt: string;
+}
+
+export interface Access {
+  tenantId: string;
+  actor: string;
+  canAct: boolean;
+  canOffboard: boolean;
+}
+
+export interface Offboarding {
+  status: 'revoking' | 'purging' | 'offboarded';
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  completedAt: string | null;
+  tokensToRevoke: number;
+  revoked: number;
+  pendingRevocations: number;
+  failedRevocations: number;
+  purgedTokens: number;
+  purgedEvents: number;
 }
 
 export interface TokenFilters {
@@ -59,8 +106,52 @@ export class AdminApi {
     private readonly key: string,
   ) {}
 
+  access(): Promise<Access> {
+    return this.call('GET', '/access');
+  }
+
   summary(): Promise<TenantSummary> {
     return this.call('GET', '/summary');
+  }
+
+  detail(id: string): Promise<TokenDetail> {
+    return this.call('GET', `/tokens/${encodeURIComponent(id)}`);
+  }
+
+  mint(clientKey: string, subjectId: string | null): Promise<TokenRecord> {
+    return this.call('POST', '/tokens', subjectId ? { clientKey, subjectId } : { clientKey });
+  }
+
+  refresh(id: string): Promise<TokenRecord> {
+    return this.call('POST', `/tokens/${encodeURIComponent(id)}/refresh`);
+  }
+
+  revokeMatching(
+    filters: TokenFilters,
+    reason: string | null,
+  ): Promise<{ revoked: number; matching?: number }> {
+    const body: Record<string, unknown> = reason === null ? { dryRun: true } : { reason };
+    if (filters.clientKey) body.clientKey = filters.clientKey;
+    if (filters.subjectId) body.subjectId = filters.subjectId;
+    return this.call('POST', '/tokens/revoke', body);
+  }
+
+  revocations(): Promise<{ items: Revocation[] }> {
+    return this.call('GET', '/revocations?limit=100');
+  }
+
+  retryRevocations(tokenId?: string): Promise<{ retried: number }> {
+    return this.call('POST', '/revocations/retry', tokenId ? { tokenId } : {});
+  }
+
+  events(cursor: string | null): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+    const query = new URLSearchParams({ limit: '25' });
+    if (cursor) query.set('cursor', cursor);
+    return this.call('GET', `/events?${query.toString()}`);
+  }
+
+  offboard(reason: string): Promise<Offboarding> {
+    return this.call('DELETE', '', { reason });
   }
 
   tokens(filters: TokenFilters, cursor: string | null): Promise<TokenPage> {

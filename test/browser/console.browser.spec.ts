@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PLATFORMS, DemoHarness } from '../e2e/support/demo-harness';
+import { SfsOffboardingWorker } from '../../src/sfs-auth/offboarding/offboarding.worker';
 import { launchChromium, seriousA11yViolations, watchPage } from './support/chromium';
 
 jest.setTimeout(120_000);
@@ -12,23 +13,30 @@ describe.each(DEMO_PLATFORMS)('admin console in Chromium (%s)', (platform) => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    await demo.start(`browser_console_${platform}`);
+    await demo.start(`browser_console_${platform}`, 'forRootAsync', {
+      workers: { enabled: false, revocationGiveUpSeconds: 60 },
+    });
     await demo.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(demo.app.getHttpServer().address() as { port: number }).port}`;
-    for (const [tenantId, userId] of [
+    for (const [tenantId, userId, clientKey = 'client-1'] of [
       ['acme', 'alice'],
       ['acme', 'bob'],
       ['acme', 'dave'],
       ['globex', 'gina'],
+      ['acme', 'erin', 'client-2'],
+      ['acme', 'fred', 'client-2'],
+      ['acme', 'hank', 'client-3'],
+      ['initech', 'ivy'],
     ]) {
       const login = await demo.http
         .post('/demo/login')
-        .send({ tenantId, clientKey: 'client-1', userId })
+        .send({ tenantId, clientKey, userId })
         .expect(200);
       tokens[userId] = login.body.accessToken as string;
     }
     browser = await launchChromium();
   });
+  afterEach(() => demo.sandbox.clearFaults());
   afterAll(async () => {
     await browser?.close();
     await demo.close();
@@ -147,6 +155,127 @@ describe.each(DEMO_PLATFORMS)('admin console in Chromium (%s)', (platform) => {
     expect(problems).toEqual({ errors: [], otherOrigins: [] });
     await page.close();
   });
+
+  async function signedIn(key: 'acme' | 'acmeRead' | 'all', tenant = 'acme') {
+    const page = await browser.newPage();
+    const problems = watchPage(page, base);
+    await page.goto(`${base}/sfs/admin/console`);
+    await signIn(page, tenant, demo.keys[key]);
+    await tokensTable(page).waitFor();
+    return { page, problems };
+  }
+
+  it('a record’s details with its events; a bulk revoke shows the dry-run count and asks first', async () => {
+    const { page, problems } = await signedIn('acme');
+    await rowOf(page, 'erin')
+      .getByRole('button', { name: /Details/ })
+      .click();
+    const details = page.getByRole('region', { name: 'Token details' });
+    await expect(details).toContainTextEventually('client-2');
+    await expect(details.getByRole('list', { name: 'Events' })).toContainTextEventually('issued');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByLabel('Client key', { exact: true }).fill('client-2');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect(tokensTable(page)).toContainTextEventually('fred');
+    expect(await tokensTable(page).textContent()).not.toContain('alice');
+    await page.getByRole('button', { name: 'Revoke all matching' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await expect(dialog).toContainTextEventually(
+      '2 live tokens of tenant acme with client key client-2',
+    );
+    // The dry run revoked nothing.
+    expect(demo.sandbox.isTokenActive(tokens.erin, 'client')).toBe(true);
+    await dialog.getByLabel('Reason').fill('client-2 retired');
+    await dialog.getByRole('button', { name: 'Revoke 2 tokens' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(rowOf(page, 'erin')).toContainTextEventually('revoking');
+    await demo.revokeNow();
+    expect(demo.sandbox.isTokenActive(tokens.erin, 'client')).toBe(false);
+    expect(demo.sandbox.isTokenActive(tokens.fred, 'client')).toBe(false);
+    expect(demo.sandbox.isTokenActive(tokens.bob, 'client')).toBe(true);
+
+    await page.getByRole('button', { name: 'Audit events' }).click();
+    const events = page.getByRole('table', { name: 'Audit events' });
+    await expect(events).toContainTextEventually('client-2 retired');
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+    await page.close();
+  });
+
+  it('the revocation outbox shows a given-up revocation with its SFS error, and Retry sends it', async () => {
+    const { page, problems } = await signedIn('acme');
+    demo.sandbox.setFaults({ statusRates: { 503: 1 }, kinds: ['client.revoke'] });
+    await rowOf(page, 'hank')
+      .getByRole('button', { name: /Revoke/ })
+      .click();
+    await page.getByRole('dialog').getByLabel('Reason').fill('device lost');
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect(rowOf(page, 'hank')).toContainTextEventually('revoking');
+    await demo.revokeNow();
+    demo.clock.advance(61_000);
+    await demo.revokeNow();
+    await page.getByRole('button', { name: 'Revocations' }).click();
+    const outbox = page.getByRole('table', { name: 'Revocations' });
+    const hank = outbox.getByRole('row').filter({ hasText: 'hank' });
+    await expect(hank).toContainTextEventually('failed');
+    expect(await hank.textContent()).toContain('SFS_UNAVAILABLE');
+    expect(await hank.textContent()).toContain('device lost');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    demo.sandbox.clearFaults();
+    await hank.getByRole('button', { name: /Retry/ }).click();
+    await expect(hank).toContainTextEventually('pending');
+    await demo.revokeNow();
+    expect(demo.sandbox.isTokenActive(tokens.hank, 'client')).toBe(false);
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByText('Nothing waiting')).toBeVisibleEventually();
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+    await page.close();
+  });
+
+  it('a read-only key sees everything and is offered no action', async () => {
+    const { page, problems } = await signedIn('acmeRead');
+    await rowOf(page, 'bob').waitFor();
+    expect(await page.getByText('Tenant acme (read-only)').isVisible()).toBe(true);
+    expect(
+      await tokensTable(page)
+        .getByRole('button', { name: /^Revoke/ })
+        .count(),
+    ).toBe(0);
+    for (const name of ['Revoke all matching', 'Mint', 'Offboarding']) {
+      expect(await page.getByRole('button', { name, exact: true }).isVisible()).toBe(false);
+    }
+    await page.getByRole('button', { name: 'Revocations' }).click();
+    expect(await page.getByRole('button', { name: 'Retry all failed' }).isVisible()).toBe(false);
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+    await page.close();
+  });
+
+  it('only the * key is offered offboarding: the tenant id typed again, then the tombstone', async () => {
+    const own = await signedIn('acme');
+    expect(await own.page.getByRole('button', { name: 'Offboarding' }).isVisible()).toBe(false);
+    await own.page.close();
+
+    const { page, problems } = await signedIn('all', 'initech');
+    await page.getByRole('button', { name: 'Offboarding' }).click();
+    const submit = page.getByRole('button', { name: 'Offboard tenant' });
+    await page.getByLabel('Type its id again to confirm').fill('initec');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByLabel('Type its id again to confirm').fill('initech');
+    await page.getByLabel('Why (for the audit trail)').fill('contract ended');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await submit.click();
+    const tombstone = page.getByRole('region', { name: 'Offboarding' }).locator('#tombstone');
+    await expect(tombstone).toContainTextEventually('contract ended');
+    await demo.revokeNow();
+    expect(demo.sandbox.isTokenActive(tokens.ivy, 'client')).toBe(false);
+    demo.clock.advance(60_000);
+    await demo.app.get(SfsOffboardingWorker).runOnce();
+    // The summary (read every 5 s) shows the tombstone once the tenant is erased.
+    await expect(tombstone).toContainTextEventually(/offboarded/);
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+    await page.close();
+  });
 });
 
 /** Polls a locator's text until it matches (the console updates in place, on its own timers). */
@@ -155,6 +284,7 @@ declare global {
   namespace jest {
     interface Matchers<R> {
       toContainTextEventually(expected: string | RegExp): Promise<R>;
+      toBeVisibleEventually(): Promise<R>;
     }
   }
 }
@@ -167,7 +297,7 @@ expect.extend({
     expected: string | RegExp,
   ) {
     let text = '';
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 150; i++) {
       text = (
         (await locator
           .first()
@@ -179,5 +309,13 @@ expect.extend({
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return { pass: false, message: () => `expected ${String(expected)} in "${text}"` };
+  },
+  async toBeVisibleEventually(locator: { isVisible(): Promise<boolean> }) {
+    for (let i = 0; i < 150; i++) {
+      if (await locator.isVisible().catch(() => false))
+        return { pass: true, message: () => 'visible' };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { pass: false, message: () => 'never became visible' };
   },
 });
