@@ -4,9 +4,20 @@ import type { DemoHarness } from './demo-harness';
 /** The prefix of one tenant's admin API (the tenant segment is used as given: may be encoded). */
 export const adminPrefix = (tenant: string): string => `/sfs/admin/tenants/${tenant}`;
 
-/** The eight routes of the tenant admin API (README, "Tenant admin API"). */
+/** The tenant routes of the admin API (README, "Tenant admin API"), offboarding aside. */
 export type AdminRouteName =
-  'list' | 'get' | 'mint' | 'refresh' | 'revoke' | 'bulkRevoke' | 'summary' | 'events';
+  | 'list'
+  | 'get'
+  | 'mint'
+  | 'refresh'
+  | 'revoke'
+  | 'revokeWithReason'
+  | 'bulkRevoke'
+  | 'revocations'
+  | 'retryRevocations'
+  | 'access'
+  | 'summary'
+  | 'events';
 
 /** One admin route, with a body that would be valid where the route takes one. */
 export interface AdminRoute {
@@ -41,6 +52,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   { name: 'revoke', method: 'delete', path: '/tokens/:tokenId', oneToken: true, paged: false },
   {
+    name: 'revokeWithReason',
+    method: 'post',
+    path: '/tokens/:tokenId/revoke',
+    oneToken: true,
+    paged: false,
+    body: { reason: 'probe' },
+  },
+  {
     name: 'bulkRevoke',
     method: 'post',
     path: '/tokens/revoke',
@@ -48,6 +67,16 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     paged: false,
     body: { clientKey: 'probe-client', reason: 'probe' },
   },
+  { name: 'revocations', method: 'get', path: '/revocations', oneToken: false, paged: false },
+  {
+    name: 'retryRevocations',
+    method: 'post',
+    path: '/revocations/retry',
+    oneToken: false,
+    paged: false,
+    body: {},
+  },
+  { name: 'access', method: 'get', path: '/access', oneToken: false, paged: false },
   { name: 'summary', method: 'get', path: '/summary', oneToken: false, paged: false },
   { name: 'events', method: 'get', path: '/events', oneToken: false, paged: true },
 ];

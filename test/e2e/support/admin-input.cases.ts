@@ -149,6 +149,32 @@ export const INPUT_CASES: Record<AdminRouteName, readonly InputCase[]> = {
     bad('reason', 'reason of 201 chars', { body: { clientKey: 'ok', reason: long(201) } }),
     bad('reason', 'reason 5', { body: { clientKey: 'ok', reason: 5 } }),
   ],
+  revokeWithReason: [
+    ...PATH_CASES,
+    bad('reason', 'empty reason', { body: { reason: '' } }),
+    bad('reason', 'reason of 201 chars', { body: { reason: long(201) } }),
+    bad('reason', 'reason ["x"]', { body: { reason: ['x'] } }),
+    bad('reason', 'reason with a NUL', { body: { reason: 'a\u0000b' } }),
+    bad('admin', 'unknown field', { body: { reason: 'ok', admin: true } }),
+    bad('body', 'invalid JSON', { body: '{"reason":', contentType: json }),
+  ],
+  revocations: [
+    ...LIMIT_CASES,
+    bad('status', 'status=revoked', { query: 'status=revoked' }),
+    bad('status', 'status=PENDING', { query: 'status=PENDING' }),
+    bad('cursor', 'a cursor (the outbox is not paged)', {
+      query: (c) => `cursor=${q(c.acmeTokens)}`,
+    }),
+    ...PATH_CASES.filter((c) => c.tenant !== undefined),
+  ],
+  retryRevocations: [
+    bad('tokenId', 'tokenId abc', { body: { tokenId: 'abc' } }),
+    bad('tokenId', 'tokenId 5', { body: { tokenId: 5 } }),
+    bad('admin', 'unknown field', { body: { admin: true } }),
+    bad('body', 'JSON null', { body: 'null', contentType: json }),
+    ...PATH_CASES.filter((c) => c.tenant !== undefined),
+  ],
+  access: PATH_CASES.filter((c) => c.tenant !== undefined),
   summary: PATH_CASES.filter((c) => c.tenant !== undefined),
   events: [
     ...LIMIT_CASES,

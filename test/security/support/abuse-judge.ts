@@ -35,9 +35,16 @@ export function judge(
   const what = `${request.family} ${request.method.toUpperCase()} ${request.url.slice(0, 100)} → ${response.status}`;
   const found: Violation[] = [];
   if (response.status >= 500) found.push({ kind: '5xx', detail: what });
-  const allowed = request.caller === 'all' || request.caller === request.tenant;
+  // acme's read-only key may read acme's records, and change nothing.
+  const reads = ['GET', 'HEAD'].includes(request.method.toUpperCase());
+  const readOnly = request.caller === 'acmeRead';
+  const allowed =
+    request.caller === 'all' ||
+    request.caller === request.tenant ||
+    (readOnly && request.tenant === 'acme' && reads);
   if (response.status < 300 && !allowed) {
-    found.push({ kind: 'cross-tenant', detail: `${what}: ${request.caller}'s key let in` });
+    const why = readOnly && request.tenant === 'acme' ? 'read-only key acted' : 'key let in';
+    found.push({ kind: 'cross-tenant', detail: `${what}: ${request.caller}'s ${why}` });
   }
   const text = JSON.stringify(response.headers) + response.text;
   const leaked = foreignData(seeds, request.tenant, text, echoOf(request));
