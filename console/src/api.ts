@@ -30,6 +30,7 @@ export interface TenantSummary {
   failedRevocations: number;
   oldestPendingRevocationAt: string | null;
   offboarding: Offboarding | null;
+  dataKey: { version: number; createdAt: string } | null;
 }
 
 export interface TokenDetail extends TokenRecord {
@@ -118,12 +119,13 @@ export class AdminApi {
     return this.call('GET', `/tokens/${encodeURIComponent(id)}`);
   }
 
-  mint(clientKey: string, subjectId: string | null): Promise<TokenRecord> {
-    return this.call('POST', '/tokens', subjectId ? { clientKey, subjectId } : { clientKey });
+  mint(clientKey: string, subjectId: string | null, reason: string): Promise<TokenRecord> {
+    const body = subjectId ? { clientKey, subjectId, reason } : { clientKey, reason };
+    return this.call('POST', '/tokens', body);
   }
 
-  refresh(id: string): Promise<TokenRecord> {
-    return this.call('POST', `/tokens/${encodeURIComponent(id)}/refresh`);
+  refresh(id: string, reason: string): Promise<TokenRecord> {
+    return this.call('POST', `/tokens/${encodeURIComponent(id)}/refresh`, { reason });
   }
 
   revokeMatching(
@@ -140,8 +142,8 @@ export class AdminApi {
     return this.call('GET', '/revocations?limit=100');
   }
 
-  retryRevocations(tokenId?: string): Promise<{ retried: number }> {
-    return this.call('POST', '/revocations/retry', tokenId ? { tokenId } : {});
+  retryRevocations(reason: string, tokenId?: string): Promise<{ retried: number }> {
+    return this.call('POST', '/revocations/retry', tokenId ? { tokenId, reason } : { reason });
   }
 
   events(cursor: string | null): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {

@@ -127,6 +127,7 @@ function renderSummary(summary: TenantSummary): void {
     ['Failed revocations', String(summary.failedRevocations)],
     ['Overdue refreshes', String(summary.overdueRefreshes)],
     ['Next refresh', when(summary.nextRefreshAt)],
+    ['Data key version', summary.dataKey ? String(summary.dataKey.version) : '–'],
   ];
   byId('summary').replaceChildren(
     ...figures.map(([name, value]) => {

@@ -1,4 +1,5 @@
 import type { Offboarding, Revocation } from './api';
+import { confirmWithReason } from './confirm';
 import { byId, el, when } from './dom';
 import { clearFailure, fail, notifyChange, session } from './session';
 
@@ -33,7 +34,12 @@ function revocationRow(entry: Revocation): HTMLTableRowElement {
       type: 'button',
       'aria-label': `Retry the revocation of ${subject} (${entry.clientKey})`,
     });
-    retry.addEventListener('click', () => void retryRevocations(entry.tokenId));
+    retry.addEventListener('click', () =>
+      askRetry(
+        `The revocation of ${subject} (${entry.clientKey}) is sent to SFS again.`,
+        entry.tokenId,
+      ),
+    );
     actions.append(retry);
   }
   row.append(
@@ -50,19 +56,24 @@ function revocationRow(entry: Revocation): HTMLTableRowElement {
   return row;
 }
 
-async function retryRevocations(tokenId?: string): Promise<void> {
-  const current = session();
-  if (!current) return;
-  try {
-    await current.api.retryRevocations(tokenId);
-    await loadRevocations();
-    notifyChange();
-  } catch (error) {
-    fail(error);
-  }
+function askRetry(what: string, tokenId?: string): void {
+  confirmWithReason({
+    title: 'Retry revocation',
+    what,
+    confirm: 'Retry',
+    run: async (reason) => {
+      const current = session();
+      if (!current) return;
+      await current.api.retryRevocations(reason, tokenId);
+      await loadRevocations();
+      notifyChange();
+    },
+  });
 }
 
-byId('retry-all').addEventListener('click', () => void retryRevocations());
+byId('retry-all').addEventListener('click', () =>
+  askRetry('Every failed revocation of the tenant is sent to SFS again.'),
+);
 byId('reload-revocations').addEventListener('click', () => void loadRevocations());
 
 /** The tenant's audit trail, newest first, with the reason each action was given. */

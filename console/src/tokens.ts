@@ -173,14 +173,17 @@ byId('detail-refresh').addEventListener('click', () => {
   const current = session();
   const id = shown;
   if (!current || !id) return;
-  current.api
-    .refresh(id)
-    .then(async (replacement) => {
+  confirmWithReason({
+    title: 'Refresh token',
+    what: 'A new token replaces this one now; the old one stays valid at SFS until it expires.',
+    confirm: 'Refresh',
+    run: async (reason) => {
+      const replacement = await current.api.refresh(id, reason);
       await loadTokens(null);
       await showDetail(replacement.id);
       notifyChange();
-    })
-    .catch(fail);
+    },
+  });
 });
 
 byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
@@ -231,9 +234,11 @@ byId<HTMLFormElement>('mint').addEventListener('submit', (event) => {
   if (!current) return;
   const clientKey = byId<HTMLInputElement>('mint-client').value.trim();
   const subject = byId<HTMLInputElement>('mint-subject').value.trim();
+  const reason = byId<HTMLInputElement>('mint-reason').value.trim();
   current.api
-    .mint(clientKey, subject || null)
+    .mint(clientKey, subject || null, reason)
     .then(async () => {
+      byId<HTMLInputElement>('mint-reason').value = '';
       await loadTokens(null);
       notifyChange();
     })

@@ -99,6 +99,7 @@ describe.each(DEMO_PLATFORMS)('admin console in Chromium (%s)', (platform) => {
       expect(await rowOf(page, subject).textContent()).toContain('active');
     }
     expect(await tokensTable(page).textContent()).not.toContain('gina');
+    expect(await page.locator('#summary').textContent()).toMatch(/Data key version\s*0/);
     const content = await page.content();
     for (const token of Object.values(tokens)) expect(content).not.toContain(token);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -177,8 +178,10 @@ describe.each(DEMO_PLATFORMS)('admin console in Chromium (%s)', (platform) => {
 
     await page.getByLabel('Client key', { exact: true }).fill('client-2');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await expect(tokensTable(page)).toContainTextEventually('fred');
+    // The filtered page replaces the whole list: a header and erin's and fred's rows.
+    await expect(tokensTable(page).locator('tbody')).toHaveRowsEventually(2);
     expect(await tokensTable(page).textContent()).not.toContain('alice');
+    expect(await tokensTable(page).textContent()).toContain('fred');
     await page.getByRole('button', { name: 'Revoke all matching' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -224,7 +227,13 @@ describe.each(DEMO_PLATFORMS)('admin console in Chromium (%s)', (platform) => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     demo.sandbox.clearFaults();
     await hank.getByRole('button', { name: /Retry/ }).click();
+    await page.getByRole('dialog').getByLabel('Reason').fill('SFS is back');
+    await page.getByRole('dialog').getByRole('button', { name: 'Retry' }).click();
     await expect(hank).toContainTextEventually('pending');
+    const retried = await demo.rows<{ reason: string }>(
+      "SELECT reason FROM sfs_token_event WHERE type = 'revoke_retried' AND token_id = (SELECT id FROM sfs_client_token WHERE subject_id = 'hank')",
+    );
+    expect(retried).toContainEqual({ reason: 'SFS is back' });
     await demo.revokeNow();
     expect(demo.sandbox.isTokenActive(tokens.hank, 'client')).toBe(false);
     await page.getByRole('button', { name: 'Reload' }).click();
@@ -285,6 +294,7 @@ declare global {
     interface Matchers<R> {
       toContainTextEventually(expected: string | RegExp): Promise<R>;
       toBeVisibleEventually(): Promise<R>;
+      toHaveRowsEventually(count: number): Promise<R>;
     }
   }
 }
@@ -309,6 +319,18 @@ expect.extend({
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return { pass: false, message: () => `expected ${String(expected)} in "${text}"` };
+  },
+  async toHaveRowsEventually(
+    body: { locator(selector: string): { count(): Promise<number> } },
+    count: number,
+  ) {
+    let seen = -1;
+    for (let i = 0; i < 150; i++) {
+      seen = await body.locator('tr').count();
+      if (seen === count) return { pass: true, message: () => `${count} rows` };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { pass: false, message: () => `expected ${count} rows, saw ${seen}` };
   },
   async toBeVisibleEventually(locator: { isVisible(): Promise<boolean> }) {
     for (let i = 0; i < 150; i++) {

@@ -54,7 +54,46 @@ describe.each(DEMO_PLATFORMS)('admin API for the console (%s)', (platform) => {
       .set(demo.auth('acmeRead'))
       .expect(200);
     expect(detail.body.status).toBe('active');
+    const summary = await demo.http.get(`${ACME}/summary`).set(demo.auth('acmeRead')).expect(200);
+    expect(summary.body.dataKey).toEqual({ version: 0, createdAt: expect.any(String) });
     expect(demo.sandbox.isTokenActive(alice.accessToken, 'client')).toBe(true);
+  });
+
+  it('mint, refresh and retry take a reason for the audit trail', async () => {
+    const minted = await demo.http
+      .post(`${ACME}/tokens`)
+      .set(demo.auth('acme'))
+      .send({ clientKey: 'c-reason', subjectId: 'rhea', reason: 'support ticket 42' })
+      .expect(201);
+    const refreshed = await demo.http
+      .post(`${ACME}/tokens/${minted.body.id}/refresh`)
+      .set(demo.auth('acme'))
+      .send({ reason: 'suspected leak' })
+      .expect(200);
+    const events = await demo.rows<{ type: string; reason: string | null }>(
+      'SELECT type, reason FROM sfs_token_event WHERE token_id = ANY($1) ORDER BY id',
+      [[minted.body.id, refreshed.body.id]],
+    );
+    expect(events).toEqual([
+      { type: 'issued', reason: 'support ticket 42' },
+      { type: 'refreshed', reason: 'suspected leak' },
+    ]);
+    // Without one, as before: no reason.
+    const plain = await demo.http
+      .post(`${ACME}/tokens`)
+      .set(demo.auth('acme'))
+      .send({ clientKey: 'c-reason', subjectId: 'rolf' })
+      .expect(201);
+    const [issued] = await demo.rows<{ reason: string | null }>(
+      "SELECT reason FROM sfs_token_event WHERE token_id = $1 AND type = 'issued'",
+      [plain.body.id],
+    );
+    expect(issued.reason).toBeNull();
+    await demo.http
+      .post(`${ACME}/tokens/${minted.body.id}/refresh`)
+      .set(demo.auth('acme'))
+      .send({ reason: '' })
+      .expect(400);
   });
 
   it('a bulk revoke with dryRun counts what it would revoke and revokes nothing', async () => {
@@ -142,9 +181,14 @@ describe.each(DEMO_PLATFORMS)('admin API for the console (%s)', (platform) => {
     const retried = await demo.http
       .post(`${ACME}/revocations/retry`)
       .set(demo.auth('acme'))
-      .send({ tokenId: bob.tokenId })
+      .send({ tokenId: bob.tokenId, reason: 'SFS is back' })
       .expect(200);
     expect(retried.body).toEqual({ retried: 1 });
+    const [retryEvent] = await demo.rows<{ reason: string }>(
+      "SELECT reason FROM sfs_token_event WHERE token_id = $1 AND type = 'revoke_retried'",
+      [bob.tokenId],
+    );
+    expect(retryEvent.reason).toBe('SFS is back');
     await demo.revokeNow();
     expect(demo.sandbox.isTokenActive(bob.accessToken, 'client')).toBe(false);
     const after = await demo.http.get(`${ACME}/revocations`).set(demo.auth('acme')).expect(200);

@@ -42,6 +42,7 @@ import {
   SfsOffboardTenantBodyDto,
   SfsPageQueryDto,
   SFS_ADMIN_REASONS,
+  SfsRefreshTokenBodyDto,
   SfsRevokeTokenBodyDto,
   SfsTenantParamsDto,
   SfsTokenParamsDto,
@@ -138,8 +139,12 @@ export class SfsAdminTokensController {
   @ApiOperation({ summary: 'Replace an active token now' })
   @ApiOkResponse({ description: 'The new record', type: SfsTokenRecordDto })
   @ApiResponse({ status: 409, description: 'The token is not active', type: SfsAdminErrorDto })
-  refresh(@Param() params: SfsTokenParamsDto, @SfsAdminActor() actor: string) {
-    return this.admin.refresh(params.tenantId, params.tokenId, actor);
+  refresh(
+    @Param() params: SfsTokenParamsDto,
+    @Body() body: SfsRefreshTokenBodyDto,
+    @SfsAdminActor() actor: string,
+  ) {
+    return this.admin.refresh(params.tenantId, params.tokenId, actor, body.reason);
   }
 
   @Delete('tokens/:tokenId')
@@ -229,7 +234,7 @@ export class SfsAdminTokensController {
     @Body() body: SfsRetryRevocationsBodyDto,
     @SfsAdminActor() actor: string,
   ) {
-    return this.admin.retryRevocations(params.tenantId, body.tokenId, actor);
+    return this.admin.retryRevocations(params.tenantId, body, actor);
   }
 
   @Get('events')

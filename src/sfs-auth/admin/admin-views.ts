@@ -76,6 +76,9 @@ export function sfsTenantSummaryView(
     pendingRevocations: summary.pendingRevocations,
     failedRevocations: summary.failedRevocations,
     oldestPendingRevocationAt: iso(summary.oldestPendingRevocationAt),
+    dataKey: summary.dataKey
+      ? { version: summary.dataKey.version, createdAt: summary.dataKey.createdAt.toISOString() }
+      : null,
     offboarding: offboarding ? sfsTenantOffboardingView(offboarding) : null,
   };
 }

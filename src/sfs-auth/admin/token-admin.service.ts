@@ -21,6 +21,7 @@ import type {
   SfsBulkRevokeBodyDto,
   SfsListRevocationsQueryDto,
   SfsListTokensQueryDto,
+  SfsRetryRevocationsBodyDto,
   SfsMintTokenBodyDto,
   SfsPageQueryDto,
 } from './dto/admin-requests.dto';
@@ -98,19 +99,27 @@ export class SfsTokenAdminService {
       clientKey: body.clientKey,
       subjectId: body.subjectId ?? null,
     };
-    const { token, minted } = await this.minter.ensure(key, actor, (current, now) =>
-      this.material.servable(current, now),
+    const { token, minted } = await this.minter.ensure(
+      key,
+      actor,
+      (current, now) => this.material.servable(current, now),
+      body.reason,
     );
     const record = await this.find(tenantId, token.tokenId);
     return { created: minted, record: sfsTokenRecordView(record) };
   }
 
   /** Replaces an active token now (the old one stays valid at SFS until it expires). */
-  async refresh(tenantId: string, tokenId: string, actor: SfsActor): Promise<SfsTokenRecordDto> {
+  async refresh(
+    tenantId: string,
+    tokenId: string,
+    actor: SfsActor,
+    reason?: string,
+  ): Promise<SfsTokenRecordDto> {
     const record = await this.find(tenantId, tokenId);
     if (record.status !== 'active')
       throw new SfsTokenNotActiveError(tenantId, tokenId, record.status);
-    const outcome = await this.minter.replace(record, actor);
+    const outcome = await this.minter.replace(record, actor, { reason });
     if (outcome.kind !== 'minted') {
       const now = await this.find(tenantId, tokenId);
       throw new SfsTokenNotActiveError(tenantId, tokenId, now.status);
@@ -164,10 +173,11 @@ export class SfsTokenAdminService {
   /** Queues failed revocations again (one token's, or all of the tenant's). */
   async retryRevocations(
     tenantId: string,
-    tokenId: string | undefined,
+    body: SfsRetryRevocationsBodyDto,
     actor: SfsActor,
   ): Promise<{ retried: number }> {
-    return { retried: await this.tokens.retryFailedRevocations(tenantId, tokenId, actor) };
+    const { tokenId, reason } = body;
+    return { retried: await this.tokens.retryFailedRevocations(tenantId, tokenId, actor, reason) };
   }
 
   async summary(tenantId: string): Promise<SfsTenantSummaryDto> {

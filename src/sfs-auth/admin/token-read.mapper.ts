@@ -21,6 +21,8 @@ export interface SfsTenantSummaryRow {
   pending_revocations: number;
   failed_revocations: number;
   oldest_pending_revocation_at: Date | null;
+  data_key_version: number | null;
+  data_key_created_at: Date | null;
 }
 
 // Typed as a full Record, so adding a status to SfsTokenStatus fails compilation here.
@@ -55,5 +57,9 @@ export function sfsTenantSummaryFromRow(row: SfsTenantSummaryRow): SfsTenantToke
     pendingRevocations: row.pending_revocations,
     failedRevocations: row.failed_revocations,
     oldestPendingRevocationAt: row.oldest_pending_revocation_at,
+    dataKey:
+      row.data_key_version === null || row.data_key_created_at === null
+        ? null
+        : { version: row.data_key_version, createdAt: row.data_key_created_at },
   };
 }

@@ -51,6 +51,8 @@ export interface SfsTenantTokenSummary {
   readonly failedRevocations: number;
   /** `requested_at` of the oldest pending outbox row, or null. */
   readonly oldestPendingRevocationAt: Date | null;
+  /** The tenant's data key: its version (bumped when it is wrapped again) and age; null before its first token. */
+  readonly dataKey: { readonly version: number; readonly createdAt: Date } | null;
 }
 
 /** The tenant's revocation outbox, oldest request first. */

@@ -62,14 +62,17 @@ const TENANT_SUMMARY = `
      FROM (SELECT status, count(*)::int AS n FROM sfs_client_token
            WHERE tenant_id = $1 GROUP BY status) s) AS counts,
     a.next_refresh_at, a.overdue_refreshes,
-    r.pending_revocations, r.failed_revocations, r.oldest_pending_revocation_at
+    r.pending_revocations, r.failed_revocations, r.oldest_pending_revocation_at,
+    k.data_key_version, k.data_key_created_at
   FROM (SELECT min(refresh_at) AS next_refresh_at,
                count(*) FILTER (WHERE refresh_at < $2)::int AS overdue_refreshes
         FROM sfs_client_token WHERE tenant_id = $1 AND status = 'active') a,
        (SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending_revocations,
                count(*) FILTER (WHERE status = 'failed')::int AS failed_revocations,
                min(requested_at) FILTER (WHERE status = 'pending') AS oldest_pending_revocation_at
-        FROM sfs_token_revocation WHERE tenant_id = $1) r`;
+        FROM sfs_token_revocation WHERE tenant_id = $1) r
+  LEFT JOIN (SELECT version AS data_key_version, created_at AS data_key_created_at
+             FROM sfs_tenant_key WHERE tenant_id = $1) k ON true`;
 
 const BIGINT_MAX = 9223372036854775807n;
 

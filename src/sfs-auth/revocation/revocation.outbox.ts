@@ -56,6 +56,7 @@ export interface SfsRevocationOutbox {
     now: Date,
     actor: SfsActor,
     tokenId?: string,
+    reason?: string,
   ): Promise<number>;
 }
 /** Injection token of the {@link SfsRevocationOutbox} port. */

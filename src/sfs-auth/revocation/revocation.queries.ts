@@ -197,6 +197,7 @@ export async function sfsRetryFailedRevocations(
   now: Date,
   actor: SfsActor,
   tokenId?: string,
+  reason?: string,
 ): Promise<number> {
   if (tokenId !== undefined && !sfsIsUuid(tokenId)) return 0;
   const { rows } = await sql.run<{ token_id: string }>(RETRY_FAILED, [
@@ -212,6 +213,7 @@ export async function sfsRetryFailedRevocations(
       type: 'revoke_retried' as const,
       actor,
       at: now,
+      ...(reason ? { reason } : {}),
     })),
   );
   return rows.length;

@@ -71,8 +71,14 @@ export class SfsTokenRevocationService {
   }
 
   /** `failed` outbox rows back to `pending`, due now. */
-  retryFailed(tenantId: string, tokenId: string | undefined, actor: SfsActor): Promise<number> {
-    return this.outbox.retryFailedRevocations(tenantId, new Date(this.clock.now()), actor, tokenId);
+  retryFailed(
+    tenantId: string,
+    tokenId: string | undefined,
+    actor: SfsActor,
+    reason?: string,
+  ): Promise<number> {
+    const now = new Date(this.clock.now());
+    return this.outbox.retryFailedRevocations(tenantId, now, actor, tokenId, reason);
   }
 
   /** Claims due outbox rows as `owner` and asks SFS to revoke them. */

@@ -60,7 +60,8 @@ export class TypeOrmSfsRevocationOutbox extends SfsTypeOrmStore implements SfsRe
     now: Date,
     actor: SfsActor,
     tokenId?: string,
+    reason?: string,
   ): Promise<number> {
-    return this.tx((sql) => sfsRetryFailedRevocations(sql, tenantId, now, actor, tokenId));
+    return this.tx((sql) => sfsRetryFailedRevocations(sql, tenantId, now, actor, tokenId, reason));
   }
 }

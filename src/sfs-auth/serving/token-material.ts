@@ -69,7 +69,7 @@ export class SfsTokenMaterial {
    */
   async records(
     key: SfsTokenKey,
-    actor: SfsActor,
+    { actor, reason }: { actor: SfsActor; reason?: string },
     current: SfsTokenRecord | null,
     issued: { accessToken: string; expiresInSeconds: number },
   ): Promise<{ mint: SfsMintRecord; lost: SfsMintRecord }> {
@@ -95,7 +95,16 @@ export class SfsTokenMaterial {
     const event: Pick<SfsNewTokenEvent, 'type' | 'detail'> = current
       ? { type: 'refreshed', detail: { previousTokenId: current.id, expiresAt: expiry } }
       : { type: 'issued', detail: { expiresAt: expiry } };
-    const events = [{ tenantId: key.tenantId, tokenId: id, actor, at: record.issuedAt, ...event }];
+    const events = [
+      {
+        tenantId: key.tenantId,
+        tokenId: id,
+        actor,
+        at: record.issuedAt,
+        ...event,
+        ...(reason ? { reason } : {}),
+      },
+    ];
     const mint = { record, events, retire: current ? { id: current.id } : undefined };
     const lostReason = 'revoked while being refreshed';
     const lost: SfsMintRecord = {

@@ -44,6 +44,8 @@ export interface SfsReplaceOptions {
    * recording outside, so a row's recording overlaps the next row's SFS call.
    */
   readonly sfsSlots?: SfsSemaphore;
+  /** Why (an admin's reason), written with the `issued` or `refreshed` audit event. */
+  readonly reason?: string;
 }
 
 /** First and longest pause between two looks at a key another claimant is minting. */
@@ -93,10 +95,14 @@ export class SfsTokenMinter {
     key: SfsTokenKey,
     actor: SfsActor,
     reuse: (current: SfsTokenRecord, now: number) => boolean | Promise<boolean>,
+    reason?: string,
   ): Promise<{ token: SfsServableToken; minted: boolean }> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.mintUnderLease(key, actor, async (current, now) =>
-        current && (await reuse(current, now)) ? 'reuse' : 'mint',
+      const outcome = await this.mintUnderLease(
+        key,
+        actor,
+        async (current, now) => (current && (await reuse(current, now)) ? 'reuse' : 'mint'),
+        { reason },
       );
       if (outcome.kind === 'found' || outcome.kind === 'minted') {
         return { token: outcome.token, minted: outcome.kind === 'minted' };
@@ -179,7 +185,7 @@ export class SfsTokenMinter {
     decide: SfsMintDecision,
     attempt: { operation?: SfsMetricOperation; accessToken?: string },
     span: SfsOperationSpan,
-    { claimed, sfsSlots }: SfsReplaceOptions,
+    { claimed, sfsSlots, reason }: SfsReplaceOptions,
   ): Promise<SfsMintOutcome> {
     const leaseMs = this.options.workers.leaseMs;
     // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
@@ -202,7 +208,7 @@ export class SfsTokenMinter {
         if (!claim.current) await this.refuseOffboarded(claim.lease);
         attempt.operation = claim.current ? 'refresh' : 'mint';
         span.rename(attempt.operation);
-        return this.mintWith(claim.lease, key, actor, claim.current, attempt, sfsSlots);
+        return this.mintWith(claim.lease, key, { actor, reason }, claim.current, attempt, sfsSlots);
       }
       // Another claimant is minting this key: its result (or its lease running out) comes next.
       if (performance.now() >= giveUpAt) {
@@ -252,7 +258,7 @@ export class SfsTokenMinter {
   private async mintWith(
     lease: SfsKeyLease,
     key: SfsTokenKey,
-    actor: SfsActor,
+    by: { actor: SfsActor; reason?: string },
     current: SfsTokenRecord | null,
     attempt: { accessToken?: string },
     sfsSlots: SfsSemaphore | undefined,
@@ -275,7 +281,7 @@ export class SfsTokenMinter {
     // event loop) would otherwise run before undici writes it, which it does only after this
     // turn's I/O callbacks.
     await afterQueuedRequests();
-    const { mint, lost } = await this.material.records(key, actor, current, issued);
+    const { mint, lost } = await this.material.records(key, by, current, issued);
     let stored: 'stored' | 'lost';
     try {
       stored = await this.leases.recordMint(lease, mint, lost);

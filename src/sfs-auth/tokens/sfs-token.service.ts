@@ -124,9 +124,10 @@ export class SfsTokenService {
     tenantId: string,
     tokenId?: string,
     actor: SfsActor = 'host',
+    reason?: string,
   ): Promise<number> {
     checkRevokeRequest({ tenantId, tokenId }, 'retry');
-    const count = await this.revocation.retryFailed(tenantId, tokenId, actor);
+    const count = await this.revocation.retryFailed(tenantId, tokenId, actor, reason);
     if (count > 0) this.revocationWorker.nudge();
     return count;
   }

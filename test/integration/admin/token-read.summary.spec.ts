@@ -39,6 +39,7 @@ describe('TypeOrmSfsTokenReadModel: tenant summary', () => {
         pendingRevocations: 2,
         failedRevocations: 1,
         oldestPendingRevocationAt: at(40),
+        dataKey: null,
       });
     });
 
@@ -51,7 +52,25 @@ describe('TypeOrmSfsTokenReadModel: tenant summary', () => {
         pendingRevocations: 0,
         failedRevocations: 0,
         oldestPendingRevocationAt: null,
+        dataKey: null,
       });
+    });
+
+    it("shows the tenant's data key version and age, never the key, and not another's", async () => {
+      const created = new Date('2026-11-01T00:00:00Z');
+      for (const [tenantId, version] of [
+        ['tenant-k', 3],
+        ['tenant-k2', 9],
+      ] as const) {
+        await h.dataSource.query(
+          `INSERT INTO sfs_tenant_key (tenant_id, data_key_id, wrapped_key, wrapping_key_id, version, created_at)
+           VALUES ($1, $2, '\\x00', 'k1', $3, $4)`,
+          [tenantId, `dek-${tenantId}`, version, created],
+        );
+      }
+      const summary = await reads.tenantSummary('tenant-k', at(2000));
+      expect(summary.dataKey).toEqual({ version: 3, createdAt: created });
+      expect(JSON.stringify(summary)).not.toMatch(/dek-|wrapped/);
     });
   });
 });

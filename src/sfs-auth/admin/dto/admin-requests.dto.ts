@@ -86,6 +86,15 @@ export class SfsMintTokenBodyDto {
 
   @OptionalSfsIdentifier('Omit for the service token.')
   subjectId?: string;
+
+  @OptionalSfsReason()
+  reason?: string;
+}
+
+/** Body of `POST /tokens/:tokenId/refresh` (optional). */
+export class SfsRefreshTokenBodyDto {
+  @OptionalSfsReason()
+  reason?: string;
 }
 
 /** Body of `POST /tokens/revoke`: every live token matching all given fields (none: all). */
@@ -136,6 +145,9 @@ export class SfsRetryRevocationsBodyDto {
   @IsOptional()
   @IsUUID('all', { message: 'tokenId must be a UUID' })
   tokenId?: string;
+
+  @OptionalSfsReason()
+  reason?: string;
 }
 
 /** Body of `POST /tokens/:tokenId/revoke` (optional). */

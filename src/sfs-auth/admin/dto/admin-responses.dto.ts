@@ -68,6 +68,13 @@ export class SfsTokenCountsDto {
   @ApiProperty() failed!: number;
 }
 
+/** A tenant's data key as the summary shows it: its version and age, never the key. */
+export class SfsDataKeyDto {
+  @ApiProperty({ description: 'Bumped each time the data key is wrapped again (rotation)' })
+  version!: number;
+  @ApiProperty(date) createdAt!: string;
+}
+
 /** `GET /summary`. */
 /** A revocation given up during an offboarding. */
 export class SfsOffboardingFailureDto {
@@ -103,6 +110,12 @@ export class SfsTenantSummaryDto {
   pendingRevocations!: number;
   @ApiProperty({ description: 'Revocations given up (retryable)' }) failedRevocations!: number;
   @ApiProperty(nullableDate) oldestPendingRevocationAt!: string | null;
+  @ApiProperty({
+    type: SfsDataKeyDto,
+    nullable: true,
+    description: "The tenant's data key (never the key): null before its first token",
+  })
+  dataKey!: SfsDataKeyDto | null;
   @ApiProperty({
     type: SfsTenantOffboardingDto,
     nullable: true,

@@ -25,10 +25,15 @@ export function OptionalSfsIdentifier(description?: string): PropertyDecorator {
   );
 }
 
-/** An optional audit reason of an admin action: 1-200 characters, `defaultReason` when omitted. */
-export function OptionalSfsReason(defaultReason: string): PropertyDecorator {
+/** An optional audit reason of an admin action: 1-200 characters (`defaultReason` when omitted). */
+export function OptionalSfsReason(defaultReason?: string): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ minLength: 1, maxLength: 200, default: defaultReason }),
+    ApiPropertyOptional({
+      minLength: 1,
+      maxLength: 200,
+      ...(defaultReason ? { default: defaultReason } : {}),
+      description: 'Written to the audit trail',
+    }),
     IsOptional(),
     IsString({ message: 'reason must be a string' }),
     Length(1, 200, { message: 'reason must be 1-200 characters' }),
