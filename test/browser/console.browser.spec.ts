@@ -341,3 +341,76 @@ expect.extend({
     return { pass: false, message: () => 'never became visible' };
   },
 });
+
+/** A host that signs its admins in itself: its authorizer reads its own session cookie. */
+describe.each(DEMO_PLATFORMS)('admin console behind the host’s own sign-in (%s)', (platform) => {
+  const demo = new DemoHarness({ platform });
+  let browser: Browser;
+  let base: string;
+  const SESSION = 'sso-session-0123456789abcdef';
+  const ssoAuthorizer = {
+    authorize(
+      request: { headers: Record<string, string | string[] | undefined> },
+      tenantId: string,
+    ) {
+      const cookie = String(request.headers.cookie ?? '');
+      if (!cookie.split(/;\s*/).includes(`host_sso=${SESSION}`)) {
+        return { allowed: false as const, reason: 'unauthenticated' as const };
+      }
+      return tenantId === 'acme'
+        ? { allowed: true as const, actor: 'sso:ada@acme.example' }
+        : { allowed: false as const, reason: 'forbidden' as const };
+    },
+  };
+
+  beforeAll(async () => {
+    await demo.start(`browser_console_sso_${platform}`, 'forRootAsync', {
+      admin: { authorizer: ssoAuthorizer },
+    });
+    await demo.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(demo.app.getHttpServer().address() as { port: number }).port}`;
+    await demo.http
+      .post('/demo/login')
+      .send({ tenantId: 'acme', clientKey: 'client-1', userId: 'sso-user' })
+      .expect(200);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo.close();
+  });
+
+  it('signs in with no key when the host’s session cookie is there, and not without it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchPage(page, base);
+    await page.goto(`${base}/sfs/admin/console`);
+    await page.getByLabel('Tenant').fill('acme');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toContainTextEventually(/credentials/i);
+
+    await context.addCookies([
+      { name: 'host_sso', value: SESSION, url: base, httpOnly: true, sameSite: 'Strict' },
+    ]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const table = page.getByRole('table', { name: 'Tokens' });
+    await table.getByRole('row').filter({ hasText: 'sso-user' }).waitFor();
+    expect(await page.getByText('Tenant acme').isVisible()).toBe(true);
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'sso-user' })
+      .getByRole('button', { name: /Revoke/ })
+      .click();
+    await page.getByRole('dialog').getByLabel('Reason').fill('via SSO');
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect(table.getByRole('row').filter({ hasText: 'sso-user' })).toContainTextEventually(
+      'revoking',
+    );
+    const [event] = await demo.rows<{ actor: string }>(
+      "SELECT actor FROM sfs_token_event WHERE type = 'revoke_requested' AND reason = 'via SSO'",
+    );
+    expect(event.actor).toBe('sso:ada@acme.example');
+    expect(problems).toEqual({ errors: [], otherOrigins: [] });
+    await context.close();
+  });
+});

@@ -59,6 +59,36 @@ describe.each(DEMO_PLATFORMS)('admin API for the console (%s)', (platform) => {
     expect(demo.sandbox.isTokenActive(alice.accessToken, 'client')).toBe(true);
   });
 
+  it('a change sent by a page of another site is refused (Sec-Fetch-Site), a read is not', async () => {
+    const carol = await login('csrf-carol');
+    for (const site of ['cross-site', 'same-site', 'CROSS-SITE']) {
+      const refused = await demo.http
+        .post(`${ACME}/tokens/${carol.tokenId}/revoke`)
+        .set(demo.auth('acme'))
+        .set('Sec-Fetch-Site', site)
+        .send({ reason: 'csrf' });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        code: 'ADMIN_FORBIDDEN',
+        message: expect.stringMatching(/another site/),
+      });
+    }
+    await demo.http
+      .get(`${ACME}/tokens/${carol.tokenId}`)
+      .set(demo.auth('acme'))
+      .set('Sec-Fetch-Site', 'cross-site')
+      .expect(200)
+      .expect((r) => expect(r.body.status).toBe('active'));
+    for (const site of ['same-origin', 'none']) {
+      await demo.http
+        .post(`${ACME}/tokens/revoke`)
+        .set(demo.auth('acme'))
+        .set('Sec-Fetch-Site', site)
+        .send({ subjectId: 'csrf-carol', dryRun: true })
+        .expect(200);
+    }
+  });
+
   it('mint, refresh and retry take a reason for the audit trail', async () => {
     const minted = await demo.http
       .post(`${ACME}/tokens`)

@@ -25,6 +25,8 @@ import { SFS_ADMIN_MAX_BODY_BYTES, valueTooDeep } from './admin-body.limits';
 
 /** Methods a read-only admin may use. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** `Sec-Fetch-Site` values of a request started by a page of another site (or a sibling subdomain). */
+const CROSS_SITE = new Set(['cross-site', 'same-site']);
 
 /** The slice of a platform's request the guard reads and writes (Express and Fastify alike). */
 export interface AdminHttpRequest {
@@ -64,6 +66,12 @@ export class SfsAdminGuard implements CanActivate {
     }
     const tenantId = request.params?.tenantId;
     assertIdentifier('tenantId', tenantId);
+    const changes = !READ_METHODS.has(request.method.toUpperCase());
+    // A browser says where a request comes from; a page of another site may not act, whatever
+    // credentials its browser attaches (a host authorizer may read a session cookie).
+    if (changes && CROSS_SITE.has(String(request.headers['sec-fetch-site']).toLowerCase())) {
+      throw new SfsAdminAccessError('cross-site', tenantId);
+    }
     const client = this.throttle.clientOf(request.ip ?? request.socket?.remoteAddress);
     // Reserved before the authorizer is awaited: requests in flight count against the budget.
     const wait = this.throttle.reserve(client);
@@ -84,7 +92,7 @@ export class SfsAdminGuard implements CanActivate {
     const failed = !decision.allowed && decision.reason === 'unauthenticated';
     this.throttle.settle(client, failed ? tenantId : undefined);
     if (!decision.allowed) throw new SfsAdminAccessError(decision.reason, tenantId);
-    if (decision.readOnly && !READ_METHODS.has(request.method.toUpperCase())) {
+    if (decision.readOnly && changes) {
       throw new SfsAdminAccessError('read-only', tenantId);
     }
     request.sfsAdminActor = decision.actor;

@@ -102,6 +102,10 @@ const ADMIN_ACCESS = {
   unauthenticated: ['ADMIN_UNAUTHENTICATED', () => 'admin credentials are missing or invalid'],
   forbidden: ['ADMIN_FORBIDDEN', (tenantId: string) => `not an admin of tenant ${tenantId}`],
   throttled: ['ADMIN_THROTTLED', () => 'too many failed admin authentications; retry later'],
+  'cross-site': [
+    'ADMIN_FORBIDDEN',
+    () => 'admin changes from another site are refused (Sec-Fetch-Site)',
+  ],
   'read-only': [
     'ADMIN_FORBIDDEN',
     (tenantId: string) => `read-only admin access to tenant ${tenantId}: it may look, not act`,
@@ -110,12 +114,13 @@ const ADMIN_ACCESS = {
 
 /**
  * An admin request without valid credentials (`unauthenticated`), for another tenant
- * (`forbidden`), a change asked with read-only access (`read-only`, a 403 too), or from a client
+ * (`forbidden`), a change asked with read-only access (`read-only`, a 403 too) or by a page of
+ * another site (`cross-site`, a 403: cookie-based host sign-in cannot be ridden), or from a client
  * past its failed-authentication limit (`throttled`, with `retryAfterMs`).
  */
 export class SfsAdminAccessError extends SfsAuthError {
   constructor(
-    readonly reason: 'unauthenticated' | 'forbidden' | 'read-only' | 'throttled',
+    readonly reason: 'unauthenticated' | 'forbidden' | 'read-only' | 'cross-site' | 'throttled',
     tenantId: string,
     retryAfterMs?: number,
   ) {
