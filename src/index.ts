@@ -17,9 +17,12 @@ export type {
   SfsRetryOptions,
   SfsWorkerOptions,
   SfsAdminOptions,
+  SfsHandoffOptions,
+  SfsHandoffSubject,
   SfsRetentionOptions,
   SfsHealthOptions,
 } from './sfs-auth/options/sfs-auth-options.interface';
+export type { SfsHandedToken, SfsSessionEvent } from './sfs-auth/handoff/session-token.service';
 export {
   sfsAuthOptionsFromEnv,
   type SfsEnvSource,

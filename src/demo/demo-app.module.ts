@@ -16,6 +16,7 @@ import { demoPoolFromEnv, demoTuningFromEnv } from './demo-tuning';
 import { demoMetrics } from './metrics/demo-metrics.providers';
 import { DemoMetricsController } from './metrics/metrics.controller';
 import { DemoDocsController } from './demo-docs.controller';
+import { DemoSessions } from './demo-session';
 import {
   DEMO_HEALTH,
   DemoHealthController,
@@ -39,10 +40,13 @@ export interface DemoAppOptions {
 export class DemoAppModule {
   static register(options: DemoAppOptions): DynamicModule {
     const metrics = demoMetrics();
+    const sessions = new DemoSessions(options.env.SFS_ENCRYPTION_KEYS ?? 'demo');
     const overrides = {
       // With OTEL_DEMO the module's default recorder (SfsOtelMetricsRecorder) takes the metrics.
       ...(options.env.OTEL_DEMO ? {} : { metrics: metrics.recorder }),
       ...demoTuningFromEnv(options.env),
+      // The browser hand-off: the demo's session cookie says who is signed in.
+      handoff: { resolveSubject: (request: unknown) => sessions.subjectOf(request) },
       ...options.overrides,
     };
     const sfsAuth =
@@ -100,6 +104,7 @@ export class DemoAppModule {
           useValue: { sfs: options.sfs, details: demoHealthDetailsFromEnv(options.env) },
         },
         ...metrics.providers,
+        { provide: DemoSessions, useValue: sessions },
       ],
     };
   }

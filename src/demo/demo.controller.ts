@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, Post, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  Res,
+  UseFilters,
+  UsePipes,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -11,6 +21,7 @@ import {
 // The admin API's own pipe, reused so the demo's bodies fail exactly like the admin API's.
 import { sfsAdminValidationPipe } from '../sfs-auth/admin/admin-validation.pipe';
 import { DemoLoginDto, DemoLoginResponseDto, DemoLogoutDto } from './demo.dto';
+import { DemoSessions } from './demo-session';
 
 /**
  * DEMO ONLY: "logs in" whoever asks (there is no user authentication here). Shows how a host
@@ -24,13 +35,22 @@ export class DemoController {
   constructor(
     private readonly events: EventEmitter2,
     private readonly tokens: SfsTokenService,
+    @Inject(DemoSessions) private readonly sessions: DemoSessions,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: "Emit sfs-auth.login and return the user's client token" })
+  @ApiOperation({
+    summary:
+      "Emit sfs-auth.login, return the user's client token and set the demo_session cookie " +
+      '(what GET /sfs/session/token reads)',
+  })
   @ApiOkResponse({ type: DemoLoginResponseDto })
-  async login(@Body() body: DemoLoginDto): Promise<DemoLoginResponseDto> {
+  async login(
+    @Body() body: DemoLoginDto,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<DemoLoginResponseDto> {
     const key = { tenantId: body.tenantId, clientKey: body.clientKey, subjectId: body.userId };
     // The module's listener mints the token eagerly; awaiting the emit makes the answer reuse it.
     await this.events.emitAsync(
@@ -38,6 +58,7 @@ export class DemoController {
       new SfsLoginEvent(key.tenantId, key.clientKey, key.subjectId),
     );
     const token = await this.tokens.getClientToken(key);
+    this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.cookieFor(key));
     return {
       subjectId: body.userId,
       tokenId: token.tokenId,
@@ -50,7 +71,11 @@ export class DemoController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Emit sfs-auth.logout: every token of the user is revoked' })
   @ApiNoContentResponse()
-  async logout(@Body() body: DemoLogoutDto): Promise<void> {
+  async logout(
+    @Body() body: DemoLogoutDto,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<void> {
+    this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.clearedCookie());
     await this.events.emitAsync(
       SFS_AUTH_EVENTS.logout,
       new SfsLogoutEvent(body.tenantId, body.userId, undefined, 'demo logout'),

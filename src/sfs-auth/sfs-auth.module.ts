@@ -57,6 +57,8 @@ import { SfsUnstoredTokenDiscarder } from './serving/unstored-token.discarder';
 import { SfsTokenRefreshService } from './refresh/token-refresh.service';
 import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';
 import { SfsTokenRevocationService } from './revocation/token-revocation.service';
+import { SfsSessionTokenController } from './handoff/session-token.controller';
+import { SfsSessionTokenService } from './handoff/session-token.service';
 import { SfsTokenServingService } from './serving/token-serving.service';
 
 /**
@@ -66,6 +68,8 @@ import { SfsTokenServingService } from './serving/token-serving.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SFS_AUTH_ENTITIES])],
+  // Answers 404 until `handoff.resolveSubject` is given (options may come from a factory).
+  controllers: [SfsSessionTokenController],
   providers: [
     {
       provide: SFS_AUTH_RESOLVED_OPTIONS,
@@ -107,6 +111,7 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsApiClient,
     SfsAuthEventListener,
     SfsAuthHealthIndicator,
+    SfsSessionTokenService,
   ],
   exports: [
     SfsTokenService,

@@ -347,6 +347,12 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
         authThrottleIpv6Prefix: 64,
         console: false,
       },
+      handoff: {
+        resolveSubject: undefined,
+        maxStreamsPerSubject: 5,
+        maxStreams: 1000,
+        heartbeatMs: 25_000,
+      },
       retention: {
         enabled: true,
         tokenSeconds: 2_592_000,

@@ -39,6 +39,14 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       return options.apiKey?.trim();
     },
     secret: () => options.secret,
+    'handoff.resolveSubject': () => {
+      const resolve = options.handoff?.resolveSubject;
+      if (resolve !== undefined && typeof resolve !== 'function') {
+        problems.push('handoff.resolveSubject must be a function (request) => subject | null');
+        return undefined;
+      }
+      return resolve;
+    },
     authMode: () => {
       problems.push(...modeProblems);
       return mode;

@@ -81,6 +81,8 @@ export interface SfsAuthModuleOptions {
   maxSessionAgeSeconds?: number | string;
   /** Tenant admin REST API (mounted with the `adminApi: true` extra). */
   admin?: SfsAdminOptions;
+  /** The browser hand-off: `GET /sfs/session/token` and its live stream (off without `resolveSubject`). */
+  handoff?: SfsHandoffOptions;
   /** Purging of dead token rows and old audit events. */
   retention?: SfsRetentionOptions;
   /** Thresholds of `SfsAuthHealthIndicator`. */
@@ -168,6 +170,31 @@ export interface SfsAdminOptions {
    * @default 64
    */
   authThrottleIpv6Prefix?: number | string;
+}
+
+/** Who is signed in, as the host's own authentication (passport, JWT, session) says. */
+export interface SfsHandoffSubject {
+  readonly tenantId: string;
+  readonly clientKey: string;
+  readonly subjectId: string;
+}
+
+/** The browser hand-off of a signed-in user's client token. */
+export interface SfsHandoffOptions {
+  /**
+   * The signed-in user of a request (the platform's request object, after the host's guards and
+   * middleware: `request.user` under passport), or `null` for no one (then `401`). The hand-off
+   * serves only the token of the subject this returns.
+   */
+  resolveSubject?: (
+    request: unknown,
+  ) => SfsHandoffSubject | null | Promise<SfsHandoffSubject | null>;
+  /** Live streams one subject may hold open on one instance (one per tab). @default 5 */
+  maxStreamsPerSubject?: number | string;
+  /** Live streams one instance holds open at most. @default 1000 */
+  maxStreams?: number | string;
+  /** A heartbeat on every open stream this often, so proxies keep it open. @default 25000 */
+  heartbeatMs?: number | string;
 }
 
 /** Retention of dead rows (revoked, expired, failed) and audit events. */
@@ -287,6 +314,12 @@ export interface SfsAuthResolvedOptions {
     maxRevocationAgeMs: number;
   };
   readonly metrics?: SfsMetricsRecorder;
+  readonly handoff: {
+    readonly resolveSubject?: SfsHandoffOptions['resolveSubject'];
+    readonly maxStreamsPerSubject: number;
+    readonly maxStreams: number;
+    readonly heartbeatMs: number;
+  };
   readonly changeFeed: {
     readonly listenUrl?: string;
     readonly mode: SfsChangeFeedMode;

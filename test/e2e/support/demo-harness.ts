@@ -65,6 +65,7 @@ export class DemoHarness {
   app!: INestApplication;
   private wiring: DemoAppOptions['wiring'];
   private overrides: Partial<SfsAuthModuleOptions> = {};
+  private readonly peers: INestApplication[] = [];
 
   constructor(private readonly options: DemoHarnessOptions = {}) {}
 
@@ -93,6 +94,20 @@ export class DemoHarness {
   }
 
   private async boot(): Promise<void> {
+    this.app = await this.createApp();
+  }
+
+  /**
+   * Another instance of the same demo (same database, sandbox, keys and clock), as a second
+   * replica behind a load balancer; closed with the harness.
+   */
+  async startPeer(): Promise<INestApplication> {
+    const peer = await this.createApp();
+    this.peers.push(peer);
+    return peer;
+  }
+
+  private async createApp(): Promise<INestApplication> {
     const env = {
       DATABASE_URL: this.database.url,
       SFS_BASE_URL: this.sandbox.url,
@@ -124,12 +139,13 @@ export class DemoHarness {
     if (this.options.logger) builder = builder.setLogger(this.options.logger);
     const moduleRef = await builder.overrideProvider(SfsClock).useValue(this.clock).compile();
     const logger = this.options.logger ?? false;
-    this.app = moduleRef.createNestApplication(createDemoAdapter(this.platform), { logger });
-    setupDemoApp(this.app);
-    await this.app.init();
+    const app = moduleRef.createNestApplication(createDemoAdapter(this.platform), { logger });
+    setupDemoApp(app);
+    await app.init();
     if (this.platform === 'fastify') {
-      await (this.app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+      await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
     }
+    return app;
   }
 
   get http(): ReturnType<typeof request> {
@@ -154,6 +170,7 @@ export class DemoHarness {
   }
 
   async close(): Promise<void> {
+    for (const peer of this.peers.splice(0)) await peer.close();
     await this.app?.close();
     await this.sandbox?.close();
     await this.database?.drop();
