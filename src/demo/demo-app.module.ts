@@ -16,6 +16,7 @@ import { demoPoolFromEnv, demoTuningFromEnv } from './demo-tuning';
 import { demoMetrics } from './metrics/demo-metrics.providers';
 import { DemoMetricsController } from './metrics/metrics.controller';
 import { DemoDocsController } from './demo-docs.controller';
+import { DemoPageController } from './demo-page.controller';
 import { DemoSessions } from './demo-session';
 import {
   DEMO_HEALTH,
@@ -95,6 +96,7 @@ export class DemoAppModule {
       controllers: [
         DemoController,
         DemoDocsController,
+        DemoPageController,
         DemoHealthController,
         DemoMetricsController,
       ],

@@ -98,6 +98,14 @@ describe.each(DEMO_PLATFORMS)('token hand-off to the browser (%s)', (platform) =
     expect(revoked.data).toEqual({ reason: 'demo logout' });
     // Never the token being replaced, and nothing after the end.
     expect(stream.events.filter((e) => e.type === 'token')).toHaveLength(2);
+    // The peer counted its pushes (its /metrics); no token in any series.
+    const metrics = (await request(peer.getHttpServer()).get('/metrics').expect(200)).text;
+    const count = (event: string) =>
+      Number(new RegExp(`sfs_auth_handoff_total\\{event="${event}"\\} (\\d+)`).exec(metrics)?.[1]);
+    expect(count('pushed_token')).toBeGreaterThanOrEqual(2);
+    expect(count('pushed_revoked')).toBeGreaterThanOrEqual(1);
+    expect(count('stream_opened')).toBeGreaterThanOrEqual(1);
+    expect(metrics).not.toContain(replacement);
   });
 
   it('bounds the streams of one user (429 past 5), and a subject never sees another one', async () => {

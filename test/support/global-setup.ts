@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
  */
 export default async function globalSetup(): Promise<void> {
   // The admin console's files, as the package ships them (a few hundred ms).
-  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build-console.mjs')]);
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build-browser.mjs')]);
   if (process.env.DATABASE_URL) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'sfs-auth-test-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir, persistent: false });

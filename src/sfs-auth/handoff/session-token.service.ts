@@ -20,6 +20,7 @@ import {
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
 import { SfsServingStore } from '../serving/serving.store';
+import { SfsMetricsRecorder } from '../options/metrics-recorder';
 import { type SfsClientToken, SfsTokenService } from '../tokens/sfs-token.service';
 
 /** What the browser is handed: the token, its expiry, and when to ask again. */
@@ -68,6 +69,7 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -93,6 +95,7 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     if (!resolve) throw new NotFoundException('the token hand-off is not configured');
     const subject = await resolve(request);
     if (subject === null || subject === undefined) {
+      this.metrics.countHandoff?.('unauthenticated');
       throw new UnauthorizedException('no signed-in user');
     }
     assertIdentifier('tenantId', subject.tenantId);
@@ -107,7 +110,9 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
 
   /** The subject's live token, as `getClientToken` serves it. */
   async handOff(subject: SfsHandoffSubject): Promise<SfsHandedToken> {
-    return this.handed(await this.tokens.getClientToken(subject, 'handoff'));
+    const token = await this.tokens.getClientToken(subject, 'handoff');
+    this.metrics.countHandoff?.('served');
+    return this.handed(token);
   }
 
   /**
@@ -118,12 +123,14 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     const subjectKey = keyOf(subject);
     const { maxStreams, maxStreamsPerSubject, heartbeatMs } = this.options.handoff;
     if (this.closing || this.streams.size >= maxStreams) {
+      this.metrics.countHandoff?.('stream_refused');
       throw new HttpException(
         'too many open token streams here; retry',
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
     if ((this.perSubject.get(subjectKey) ?? 0) >= maxStreamsPerSubject) {
+      this.metrics.countHandoff?.('stream_refused');
       throw new HttpException(
         `at most ${maxStreamsPerSubject} open token streams per user`,
         HttpStatus.TOO_MANY_REQUESTS,
@@ -139,6 +146,7 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
       };
       this.streams.add(stream);
       this.perSubject.set(subjectKey, (this.perSubject.get(subjectKey) ?? 0) + 1);
+      this.metrics.countHandoff?.('stream_opened');
       this.recheck(stream);
       const heartbeat = setInterval(
         () => subscriber.next({ type: 'heartbeat', data: {} }),
@@ -180,10 +188,12 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     if (stream.subscriber.closed || token.tokenId === stream.tokenId) return;
     this.watch(stream, token.tokenId);
     stream.subscriber.next({ type: 'token', data: this.handed(token) });
+    this.metrics.countHandoff?.('pushed_token');
   }
 
   private end(stream: OpenStream, reason: string): void {
     stream.subscriber.next({ type: 'revoked', data: { reason } });
+    this.metrics.countHandoff?.('pushed_revoked');
     stream.subscriber.complete();
   }
 
@@ -197,6 +207,7 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
 
   private forget(stream: OpenStream): void {
     if (!this.streams.delete(stream)) return;
+    this.metrics.countHandoff?.('stream_closed');
     if (stream.tokenId !== null) {
       const set = this.byToken.get(stream.tokenId);
       set?.delete(stream);

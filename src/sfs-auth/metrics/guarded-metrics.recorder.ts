@@ -7,6 +7,7 @@ import type {
   SfsMetricOutcome,
   SfsMetricsRecorder,
   SfsFiguresSource,
+  SfsHandoffMetric,
 } from '../options/metrics-recorder';
 
 /** The recorder used when the host gives none: records nothing. */
@@ -52,6 +53,14 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
   countAdminAuthAlarm(): void {
     try {
       this.inner.countAdminAuthAlarm?.();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  countHandoff(event: SfsHandoffMetric): void {
+    try {
+      this.inner.countHandoff?.(event);
     } catch (error) {
       this.failed(error);
     }

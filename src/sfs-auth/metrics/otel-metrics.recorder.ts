@@ -5,6 +5,7 @@ import type {
   SfsMetricOutcome,
   SfsMetricsRecorder,
   SfsFiguresSource,
+  SfsHandoffMetric,
 } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
@@ -67,7 +68,7 @@ export function sfsOtelApiAvailable(): boolean {
  * the module's default when it is installed and no `metrics` option is given). Instruments:
  * `http.client.request.duration` (histogram, s; `http.request.method`, `server.address`,
  * `http.response.status_code` or `error.type`, `sfs.call`), `sfs_auth.operations` (counter;
- * `sfs_auth.operation`, `sfs_auth.outcome`), `sfs_auth.admin.auth_alarms` (counter), and gauges `sfs_auth.overdue_refreshes`,
+ * `sfs_auth.operation`, `sfs_auth.outcome`), `sfs_auth.admin.auth_alarms` and `sfs_auth.handoff` (`sfs_auth.event`) counters, and gauges `sfs_auth.overdue_refreshes`,
  * `sfs_auth.pending_revocations`, `sfs_auth.failed_revocations`, `sfs_auth.failed_tokens`,
  * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s), `sfs_auth.change_feed_lag`
  * (s) and `sfs_auth.change_feed.mode` (`sfs_auth.mode`). No attribute holds token
@@ -78,6 +79,7 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
   private readonly duration: ReturnType<SfsOtelMeter['createHistogram']>;
   private readonly operations: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly adminAuthAlarms: ReturnType<SfsOtelMeter['createCounter']>;
+  private readonly handoff: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly server: Attributes;
   private gaugesRegistered = false;
 
@@ -101,6 +103,9 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
       description:
         "Windows in which one tenant's failed admin authentications reached the alarm limit",
     });
+    this.handoff = meter.createCounter('sfs_auth.handoff', {
+      description: 'Browser hand-off: tokens served, streams opened/closed/refused, pushes',
+    });
     this.server = {
       ...(options.serverAddress ? { 'server.address': options.serverAddress } : {}),
       ...(options.serverPort ? { 'server.port': options.serverPort } : {}),
@@ -113,6 +118,10 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
 
   countAdminAuthAlarm(): void {
     this.adminAuthAlarms.add(1, {});
+  }
+
+  countHandoff(event: SfsHandoffMetric): void {
+    this.handoff.add(1, { 'sfs_auth.event': event });
   }
 
   observeSfsCall(observation: SfsCallObservation): void {

@@ -5,7 +5,9 @@ import type {
   SfsMetricOutcome,
   SfsMetricsRecorder,
   SfsFiguresSource,
+  SfsHandoffMetric,
 } from '../options/metrics-recorder';
+import { SFS_HANDOFF_METRICS } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 
@@ -39,7 +41,7 @@ export interface SfsPrometheusMetricsOptions {
 /**
  * An {@link SfsMetricsRecorder} on `prom-client` (an optional peer: install it to use this):
  * `sfs_auth_operations_total{operation,outcome}`, `sfs_auth_sfs_call_duration_seconds{call,status}`
- * (status 0: no answer), `sfs_auth_admin_auth_alarms_total` and, once the module passes its figures, the gauges
+ * (status 0: no answer), `sfs_auth_admin_auth_alarms_total`, `sfs_auth_handoff_total{event}` and, once the module passes its figures, the gauges
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
  * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
  * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
@@ -50,6 +52,7 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private readonly operations: InstanceType<PromClient['Counter']>;
   private readonly calls: InstanceType<PromClient['Histogram']>;
   private readonly adminAuthAlarms: InstanceType<PromClient['Counter']>;
+  private readonly handoff: InstanceType<PromClient['Counter']>;
   private gaugesRegistered = false;
 
   constructor(private readonly options: SfsPrometheusMetricsOptions = {}) {
@@ -78,6 +81,13 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
       registers: [this.registry],
     });
     this.adminAuthAlarms.inc({}, 0);
+    this.handoff = new prom.Counter({
+      name: 'sfs_auth_handoff_total',
+      help: 'Browser hand-off: tokens served, streams opened/closed/refused, pushes (open = opened - closed)',
+      labelNames: ['event'],
+      registers: [this.registry],
+    });
+    for (const event of SFS_HANDOFF_METRICS) this.handoff.inc({ event }, 0);
     // Every series exists from the start, so rate() and alerts work before the first failure.
     for (const operation of OPERATIONS) {
       for (const outcome of OUTCOMES) this.operations.inc({ operation, outcome }, 0);
@@ -97,6 +107,10 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
 
   countAdminAuthAlarm(): void {
     this.adminAuthAlarms.inc({});
+  }
+
+  countHandoff(event: SfsHandoffMetric): void {
+    this.handoff.inc({ event });
   }
 
   /** Registers the gauges; each scrape reads the figures once. NaN when the read fails. */

@@ -16,6 +16,27 @@ export interface SfsCallObservation {
   readonly durationMs: number;
 }
 
+/** What the browser hand-off did: tokens served or refused, streams opened, closed or refused, pushes. */
+export type SfsHandoffMetric =
+  | 'served'
+  | 'unauthenticated'
+  | 'stream_opened'
+  | 'stream_closed'
+  | 'stream_refused'
+  | 'pushed_token'
+  | 'pushed_revoked';
+
+/** Every {@link SfsHandoffMetric}, for recorders that create their series up front. */
+export const SFS_HANDOFF_METRICS: readonly SfsHandoffMetric[] = [
+  'served',
+  'unauthenticated',
+  'stream_opened',
+  'stream_closed',
+  'stream_refused',
+  'pushed_token',
+  'pushed_revoked',
+];
+
 /**
  * Port: where the module reports what it does, so the host can publish it (Prometheus, StatsD...).
  * Implementations must be cheap and must not throw. Gauges (overdue refreshes, pending
@@ -33,6 +54,8 @@ export interface SfsMetricsRecorder {
    * an alert, nobody is locked out).
    */
   countAdminAuthAlarm?(): void;
+  /** Optional: one event of the browser hand-off (open streams: opened − closed). */
+  countHandoff?(event: SfsHandoffMetric): void;
 }
 /** Injection token of the {@link SfsMetricsRecorder} port (defaults to a no-op). */
 export const SfsMetricsRecorder = Symbol('SfsMetricsRecorder');

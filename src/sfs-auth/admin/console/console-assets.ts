@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The console's prebuilt files (`scripts/build-console.mjs` bundles `console/` into `assets/`
+ * The console's prebuilt files (`scripts/build-browser.mjs` bundles `console/` into `assets/`
  * next to this file, in the source tree and in the package), read once on first use.
  */
 export const SFS_CONSOLE_ASSETS = {

@@ -196,6 +196,11 @@ async function main(): Promise<void> {
     },
   );
 
+  await check('nestjs-sfs-auth/browser loads from the tarball (ESM, no dependencies)', async () => {
+    const helper = (await import('nestjs-sfs-auth/browser')) as { createSfsTokenSource?: unknown };
+    expect(typeof helper.createSfsTokenSource === 'function', 'no createSfsTokenSource export');
+  });
+
   await check('app.close() revokes the platform token', async () => {
     const before = sandbox.calls({ kind: 'platform.revoke' }).length;
     await app?.close();
