@@ -66,6 +66,11 @@ describe.each(DEMO_PLATFORMS)('browser helper on the demo page (%s)', (platform)
     expect(shown).toBe(second.slice(-8));
     expect(demo.sandbox.isTokenActive(second, 'client')).toBe(true);
 
+    // Without the stream (live: false, as where EventSource is missing) it fetches the same token.
+    const polled = await page.evaluate(`import('/demo/assets/sfs-token-source.js').then((m) =>
+      m.createSfsTokenSource({ url: '/sfs/session/token', live: false }).getToken())`);
+    expect(polled).toBe(second);
+
     // A logout elsewhere (another device, the same user).
     await demo.http.post('/demo/logout').send({ tenantId: 'acme', userId: 'pia' }).expect(204);
     expect(

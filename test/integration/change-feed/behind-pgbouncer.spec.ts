@@ -9,6 +9,10 @@ import {
 import { CapturingLogger } from '../../security/support/log-capture';
 import { startPgBouncer, type PgBouncerHandle } from '../../support/pgbouncer';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
+import {
+  type SfsSessionEvent,
+  SfsSessionTokenService,
+} from '../../../src/sfs-auth/handoff/session-token.service';
 
 /** The issue's bound: a revocation on one instance stops every other instance serving within 2 s. */
 const BUDGET_MS = 2000;
@@ -177,4 +181,47 @@ describe('behind PgBouncer in transaction mode', () => {
       await close();
     }
   });
+  it(
+    'a browser stream on B (poll mode) gets the replacement and the revocation made on A, each within 2 s',
+    async () => {
+      const { a, b, close } = await pair({ changeFeed: { mode: 'poll' } });
+      const events: Array<SfsSessionEvent & { at: number }> = [];
+      try {
+        const key = { tenantId: 't-stream', clientKey: 'c1', subjectId: 'sue' };
+        const first = await a.tokens.getClientToken(key);
+        const subscription = b.app
+          .get(SfsSessionTokenService)
+          .open(key)
+          .subscribe((event) => events.push({ ...event, at: performance.now() }));
+        const until = async (type: string, count: number, from: number) => {
+          for (;;) {
+            const found = events.filter((e) => e.type === type);
+            if (found.length >= count) return found[count - 1].at - from;
+            if (performance.now() - from > BUDGET_MS) throw new Error(`no ${type} #${count} on B`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        };
+        await until('token', 1, performance.now());
+        expect((events[0].data as { accessToken: string }).accessToken).toBe(first.accessToken);
+
+        // A refresh pass on A replaces the token (the clock past its refresh time).
+        f.clock.advance(30 * 60_000 - 60_000);
+        const refreshed = performance.now();
+        await a.refresh.runOnce();
+        const refreshMs = await until('token', 2, refreshed);
+        expect((events[1].data as { accessToken: string }).accessToken).not.toBe(first.accessToken);
+
+        const loggedOut = performance.now();
+        await a.events.emitAsync(SFS_AUTH_EVENTS.logout, new SfsLogoutEvent('t-stream', 'sue'));
+        const revokeMs = await until('revoked', 1, loggedOut);
+        console.info(
+          `poll mode through PgBouncer: a stream on B got the replacement in ${refreshMs.toFixed(0)} ms, the revocation in ${revokeMs.toFixed(0)} ms`,
+        );
+        subscription.unsubscribe();
+      } finally {
+        await close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
