@@ -46,6 +46,7 @@ export {
   SfsLogoutEvent,
   SfsTokenEventBase,
   SfsTokenFailedEvent,
+  SfsTokenLateAnswerEvent,
   SfsTokenIssuedEvent,
   SfsTokenRefreshedEvent,
   SfsTokenRevokedEvent,

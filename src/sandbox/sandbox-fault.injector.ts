@@ -70,6 +70,7 @@ export class SandboxFaultInjector {
     }
     if (p.resetRate && this.random() < p.resetRate) fault.reset = true;
     else if (p.hangRate && this.random() < p.hangRate) fault.hang = true;
+    else if (p.lateRate && this.random() < p.lateRate) fault.delayMs = p.lateMs ?? 5000;
     else {
       const status = this.pickStatus(p.statusRates ?? {});
       if (status !== undefined) fault.status = status;

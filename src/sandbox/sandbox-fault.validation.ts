@@ -44,7 +44,15 @@ export function assertValidFault(value: unknown): asserts value is SfsSandboxFau
 export function assertValidProfile(value: unknown): asserts value is SfsSandboxFaultProfile {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not an object');
   const p = value as Record<string, unknown>;
-  const known = ['latencyMs', 'statusRates', 'retryAfterSeconds', 'resetRate', 'hangRate'];
+  const known = [
+    'latencyMs',
+    'statusRates',
+    'retryAfterSeconds',
+    'resetRate',
+    'hangRate',
+    'lateRate',
+    'lateMs',
+  ];
   const extra = Object.keys(p).find((k) => ![...known, 'kinds', 'seed'].includes(k));
   if (extra !== undefined) fail(`unknown field '${extra}'`);
   const latency = p.latencyMs as number[] | undefined;
@@ -71,6 +79,8 @@ export function assertValidProfile(value: unknown): asserts value is SfsSandboxF
     fail("bad 'retryAfterSeconds'");
   if (p.resetRate !== undefined && !isRate(p.resetRate)) fail("'resetRate' must be in [0, 1]");
   if (p.hangRate !== undefined && !isRate(p.hangRate)) fail("'hangRate' must be in [0, 1]");
+  if (p.lateRate !== undefined && !isRate(p.lateRate)) fail("'lateRate' must be in [0, 1]");
+  if (p.lateMs !== undefined && !isDelay(p.lateMs)) fail("bad 'lateMs'");
   const kinds = p.kinds;
   if (
     kinds !== undefined &&

@@ -81,6 +81,13 @@ export interface SfsSandboxFaultProfile {
   resetRate?: number;
   /** Probability of never answering. */
   hangRate?: number;
+  /**
+   * Probability of answering normally (the call takes effect) but only after `lateMs`: past a
+   * client's timeout, SFS did what was asked though the client gave up waiting.
+   */
+  lateRate?: number;
+  /** How late a `lateRate` answer comes, in ms. @default 5000 */
+  lateMs?: number;
   /** Only calls of these kinds are faulted. @default all */
   kinds?: SfsSandboxCallKind[];
   /** Seed of the pseudo-random rolls, for reproducible runs. @default random */

@@ -54,6 +54,7 @@ import { SfsTokenService } from './tokens/sfs-token.service';
 import { SfsTokenMinter } from './serving/token-minter';
 import { SfsTokenMaterial } from './serving/token-material';
 import { SfsUnstoredTokenDiscarder } from './serving/unstored-token.discarder';
+import { SfsLateTokenRecorder } from './serving/late-token.recorder';
 import { SfsTokenRefreshService } from './refresh/token-refresh.service';
 import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';
 import { SfsTokenRevocationService } from './revocation/token-revocation.service';
@@ -96,6 +97,7 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsTokenMaterial,
     SfsTokenMinter,
     SfsUnstoredTokenDiscarder,
+    SfsLateTokenRecorder,
     SfsTokenServingService,
     SfsTokenRefreshService,
     SfsTokenRevocationService,

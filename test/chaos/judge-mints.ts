@@ -48,6 +48,28 @@ export function judgeMints(input: MeasureInput, m: ChaosMeasures): void {
   }
 }
 
+/** `revoke_reason` of a token SFS issued after the request's timeout (the late-answer recorder's). */
+const LATE_ANSWER_REASON = 'SFS answered after the timeout';
+
+/**
+ * Late answers: tokens SFS issued in an answer after the module's timeout, which the module read
+ * and recorded `revoking`; unrevoked are those SFS still accepts at the end (not expired).
+ */
+export function judgeLateAnswers(input: MeasureInput, m: ChaosMeasures): void {
+  for (const row of input.rows) {
+    if (row.revokeReason !== LATE_ANSWER_REASON) continue;
+    m.lateAnswers++;
+    const info = input.sandbox.byFingerprint.get(row.fingerprint);
+    if (info && info.revokedAt === undefined && info.expiresAt > input.drainedAt) {
+      m.lateTokensUnrevoked++;
+      m.evidence.push({
+        kind: 'late-token-unrevoked',
+        detail: { tokenId: row.id, issuedAt: iso(info.issuedAt), expiresAt: iso(info.expiresAt) },
+      });
+    }
+  }
+}
+
 /** Race-lost mints, split by whether a logout of the subject was under way while SFS minted. */
 export function judgeRaces(input: MeasureInput, m: ChaosMeasures): void {
   const window = input.windows.callSequenceMs;

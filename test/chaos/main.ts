@@ -153,8 +153,11 @@ async function main(): Promise<number> {
     const evidenceFile = measures.evidence.length > 0 ? join(workDir, 'evidence.json') : null;
     if (evidenceFile) writeFileSync(evidenceFile, JSON.stringify(measures.evidence, null, 2));
     failed =
-      measures.expiredServed + measures.doubleMints + measures.lostRevocations > 0 ||
-      storm.problems.length > 0;
+      measures.expiredServed +
+        measures.doubleMints +
+        measures.lostRevocations +
+        measures.lateTokensUnrevoked >
+        0 || storm.problems.length > 0;
     const run = {
       profile: profile.name,
       seed,

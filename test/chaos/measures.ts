@@ -1,6 +1,6 @@
 import type { DbRestartOutcome, KillOutcome } from './disruptions';
 import type { SandboxFacts, TokenRow } from './facts';
-import { judgeMints, judgeRaces } from './judge-mints';
+import { judgeLateAnswers, judgeMints, judgeRaces } from './judge-mints';
 import { judgeRevocations } from './judge-revocations';
 import { judgeLogouts, judgeServes } from './judge-serves';
 import type { ChaosLedger } from './ledger';
@@ -24,6 +24,10 @@ export interface ChaosMeasures {
   expiredServed: number;
   doubleMints: number;
   lostRevocations: number;
+  /** Tokens SFS issued after the module's timeout, read late and recorded `revoking`. */
+  lateAnswers: number;
+  /** …of which SFS still accepts at the end. */
+  lateTokensUnrevoked: number;
   revokeP50Ms: number;
   revokeP99Ms: number;
   requests: number;
@@ -69,6 +73,8 @@ export function computeMeasures(input: MeasureInput): ChaosMeasures {
     expiredServed: 0,
     doubleMints: 0,
     lostRevocations: 0,
+    lateAnswers: 0,
+    lateTokensUnrevoked: 0,
     revokeP50Ms: -1,
     revokeP99Ms: -1,
     requests: input.ledger.serves.length,
@@ -94,6 +100,7 @@ export function computeMeasures(input: MeasureInput): ChaosMeasures {
   judgeServes(input, m, rowsById);
   judgeMints(input, m);
   judgeRaces(input, m);
+  judgeLateAnswers(input, m);
   judgeRevocations(input, m);
   judgeLogouts(input, m, rowsById);
   if (!Number.isFinite(m.minMarginMs)) m.minMarginMs = -1;

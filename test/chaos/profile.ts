@@ -152,6 +152,9 @@ export function faultProfile(profile: ChaosProfile, seed: number): SfsSandboxFau
     retryAfterSeconds: 1,
     resetRate,
     hangRate,
+    // SFS answers a create (or any token call) after the module's timeout: the call took effect.
+    lateRate: 0.03,
+    lateMs: profile.requestTimeoutMs + 1000,
     kinds: ['platform.create', 'platform.revoke', 'client.create', 'client.revoke'],
     seed,
   };

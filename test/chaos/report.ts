@@ -6,6 +6,8 @@ export interface ChaosResult {
   expiredServed: number;
   doubleMints: number;
   lostRevocations: number;
+  lateAnswers: number;
+  lateTokensUnrevoked: number;
   resumeAfterKillMs: number;
   resumeAfterDbRestartMs: number;
   revokeP50Ms: number;
@@ -44,6 +46,8 @@ export function chaosResult(m: ChaosMeasures, run: ChaosRunInfo): ChaosResult {
     expiredServed: m.expiredServed,
     doubleMints: m.doubleMints,
     lostRevocations: m.lostRevocations,
+    lateAnswers: m.lateAnswers,
+    lateTokensUnrevoked: m.lateTokensUnrevoked,
     resumeAfterKillMs: Math.round(run.kill?.resumeMs ?? -1),
     resumeAfterDbRestartMs: Math.round(run.db?.resumeMs ?? -1),
     revokeP50Ms: Math.round(m.revokeP50Ms),
@@ -101,6 +105,8 @@ export function formatReport(m: ChaosMeasures, run: ChaosRunInfo, verdict: strin
       m.raceLostMints,
       `born 'revoking', revoked at SFS; ${m.raceLostWithoutLogout} with no logout under way`,
     ],
+    ['late answers', m.lateAnswers, 'SFS issued a token after the timeout; read and recorded'],
+    ['LATE TOKENS UNREVOKED', m.lateTokensUnrevoked, 'of those, still accepted by SFS at the end'],
     ['refreshes missed', m.refreshMisses, 'rows that expired with no replacement'],
     ['LOST REVOCATIONS', m.lostRevocations, 'revoked in the DB, still accepted by SFS'],
     [

@@ -129,6 +129,19 @@ describe('SFS sandbox: fault injection', () => {
     expect(sandbox.calls().map((c) => c.fault)).toEqual([{ reset: true }, { hang: true }]);
   });
 
+  it('answers late at lateRate: the call takes effect though the client gave up', async () => {
+    sandbox.setFaults({ lateRate: 1, lateMs: 300 });
+    const late = client.request('/api/token', {
+      body: { data: creds },
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(late).rejects.toMatchObject({ name: 'TimeoutError' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sandbox.issuedTokens('platform')).toHaveLength(1);
+    expect(sandbox.calls().map((c) => c.fault)).toEqual([{ delayMs: 300 }]);
+    expect(() => sandbox.setFaults({ lateRate: 2 })).toThrow("'lateRate' must be in [0, 1]");
+  });
+
   it.each([
     [{ status: 200 }],
     [{ reset: true, hang: true }],

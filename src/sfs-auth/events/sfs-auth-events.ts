@@ -20,6 +20,11 @@ export const SFS_AUTH_EVENTS = {
    * `'offboarded'`). Payload {@link SfsTenantOffboardedEvent}.
    */
   tenantOffboarded: 'sfs-auth.tenant.offboarded',
+  /**
+   * Emitted when SFS issued a client token in an answer that came after the request's timeout:
+   * the token was recorded `revoking` and goes to the outbox. Payload {@link SfsTokenLateAnswerEvent}.
+   */
+  tokenLateAnswer: 'sfs-auth.token.late_answer',
 } as const;
 
 /** A user of `tenantId` logged in to the host app for client `clientKey`. */
@@ -84,6 +89,9 @@ export class SfsTokenRevokedEvent extends SfsTokenEventBase {
 
 /** What failed, for {@link SfsTokenFailedEvent}. */
 export type SfsTokenOperation = 'refresh' | 'revoke' | 'reencrypt';
+
+/** SFS answered a token creation late; the token (`tokenId`, recorded `revoking`) is being revoked. */
+export class SfsTokenLateAnswerEvent extends SfsTokenEventBase {}
 
 /** A refresh, revocation or re-encryption failed; `permanent` when it will not be retried. */
 export class SfsTokenFailedEvent {

@@ -4,7 +4,12 @@ import { SFS_AUTH_EVENTS } from './sfs-auth-events';
 import { sfsErrorCode } from '../errors/safe-error';
 
 type OutboundEventName = (typeof SFS_AUTH_EVENTS)[
-  'tokenIssued' | 'tokenRefreshed' | 'tokenRevoked' | 'tokenFailed' | 'tenantOffboarded'];
+  | 'tokenIssued'
+  | 'tokenRefreshed'
+  | 'tokenRevoked'
+  | 'tokenFailed'
+  | 'tenantOffboarded'
+  | 'tokenLateAnswer'];
 
 /**
  * Emits the module's outbound events, always after the state change was committed. A failing host

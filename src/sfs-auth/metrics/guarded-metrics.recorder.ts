@@ -58,6 +58,14 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
     }
   }
 
+  countLateAnswer(): void {
+    try {
+      this.inner.countLateAnswer?.();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
   countHandoff(event: SfsHandoffMetric): void {
     try {
       this.inner.countHandoff?.(event);

@@ -68,7 +68,7 @@ export function sfsOtelApiAvailable(): boolean {
  * the module's default when it is installed and no `metrics` option is given). Instruments:
  * `http.client.request.duration` (histogram, s; `http.request.method`, `server.address`,
  * `http.response.status_code` or `error.type`, `sfs.call`), `sfs_auth.operations` (counter;
- * `sfs_auth.operation`, `sfs_auth.outcome`), `sfs_auth.admin.auth_alarms` and `sfs_auth.handoff` (`sfs_auth.event`) counters, and gauges `sfs_auth.overdue_refreshes`,
+ * `sfs_auth.operation`, `sfs_auth.outcome`), `sfs_auth.admin.auth_alarms`, `sfs_auth.handoff` (`sfs_auth.event`) and `sfs_auth.late_answers` counters, and gauges `sfs_auth.overdue_refreshes`,
  * `sfs_auth.pending_revocations`, `sfs_auth.failed_revocations`, `sfs_auth.failed_tokens`,
  * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s), `sfs_auth.change_feed_lag`
  * (s) and `sfs_auth.change_feed.mode` (`sfs_auth.mode`). No attribute holds token
@@ -80,6 +80,7 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
   private readonly operations: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly adminAuthAlarms: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly handoff: ReturnType<SfsOtelMeter['createCounter']>;
+  private readonly lateAnswers: ReturnType<SfsOtelMeter['createCounter']>;
   private readonly server: Attributes;
   private gaugesRegistered = false;
 
@@ -106,6 +107,9 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
     this.handoff = meter.createCounter('sfs_auth.handoff', {
       description: 'Browser hand-off: tokens served, streams opened/closed/refused, pushes',
     });
+    this.lateAnswers = meter.createCounter('sfs_auth.late_answers', {
+      description: 'Client tokens SFS issued after the request timed out (recorded and revoked)',
+    });
     this.server = {
       ...(options.serverAddress ? { 'server.address': options.serverAddress } : {}),
       ...(options.serverPort ? { 'server.port': options.serverPort } : {}),
@@ -118,6 +122,10 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
 
   countAdminAuthAlarm(): void {
     this.adminAuthAlarms.add(1, {});
+  }
+
+  countLateAnswer(): void {
+    this.lateAnswers.add(1, {});
   }
 
   countHandoff(event: SfsHandoffMetric): void {

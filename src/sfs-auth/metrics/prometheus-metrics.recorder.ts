@@ -41,7 +41,7 @@ export interface SfsPrometheusMetricsOptions {
 /**
  * An {@link SfsMetricsRecorder} on `prom-client` (an optional peer: install it to use this):
  * `sfs_auth_operations_total{operation,outcome}`, `sfs_auth_sfs_call_duration_seconds{call,status}`
- * (status 0: no answer), `sfs_auth_admin_auth_alarms_total`, `sfs_auth_handoff_total{event}` and, once the module passes its figures, the gauges
+ * (status 0: no answer), `sfs_auth_admin_auth_alarms_total`, `sfs_auth_handoff_total{event}`, `sfs_auth_late_answers_total` and, once the module passes its figures, the gauges
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
  * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
  * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
@@ -53,6 +53,7 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private readonly calls: InstanceType<PromClient['Histogram']>;
   private readonly adminAuthAlarms: InstanceType<PromClient['Counter']>;
   private readonly handoff: InstanceType<PromClient['Counter']>;
+  private readonly lateAnswers: InstanceType<PromClient['Counter']>;
   private gaugesRegistered = false;
 
   constructor(private readonly options: SfsPrometheusMetricsOptions = {}) {
@@ -88,6 +89,12 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
       registers: [this.registry],
     });
     for (const event of SFS_HANDOFF_METRICS) this.handoff.inc({ event }, 0);
+    this.lateAnswers = new prom.Counter({
+      name: 'sfs_auth_late_answers_total',
+      help: 'Client tokens SFS issued after the request timed out (recorded and revoked)',
+      registers: [this.registry],
+    });
+    this.lateAnswers.inc({}, 0);
     // Every series exists from the start, so rate() and alerts work before the first failure.
     for (const operation of OPERATIONS) {
       for (const outcome of OUTCOMES) this.operations.inc({ operation, outcome }, 0);
@@ -111,6 +118,10 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
 
   countHandoff(event: SfsHandoffMetric): void {
     this.handoff.inc({ event });
+  }
+
+  countLateAnswer(): void {
+    this.lateAnswers.inc({});
   }
 
   /** Registers the gauges; each scrape reads the figures once. NaN when the read fails. */

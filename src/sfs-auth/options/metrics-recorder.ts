@@ -54,6 +54,8 @@ export interface SfsMetricsRecorder {
    * an alert, nobody is locked out).
    */
   countAdminAuthAlarm?(): void;
+  /** Optional: SFS issued a client token after the request timed out (recorded and revoked). */
+  countLateAnswer?(): void;
   /** Optional: one event of the browser hand-off (open streams: opened − closed). */
   countHandoff?(event: SfsHandoffMetric): void;
 }

@@ -258,6 +258,13 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     'full control of the HTTP connection pool (an undici `Agent`); overrides `caPem`',
   ),
   integer('requestTimeoutMs', 10_000, 1, 300_000, 'timeout of one HTTP request to SFS'),
+  integer(
+    'lateAnswerGraceMs',
+    30_000,
+    0,
+    600_000,
+    'how long a timed-out token creation is still read: a token SFS issues late is recorded and revoked (0: not read)',
+  ),
   integer('retry.maxAttempts', 4, 1, 20, 'attempts per SFS call, the first included'),
   integer(
     'retry.baseDelayMs',

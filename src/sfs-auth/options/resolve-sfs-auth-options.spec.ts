@@ -336,6 +336,7 @@ describe('resolveSfsAuthOptions: every default and every bound', () => {
         revocationGiveUpSeconds: 86400,
         maxBackoffMs: 600000,
       },
+      lateAnswerGraceMs: 30_000,
       idleServiceTokenSeconds: 3600,
       maxSessionAgeSeconds: 86400,
       admin: {

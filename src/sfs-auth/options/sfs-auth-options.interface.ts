@@ -65,6 +65,12 @@ export interface SfsAuthModuleOptions {
   sweepIntervalMs?: number | string;
   /** Timeout of one HTTP request to SFS. @default 10000 */
   requestTimeoutMs?: number | string;
+  /**
+   * How long a client-token creation that timed out is still read. SFS may have issued the token
+   * anyway: one that arrives late is recorded (encrypted, `revoking`) and revoked through the
+   * outbox, so no live token exists that the module does not know. 0: not read. @default 30000
+   */
+  lateAnswerGraceMs?: number | string;
   /** Retry policy for transient SFS failures. */
   retry?: SfsRetryOptions;
   /** Limits on the calls this instance makes to SFS. */
@@ -275,6 +281,7 @@ export interface SfsAuthResolvedOptions {
   readonly keyWrapper?: SfsKeyWrapper;
   readonly dataKeys: { cacheTtlMs: number; cacheMaxEntries: number };
   readonly refreshLeadSeconds: number;
+  readonly lateAnswerGraceMs: number;
   readonly sweepIntervalMs: number;
   readonly requestTimeoutMs: number;
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };

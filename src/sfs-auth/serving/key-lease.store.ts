@@ -72,6 +72,8 @@ export interface SfsKeyLeaseStore {
     mint: SfsMintRecord,
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'>;
+  /** Stores a token nobody holds (a late answer) as `lost`: a `revoking` row with its outbox row. */
+  recordLost(lost: SfsMintRecord): Promise<void>;
 }
 /** Injection token of the {@link SfsKeyLeaseStore} port. */
 export const SfsKeyLeaseStore = Symbol('SfsKeyLeaseStore');

@@ -19,6 +19,7 @@ import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
 import { sfsKeyAttributes, sfsTracer, type SfsOperationSpan } from '../tracing/sfs-tracer';
+import { SfsLateTokenRecorder } from './late-token.recorder';
 import { SfsUnstoredTokenDiscarder } from './unstored-token.discarder';
 import {
   sfsMintFailureOutcome,
@@ -81,6 +82,7 @@ export class SfsTokenMinter {
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
     private readonly gate: SfsTenantGate,
+    private readonly late: SfsLateTokenRecorder,
   ) {}
 
   private readonly tracer = sfsTracer();
@@ -268,7 +270,11 @@ export class SfsTokenMinter {
       // No transaction is open and no connection is checked out while SFS answers.
       const call = () =>
         this.platform.withPlatformToken(key.tenantId, (platformToken) =>
-          this.api.createClientToken(platformToken, key.clientKey, { tenantId: key.tenantId }),
+          this.api.createClientToken(platformToken, key.clientKey, {
+            tenantId: key.tenantId,
+            // This attempt timed out, yet SFS issued the token: it is recorded and revoked.
+            onLateToken: (late) => void this.late.record(key, by.actor, late),
+          }),
         );
       issued = await (sfsSlots ? sfsSlots.run(call) : call());
     } catch (error) {

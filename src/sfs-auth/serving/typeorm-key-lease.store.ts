@@ -38,7 +38,11 @@ export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLe
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'> {
     if (await this.single((sql) => sfsRecordMint(sql, lease, mint))) return 'stored';
-    await this.tx((sql) => sfsRecordLostMint(sql, lost));
+    await this.recordLost(lost);
     return 'lost';
+  }
+
+  async recordLost(lost: SfsMintRecord): Promise<void> {
+    await this.tx((sql) => sfsRecordLostMint(sql, lost));
   }
 }

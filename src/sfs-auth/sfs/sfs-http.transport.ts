@@ -42,6 +42,11 @@ export interface SfsPostOptions {
   readonly signal?: AbortSignal;
   /** Which SFS call this is, as reported to the metrics recorder. @default 'api' */
   readonly call?: SfsCallObservation['call'];
+  /**
+   * A 2xx answer that arrives after the attempt timed out (within `lateAnswerGraceMs`): SFS did
+   * what was asked, though the caller already had its timeout.
+   */
+  readonly onLateAnswer?: (response: SfsHttpResponse) => void;
 }
 
 /** A 2xx answer: its status and its JSON body (`undefined` when empty or not JSON). */
@@ -180,9 +185,20 @@ export class SfsHttpTransport {
   ): Promise<SfsHttpResponse> {
     let answer: SfsRawAnswer;
     try {
+      const onLateAnswer = options.onLateAnswer;
       answer = await sfsExchange(this.dispatcher, url, body, options, {
         timeoutMs: this.options.requestTimeoutMs,
         signal: options.signal,
+        ...(onLateAnswer && {
+          lateGraceMs: this.options.lateAnswerGraceMs,
+          onLate: (late) => {
+            if (late.status < 200 || late.status > 299) return;
+            this.logger.warn(
+              `${call.method} ${call.path}: SFS answered ${late.status} after the timeout`,
+            );
+            onLateAnswer({ status: late.status, body: late.body });
+          },
+        }),
       });
     } catch (error) {
       throw sfsErrorForRequestFailure(error, call, options.signal);
@@ -220,22 +236,56 @@ export async function sfsExchange(
   url: URL,
   body: unknown,
   auth: Pick<SfsPostOptions, 'bearer' | 'headers'>,
-  limits: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  limits: {
+    readonly timeoutMs: number;
+    readonly signal?: AbortSignal;
+    /**
+     * Keep reading this long past the timeout, and hand an answer that arrives then to `onLate`
+     * (the caller has had its `TimeoutError`): SFS may have acted on a request it answered late.
+     */
+    readonly lateGraceMs?: number;
+    readonly onLate?: (answer: SfsRawAnswer) => void;
+  },
 ): Promise<SfsRawAnswer> {
   const caller = limits.signal;
   caller?.throwIfAborted();
+  const timedOut = () => new DOMException('The operation timed out', 'TimeoutError');
+  const grace = limits.onLate ? Math.max(0, limits.lateGraceMs ?? 0) : 0;
   const abort = new AbortController();
-  const timer = setTimeout(
-    () => abort.abort(new DOMException('The operation timed out', 'TimeoutError')),
-    limits.timeoutMs,
-  );
+  const timer = setTimeout(() => abort.abort(timedOut()), limits.timeoutMs + grace);
   const relay = () => abort.abort(caller?.reason);
   caller?.addEventListener('abort', relay, { once: true });
-  try {
-    return await post(dispatcher ?? getGlobalDispatcher(), url, body, auth, abort.signal);
-  } finally {
+  const settle = () => {
     clearTimeout(timer);
     caller?.removeEventListener('abort', relay);
+  };
+  const request = post(dispatcher ?? getGlobalDispatcher(), url, body, auth, abort.signal);
+  if (grace === 0) {
+    try {
+      return await request;
+    } finally {
+      settle();
+    }
+  }
+  let late = false;
+  let deadline: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    deadline = setTimeout(() => {
+      late = true;
+      reject(timedOut());
+    }, limits.timeoutMs);
+  });
+  void request.then(
+    (answer) => {
+      settle();
+      if (late) limits.onLate?.(answer);
+    },
+    () => settle(),
+  );
+  try {
+    return await Promise.race([request, gaveUp]);
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsApiError, SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsCredentials } from '../options/credentials-resolver';
-import { SfsHttpTransport } from './sfs-http.transport';
+import { type SfsHttpResponse, SfsHttpTransport } from './sfs-http.transport';
 import {
   clientTokenBody,
   parseTokenResponse,
@@ -18,6 +18,11 @@ export interface SfsTokenCallContext {
   readonly tenantId?: string;
   /** Aborts the call and its retries. */
   readonly signal?: AbortSignal;
+  /**
+   * Client-token creation only: a token SFS issued in an answer that came after the timeout (the
+   * caller got the timeout; nobody holds this token but SFS and this callback).
+   */
+  readonly onLateToken?: (token: SfsIssuedToken) => void;
 }
 
 /**
@@ -90,11 +95,18 @@ export class SfsHttpTokenApi implements SfsTokenApi {
     clientKey: string,
     context: SfsTokenCallContext = {},
   ): Promise<SfsIssuedToken> {
+    const { onLateToken, ...rest } = context;
     const response = await this.transport.post(SFS_WIRE.tokenPath, clientTokenBody(clientKey), {
-      ...context,
+      ...rest,
       clientKey,
       bearer: platformToken,
       call: 'client_token',
+      ...(onLateToken && {
+        onLateAnswer: (late: SfsHttpResponse) => {
+          const token = parseTokenResponse(late.body);
+          if (token) onLateToken(token);
+        },
+      }),
     });
     return this.token(response.body, 'client', { ...context, clientKey });
   }
