@@ -54,6 +54,8 @@ export class SfsTokenRevokedError extends Error {
 }
 
 const MAX_RECONNECT_MS = 30_000;
+/** Longest pause between renewals that keep returning the same token. */
+const MAX_RENEW_BACKOFF_MS = 60_000;
 
 interface WireToken {
   accessToken: string;
@@ -80,10 +82,13 @@ export function createSfsTokenSource(options: SfsTokenSourceOptions): SfsTokenSo
   let reconnectMs = options.reconnectMs ?? 1000;
   let revoked: string | null = null;
   let closed = false;
+  /** Renewals in a row that returned the token already held (a clock ahead of the server's). */
+  let unchanged = 0;
 
   const accept = (next: SfsBrowserToken) => {
     const changed = token?.accessToken !== next.accessToken;
     const wasRevoked = revoked !== null;
+    unchanged = changed ? 0 : unchanged + 1;
     token = next;
     revoked = null;
     scheduleRenew();
@@ -125,10 +130,13 @@ export function createSfsTokenSource(options: SfsTokenSourceOptions): SfsTokenSo
   };
 
   // Also with the stream open: a renewal at renewAt costs one request and covers a lost push.
+  // A browser clock ahead of the server's sees renewAt already past: renewals that bring the same
+  // token back wait 1 s, 2 s, 4 s... (up to a minute) rather than asking in a loop.
   const scheduleRenew = () => {
     clearTimeout(renewTimer);
     if (closed || !token) return;
-    const wait = Math.max(0, token.renewAt.getTime() - Date.now());
+    const floor = unchanged === 0 ? 0 : Math.min(MAX_RENEW_BACKOFF_MS, 500 * 2 ** unchanged);
+    const wait = Math.max(floor, token.renewAt.getTime() - Date.now());
     renewTimer = setTimeout(() => void fetchToken().catch(() => undefined), wait);
   };
 
