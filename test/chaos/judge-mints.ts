@@ -60,6 +60,12 @@ export function judgeLateAnswers(input: MeasureInput, m: ChaosMeasures): void {
     if (row.revokeReason !== LATE_ANSWER_REASON) continue;
     m.lateAnswers++;
     const info = input.sandbox.byFingerprint.get(row.fingerprint);
+    // Recorded after the outbox drained (a late answer is read up to lateAnswerGraceMs): queued
+    // after the drain, like any revocation then, and not judged.
+    if (row.issuedAt >= input.drainedAt) {
+      m.queuedAfterDrain++;
+      continue;
+    }
     if (info && info.revokedAt === undefined && info.expiresAt > input.drainedAt) {
       m.lateTokensUnrevoked++;
       m.evidence.push({
