@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PLATFORMS, DemoHarness } from '../e2e/support/demo-harness';
 import { SfsOffboardingWorker } from '../../src/sfs-auth/offboarding/offboarding.worker';
-import { launchChromium, seriousA11yViolations, watchPage } from './support/chromium';
+import { eventually, launchChromium, seriousA11yViolations, watchPage } from './support/chromium';
 
 jest.setTimeout(120_000);
 
@@ -300,45 +300,40 @@ declare global {
 }
 expect.extend({
   async toContainTextEventually(
-    locator: {
-      textContent(): Promise<string | null>;
-      first(): { textContent(): Promise<string | null> };
-    },
+    locator: { first(): { textContent(): Promise<string | null> } },
     expected: string | RegExp,
   ) {
-    let text = '';
-    for (let i = 0; i < 150; i++) {
-      text = (
+    const matches = (text: string) =>
+      typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+    const read = async () =>
+      (
         (await locator
           .first()
           .textContent()
           .catch(() => '')) ?? ''
       ).trim();
-      const ok = typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-      if (ok) return { pass: true, message: () => `found ${String(expected)}` };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { pass: false, message: () => `expected ${String(expected)} in "${text}"` };
+    const text = await eventually(read, matches);
+    return matches(text)
+      ? { pass: true, message: () => `found ${String(expected)}` }
+      : { pass: false, message: () => `expected ${String(expected)} in "${text}"` };
   },
   async toHaveRowsEventually(
     body: { locator(selector: string): { count(): Promise<number> } },
     count: number,
   ) {
-    let seen = -1;
-    for (let i = 0; i < 150; i++) {
-      seen = await body.locator('tr').count();
-      if (seen === count) return { pass: true, message: () => `${count} rows` };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { pass: false, message: () => `expected ${count} rows, saw ${seen}` };
+    const seen = await eventually(
+      () => body.locator('tr').count(),
+      (n) => n === count,
+    );
+    return seen === count
+      ? { pass: true, message: () => `${count} rows` }
+      : { pass: false, message: () => `expected ${count} rows, saw ${seen}` };
   },
   async toBeVisibleEventually(locator: { isVisible(): Promise<boolean> }) {
-    for (let i = 0; i < 150; i++) {
-      if (await locator.isVisible().catch(() => false))
-        return { pass: true, message: () => 'visible' };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { pass: false, message: () => 'never became visible' };
+    const visible = await eventually(() => locator.isVisible().catch(() => false), Boolean);
+    return visible
+      ? { pass: true, message: () => 'visible' }
+      : { pass: false, message: () => 'never became visible' };
   },
 });
 

@@ -1,18 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { DEMO_PLATFORMS, DemoHarness } from '../e2e/support/demo-harness';
-import { launchChromium, watchPage } from './support/chromium';
+import { eventually, launchChromium, watchPage } from './support/chromium';
 
 jest.setTimeout(120_000);
-
-/** Polls `read` until it returns something `accept`s (the page updates on its own). */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 100 && !accept(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 /** The demo page with nestjs-sfs-auth/browser, in Chromium: a live token through a refresh and a logout. */
 describe.each(DEMO_PLATFORMS)('browser helper on the demo page (%s)', (platform) => {

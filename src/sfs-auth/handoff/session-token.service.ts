@@ -14,6 +14,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 import { sfsErrorCode } from '../errors/safe-error';
 import { assertIdentifier } from '../model/identifiers';
+import { toTokenKey } from '../model/token-inputs';
 import {
   type SfsAuthResolvedOptions,
   type SfsHandoffSubject,
@@ -98,14 +99,10 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
       this.metrics.countHandoff?.('unauthenticated');
       throw new UnauthorizedException('no signed-in user');
     }
-    assertIdentifier('tenantId', subject.tenantId);
-    assertIdentifier('clientKey', subject.clientKey);
+    // A subject is required: a tenant's service token is never handed to a browser.
     assertIdentifier('subjectId', subject.subjectId);
-    return {
-      tenantId: subject.tenantId,
-      clientKey: subject.clientKey,
-      subjectId: subject.subjectId,
-    };
+    const { tenantId, clientKey } = toTokenKey(subject);
+    return { tenantId, clientKey, subjectId: subject.subjectId };
   }
 
   /** The subject's live token, as `getClientToken` serves it. */

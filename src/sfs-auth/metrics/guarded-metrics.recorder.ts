@@ -27,48 +27,33 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
   constructor(private readonly inner: SfsMetricsRecorder) {}
 
   countOperation(operation: SfsMetricOperation, outcome: SfsMetricOutcome): void {
-    try {
-      this.inner.countOperation(operation, outcome);
-    } catch (error) {
-      this.failed(error);
-    }
+    this.safely(() => this.inner.countOperation(operation, outcome));
   }
 
   observeSfsCall(observation: SfsCallObservation): void {
-    try {
-      this.inner.observeSfsCall(observation);
-    } catch (error) {
-      this.failed(error);
-    }
+    this.safely(() => this.inner.observeSfsCall(observation));
   }
 
   observeFigures(source: SfsFiguresSource): void {
-    try {
-      this.inner.observeFigures?.(source);
-    } catch (error) {
-      this.failed(error);
-    }
+    this.safely(() => this.inner.observeFigures?.(source));
   }
 
   countAdminAuthAlarm(): void {
-    try {
-      this.inner.countAdminAuthAlarm?.();
-    } catch (error) {
-      this.failed(error);
-    }
+    this.safely(() => this.inner.countAdminAuthAlarm?.());
   }
 
   countLateAnswer(): void {
-    try {
-      this.inner.countLateAnswer?.();
-    } catch (error) {
-      this.failed(error);
-    }
+    this.safely(() => this.inner.countLateAnswer?.());
   }
 
   countHandoff(event: SfsHandoffMetric): void {
+    this.safely(() => this.inner.countHandoff?.(event));
+  }
+
+  /** Runs one call of the host's recorder; a throw is logged once and goes no further. */
+  private safely(run: () => void): void {
     try {
-      this.inner.countHandoff?.(event);
+      run();
     } catch (error) {
       this.failed(error);
     }

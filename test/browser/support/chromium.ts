@@ -35,6 +35,22 @@ export function watchPage(page: Page, origin: string): PageProblems {
   return problems;
 }
 
+/**
+ * Reads `read` until `accept` takes its value, every 100 ms for up to 15 s (pages update on their
+ * own timers and streams); returns the last value read either way, for the assertion to judge.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 150 && !accept(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA). */
