@@ -65,15 +65,16 @@ export function valueTooDeep(value: unknown, max = SFS_ADMIN_MAX_BODY_DEPTH): bo
 
 /**
  * The dotted path of the first key or string value holding a NUL character (PostgreSQL refuses
- * it in text), or undefined. Call on values already known not to be too deep.
+ * it in text), or undefined; `root` names the value itself (a key holding NUL is not shown). Call
+ * on values already known not to be too deep.
  */
-export function fieldWithNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+export function fieldWithNul(value: unknown, path = '', root = 'body'): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || root : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return path || 'body';
-    const found = fieldWithNul(child, childPath);
+    if (key.includes('\u0000')) return path || root;
+    const found = fieldWithNul(child, childPath, root);
     if (found) return found;
   }
   return undefined;

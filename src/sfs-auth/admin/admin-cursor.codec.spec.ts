@@ -125,8 +125,8 @@ describe('SfsAdminCursorCodec', () => {
       }
     });
 
-    it('rejects a well-tagged cursor over 512 characters, and accepts one of 511', () => {
-      // A canonical cursor is 23 + a base64url length (never 1 mod 4): 511 and 513 exist, 512 not.
+    it('rejects a well-tagged cursor over 1024 characters, and accepts one of 1023', () => {
+      // A canonical cursor is 23 + a base64url length (never 1 mod 4): 1023 and 1025 exist, 1024 not.
       const sized = (length: number) => {
         let made = '';
         for (let pad = 0; made.length < length && pad < 1000; pad++) {
@@ -134,12 +134,12 @@ describe('SfsAdminCursorCodec', () => {
         }
         return made;
       };
-      const at511 = sized(511);
-      expect(at511).toHaveLength(511);
-      expect(fixedCodec.decode(scope, at511)).toMatchObject(position);
-      const at513 = sized(513);
-      expect(at513).toHaveLength(513);
-      rejected(at513);
+      const at1023 = sized(1023);
+      expect(at1023).toHaveLength(1023);
+      expect(fixedCodec.decode(scope, at1023)).toMatchObject(position);
+      const at1025 = sized(1025);
+      expect(at1025).toHaveLength(1025);
+      rejected(at1025);
     });
 
     it.each([

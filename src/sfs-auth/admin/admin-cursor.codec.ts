@@ -4,7 +4,11 @@ import { SfsKeyRing } from '../crypto/key-ring';
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 
 const TAG_BYTES = 16;
-const MAX_CURSOR_LENGTH = 512;
+/**
+ * Longest cursor accepted, checked before any work. The longest one the lists issue is under 800
+ * characters (a 128-character tenant filtered by a 128-character client key and subject).
+ */
+export const SFS_ADMIN_MAX_CURSOR_LENGTH = 1024;
 /** HKDF info of the cursor HMAC key: changing it invalidates every cursor in flight. */
 const CURSOR_KEY_INFO = 'nestjs-sfs-auth/admin-cursor';
 
@@ -44,7 +48,7 @@ export class SfsAdminCursorCodec {
   decode<T>(scope: SfsCursorScope, cursor: string): T {
     const invalid = () =>
       new SfsInvalidInputError('cursor', 'is invalid or was issued for another query');
-    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw invalid();
+    if (typeof cursor !== 'string' || cursor.length > SFS_ADMIN_MAX_CURSOR_LENGTH) throw invalid();
     const parts = cursor.split('.');
     if (parts.length !== 2) throw invalid();
     const [body, tag] = parts;

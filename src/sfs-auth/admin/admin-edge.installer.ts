@@ -62,7 +62,12 @@ export async function admitSfsAdminRequest(
       },
     };
   }
-  if (!verdict) return request.destroyed ? DONE : PASS;
+  if (!verdict) {
+    // Nothing to parse: without its Content-Type no platform parses an empty body (Fastify
+    // refuses an empty JSON body with a 400 of its own shape, Express reads no body at all).
+    delete request.headers['content-type'];
+    return request.destroyed ? DONE : PASS;
+  }
   if (!verdict.ok) {
     sfsAdminAnswer(adapter, response, verdict.error);
     return DONE;

@@ -29,14 +29,16 @@ function firstProblem(errors: ValidationError[], parent = ''): { field: string; 
 
 class SfsAdminValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // What a problem of the whole value is named: `query` (or `param`) is no body.
+    const root = metadata.type === 'body' ? 'body' : metadata.type;
     // Before class-transformer and class-validator, which recurse: a deep value must not reach them.
     if (valueTooDeep(value)) {
       throw new SfsInvalidInputError(
-        metadata.type === 'body' ? 'body' : metadata.type,
+        root,
         `must not nest deeper than ${SFS_ADMIN_MAX_BODY_DEPTH} levels`,
       );
     }
-    const nul = fieldWithNul(value);
+    const nul = fieldWithNul(value, '', root);
     if (nul) throw new SfsInvalidInputError(nul, 'must not contain NUL characters');
     // Dropped on the way to the DTO instance, so the whitelist would never see them (query strings).
     if (typeof value === 'object' && value !== null) {
@@ -44,6 +46,10 @@ class SfsAdminValidationPipe extends ValidationPipe {
         Object.prototype.hasOwnProperty.call(value, key),
       );
       if (reserved) throw new SfsInvalidInputError(reserved, 'is not allowed');
+      // A key without a name (`?=x`, `{"":1}`) has no field to name: the whole value is refused.
+      if (Object.prototype.hasOwnProperty.call(value, '')) {
+        throw new SfsInvalidInputError(root, 'must not have a key without a name');
+      }
     }
     return super.transform(value, metadata);
   }

@@ -14,16 +14,27 @@ export interface SfsAdminKeyEntry {
 /** The suffix of a read-only key's name (`/` is not an identifier character: never ambiguous). */
 const READ_ONLY_SUFFIX = '/read';
 
+/** Stands for the tenant of an entry written without `=`: most likely a key alone, never shown. */
+const NO_TENANT = Symbol('no tenant');
+
 /**
  * Parses `tenantId=key,...` (or a record) into entries; `tenantId/read=key` is a read-only key.
  * Problems name the tenant and position, never a key.
  */
-export function parseAdminKeys(input: string | Readonly<Record<string, string>> | undefined): {
+export function parseAdminKeys(
+  input: string | Readonly<Record<string, string>> | null | undefined,
+): {
   keys: SfsAdminKeyEntry[];
   problems: string[];
 } {
-  if (input === undefined || input === '') return { keys: [], problems: [] };
-  const pairs: Array<[string, string]> =
+  if (input === undefined || input === null || input === '') return { keys: [], problems: [] };
+  if (typeof input !== 'string' && !isRecord(input)) {
+    return {
+      keys: [],
+      problems: ['admin.keys (SFS_ADMIN_KEYS) must be `tenantId=key,...` or a record of keys'],
+    };
+  }
+  const pairs: Array<[string | typeof NO_TENANT, unknown]> =
     typeof input === 'string'
       ? input
           .split(',')
@@ -31,13 +42,19 @@ export function parseAdminKeys(input: string | Readonly<Record<string, string>> 
           .filter((part) => part.length > 0)
           .map((part) => {
             const at = part.indexOf('=');
-            return at < 0 ? [part, ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+            return at < 0
+              ? [NO_TENANT, part]
+              : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
           })
       : Object.entries(input);
   const keys: SfsAdminKeyEntry[] = [];
   const problems: string[] = [];
   pairs.forEach(([name, key], index) => {
     const where = `admin.keys (SFS_ADMIN_KEYS) entry ${index + 1}`;
+    if (name === NO_TENANT) {
+      problems.push(`${where}: must be tenantId=key (no '=' found)`);
+      return;
+    }
     const readOnly = name.endsWith(READ_ONLY_SUFFIX);
     const tenantId = readOnly ? name.slice(0, -READ_ONLY_SUFFIX.length) : name;
     if (tenantId !== '*' && !SFS_IDENTIFIER_PATTERN.test(tenantId)) {
@@ -51,4 +68,11 @@ export function parseAdminKeys(input: string | Readonly<Record<string, string>> 
     }
   });
   return { keys, problems };
+}
+
+/** A plain object (not an array, a Map, a Date...), as a record of keys is. */
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

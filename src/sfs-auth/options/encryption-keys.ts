@@ -16,8 +16,16 @@ export function parseEncryptionKeys(input: string | SfsEncryptionKeyInput[] | un
   keys: SfsEncryptionKey[];
   problems: string[];
 } {
+  if (input !== undefined && input !== null && typeof input !== 'string' && !Array.isArray(input)) {
+    return {
+      keys: [],
+      problems: [
+        'encryptionKeys (SFS_ENCRYPTION_KEYS) must be `id:base64key,...` or a list of { id, key }',
+      ],
+    };
+  }
   const problems: string[] = [];
-  const entries: SfsEncryptionKeyInput[] =
+  const entries: unknown[] =
     typeof input === 'string'
       ? input
           .split(',')
@@ -37,17 +45,21 @@ export function parseEncryptionKeys(input: string | SfsEncryptionKeyInput[] | un
   }
   const keys: SfsEncryptionKey[] = [];
   const seen = new Set<string>();
-  entries.forEach((entry, index) => {
+  entries.forEach((given, index) => {
     const where = `encryptionKeys entry ${index + 1}`;
-    if (!KEY_ID.test(entry.id)) {
+    const entry = (typeof given === 'object' && given !== null ? given : {}) as Partial<
+      Record<keyof SfsEncryptionKeyInput, unknown>
+    >;
+    if (typeof entry.id !== 'string' || !KEY_ID.test(entry.id)) {
       problems.push(`${where}: id must be 1-32 chars of [A-Za-z0-9_-] followed by ':'`);
       return;
     }
     if (seen.has(entry.id)) problems.push(`${where}: id '${entry.id}' is used twice`);
     seen.add(entry.id);
-    const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(entry.key)
-      ? Buffer.from(entry.key, 'base64')
-      : Buffer.alloc(0);
+    const key =
+      typeof entry.key === 'string' && /^[A-Za-z0-9+/_-]+={0,2}$/.test(entry.key)
+        ? Buffer.from(entry.key, 'base64')
+        : Buffer.alloc(0);
     if (key.length !== 32) {
       problems.push(
         `${where} (id '${entry.id}'): key must be 32 bytes in base64 (got ${key.length} bytes)`,

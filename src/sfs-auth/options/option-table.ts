@@ -136,6 +136,12 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     '`id:base64key,...` (32-byte AES keys); the first wraps new tenant data keys, all unwrap (and open older rows sealed directly under a ring key)',
     'SFS_ENCRYPTION_KEYS',
   ),
+  other(
+    'compatibleWith',
+    'none',
+    'during a rolling upgrade, the oldest release still running on the same database (`0.1.0`): this instance then writes only what that release reads; unset it once the last such instance is gone (see [Rolling upgrades](#rolling-upgrades))',
+    'SFS_COMPATIBLE_WITH',
+  ),
   integer(
     'refreshLeadSeconds',
     300,

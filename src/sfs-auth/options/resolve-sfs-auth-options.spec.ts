@@ -306,6 +306,20 @@ describe('sfsAuthOptionsFromEnv', () => {
     ]);
     expect(found.join('\n')).not.toContain('hunter2');
   });
+
+  it('compatibleWith (SFS_COMPATIBLE_WITH): a release it can run beside, trimmed, or a problem', () => {
+    const fromEnv = (value: string) =>
+      resolveSfsAuthOptions({
+        ...sfsAuthOptionsFromEnv({ SFS_COMPATIBLE_WITH: value }),
+        ...valid,
+      }).compatibleWith;
+    expect(fromEnv(' 0.1.0 ')).toBe('0.1.0');
+    expect(fromEnv('')).toBeUndefined();
+    expect(resolveSfsAuthOptions(valid).compatibleWith).toBeUndefined();
+    expect(problems(() => fromEnv('0.0.9'))).toEqual([
+      `compatibleWith (SFS_COMPATIBLE_WITH) must be one of '0.1.0' (got "0.0.9")`,
+    ]);
+  });
 });
 
 describe('resolveSfsAuthOptions: every default and every bound', () => {

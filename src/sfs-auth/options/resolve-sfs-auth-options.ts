@@ -6,6 +6,7 @@ import {
   baseUrl,
   caPem,
   changeFeedMode,
+  compatibleWith,
   credentials,
   flag,
   integer,
@@ -36,7 +37,7 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     baseUrl: () => baseUrl(problems, options.baseUrl, SFS_DEFAULT_BASE_URL),
     apiKey: () => {
       credentials(problems, options, mode);
-      return options.apiKey?.trim();
+      return typeof options.apiKey === 'string' ? options.apiKey.trim() : undefined;
     },
     secret: () => options.secret,
     'handoff.resolveSubject': () => {
@@ -52,6 +53,7 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
       return mode;
     },
     caPem: () => caPem(problems, options),
+    compatibleWith: () => compatibleWith(problems, options.compatibleWith),
     encryptionKeys: () => {
       const keys = parseEncryptionKeys(options.encryptionKeys);
       problems.push(...keys.problems);
@@ -71,15 +73,9 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     const value = sfsValueAt(options, row.path);
     let result: unknown;
     if (row.kind === 'integer') {
-      const given = value as number | string | undefined;
-      result = integer(problems, sfsOptionLabel(row), given, row.default, row.min, row.max);
+      result = integer(problems, sfsOptionLabel(row), value, row.default, row.min, row.max);
     } else if (row.kind === 'boolean') {
-      result = flag(
-        problems,
-        sfsOptionLabel(row),
-        value as boolean | string | undefined,
-        row.default,
-      );
+      result = flag(problems, sfsOptionLabel(row), value, row.default);
     } else {
       // `environment` and `caFile` are inputs of other checks, not resolved options.
       if (row.path === 'environment' || row.path === 'caFile') continue;

@@ -59,6 +59,13 @@ export interface SfsAuthModuleOptions {
   keyWrapper?: SfsKeyWrapper;
   /** In-memory cache of unwrapped per-tenant data keys. */
   dataKeys?: SfsDataKeyOptions;
+  /**
+   * During a rolling upgrade, the oldest release still running on the same database: this
+   * instance then writes only what that release reads (material sealed as it seals it, and each
+   * new token recorded under its key lock). Unset it once the last instance of that release is
+   * gone (`SFS_COMPATIBLE_WITH`). @default undefined
+   */
+  compatibleWith?: SfsCompatibleRelease;
   /** Refresh this long before expiry (capped at half the lifetime). @default 300 */
   refreshLeadSeconds?: number | string;
   /** How often due work is claimed. @default 5000 */
@@ -100,6 +107,9 @@ export interface SfsAuthModuleOptions {
 }
 
 /** `auto` (prove LISTEN works, else poll), `listen` or `poll`. */
+/** A release an instance can run beside during a rolling upgrade (`compatibleWith`). */
+export type SfsCompatibleRelease = '0.1.0';
+
 export type SfsChangeFeedMode = 'auto' | 'listen' | 'poll';
 
 /**
@@ -280,6 +290,7 @@ export interface SfsAuthResolvedOptions {
   readonly encryptionKeys: ReadonlyArray<{ id: string; key: Buffer }>;
   readonly keyWrapper?: SfsKeyWrapper;
   readonly dataKeys: { cacheTtlMs: number; cacheMaxEntries: number };
+  readonly compatibleWith?: SfsCompatibleRelease;
   readonly refreshLeadSeconds: number;
   readonly lateAnswerGraceMs: number;
   readonly sweepIntervalMs: number;

@@ -144,10 +144,11 @@ function stringsOf(value: unknown, into: string[] = []): string[] {
  * token (24+ characters of token alphabet), which also catches echoes cut short by truncation.
  */
 export function cleanSfsMessage(body: unknown, sent: unknown): string | undefined {
-  let message = parseErrorMessage(body);
-  if (message === undefined) return undefined;
-  for (const value of stringsOf(sent)) {
-    if (value.length >= 4) message = message.split(value).join('[redacted]');
-  }
-  return message.replace(/[A-Za-z0-9._~+/=-]{24,}/g, '[redacted]');
+  const values = stringsOf(sent).filter((value) => value.length >= 4);
+  // On the whole message as SFS sent it: an echo cut at 200 characters, or holding characters
+  // that are shown as `?`, would no longer match what we sent.
+  const message = parseErrorMessage(body, (text) =>
+    values.reduce((redacted, value) => redacted.split(value).join('[redacted]'), text),
+  );
+  return message?.replace(/[A-Za-z0-9._~+/=-]{24,}/g, '[redacted]');
 }

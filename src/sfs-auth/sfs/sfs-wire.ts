@@ -80,12 +80,21 @@ export function parseTokenResponse(body: unknown): SfsIssuedToken | undefined {
   return { accessToken: token, tokenType: 'Bearer', expiresInSeconds: expires };
 }
 
-/** Reads `message` from an SFS error body `{code, message}` when there is one; never echoes input. */
-export function parseErrorMessage(body: unknown): string | undefined {
+/**
+ * Reads `message` from an SFS error body `{code, message}` when there is one: 200 printable ASCII
+ * characters at most. `redact` gets the whole message first, so that what it removes is found
+ * as it was sent, before the cut and the replaced characters could hide a part of it.
+ */
+export function parseErrorMessage(
+  body: unknown,
+  redact: (message: string) => string = (message) => message,
+): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const message = (body as Record<string, unknown>).message;
   if (typeof message !== 'string') return undefined;
-  return message.slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
+  return redact(message)
+    .slice(0, 200)
+    .replace(/[^\x20-\x7e]/g, '?');
 }
 
 /** What the testing-only api-key mode puts on a call: a header, and `clientKey` inside `data`. */

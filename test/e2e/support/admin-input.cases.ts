@@ -57,7 +57,7 @@ const LIMIT_CASES = ['0', '101', 'abc', '1.5', '-1', '', '1e3', '999999999999999
 
 const CURSOR_CASES = [
   bad('cursor', 'garbage cursor', { query: 'cursor=abc' }),
-  bad('cursor', 'cursor of 600 chars', { query: `cursor=${long(600)}` }),
+  bad('cursor', 'cursor over 1024 chars', { query: `cursor=${long(1100)}` }),
   bad('cursor', 'empty cursor', { query: 'cursor=' }),
   bad('cursor', 'extra part', { query: (c) => `cursor=${q(`${c.acmeTokens}.x`)}` }),
   bad('cursor', 'tampered tag', { query: (c) => `cursor=${q(tamper(c.acmeTokens, 1))}` }),

@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN } from '../../model/identifiers';
+import { SFS_ADMIN_MAX_CURSOR_LENGTH } from '../admin-cursor.codec';
 import type { SfsTokenStatus } from '../../model/token-record';
 import { IsSfsIdentifier, OptionalSfsIdentifier, OptionalSfsReason } from './admin-validators';
 
@@ -60,7 +61,9 @@ export class SfsPageQueryDto {
   @ApiPropertyOptional({ description: 'Opaque `nextCursor` of the previous page.' })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
-  @Length(1, 512, { message: 'cursor is invalid or was issued for another query' })
+  @Length(1, SFS_ADMIN_MAX_CURSOR_LENGTH, {
+    message: 'cursor is invalid or was issued for another query',
+  })
   cursor?: string;
 }
 
