@@ -11,6 +11,7 @@ export type {
   SfsAuthModuleOptions,
   SfsCacheOptions,
   SfsChangeFeedMode,
+  SfsCompatibleRelease,
   SfsChangeFeedOptions,
   SfsDataKeyOptions,
   SfsEncryptionKeyInput,

@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsAuthError } from '../errors/sfs-auth.error';
+import {
+  SFS_AUTH_RESOLVED_OPTIONS,
+  type SfsAuthResolvedOptions,
+} from '../options/sfs-auth-options.interface';
 import type { SfsSealedToken } from '../model/token-record';
 import { SFS_AEAD_HEADER_BYTES, sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import type { SfsDataKey } from './data-key.cache';
@@ -36,10 +40,16 @@ export class SfsTenantTokenCipher {
   constructor(
     private readonly legacy: SfsTokenCipher,
     @Inject(SfsTenantDataKeys) private readonly dataKeys: SfsDataKeySource,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'compatibleWith'> = {},
   ) {}
 
-  /** Encrypts under the tenant's data key (created on the tenant's first token). */
+  /**
+   * Encrypts under the tenant's data key (created on the tenant's first token); as v1 under the
+   * ring key while 0.1.0 instances run (`compatibleWith`), which cannot open v2.
+   */
   async seal(plaintext: string, context: SfsSealContext): Promise<SfsSealedToken> {
+    if (this.options.compatibleWith === '0.1.0') return this.legacy.seal(plaintext, context);
     const { id, key } = await this.dataKeys.current(context.tenantId);
     const aad = additionalData(context, id);
     return {

@@ -1,4 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { sfsLockKeyAsRelease010 } from '../compatibility/release-0.1';
+import { SfsTokenConflictError } from '../errors/sfs-auth.error';
+import {
+  SFS_AUTH_RESOLVED_OPTIONS,
+  type SfsAuthResolvedOptions,
+} from '../options/sfs-auth-options.interface';
+import { sfsInTransaction } from '../persistence/sql-session';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import {
   sfsClaimKey,
@@ -10,9 +19,23 @@ import {
 import type { SfsTokenKey } from '../model/token-record';
 import type { SfsKeyClaim, SfsKeyLease, SfsKeyLeaseStore, SfsMintRecord } from './key-lease.store';
 
+/** Longest wait for 0.1.0's key lock: its mint holds it across one SFS call with retries. */
+const RELEASE_010_LOCK_WAIT_MS = 60_000;
+
 /** {@link SfsKeyLeaseStore} on PostgreSQL (the SQL is in `key-lease.queries.ts`). */
 @Injectable()
 export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLeaseStore {
+  private readonly release010: boolean;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    { compatibleWith }: Pick<SfsAuthResolvedOptions, 'compatibleWith'> = {},
+  ) {
+    super(dataSource);
+    this.release010 = compatibleWith === '0.1.0';
+  }
+
   claimKey(key: SfsTokenKey, owner: string, now: Date, leaseMs: number): Promise<SfsKeyClaim> {
     // Statements of their own (each commits): the claim's row lock lasts one statement, and the
     // read after it is a new snapshot that sees what the previous holder recorded.
@@ -37,7 +60,36 @@ export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLe
     mint: SfsMintRecord,
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'> {
+    if (this.release010) return this.recordMintBeside010(lease, mint, lost);
     if (await this.single((sql) => sfsRecordMint(sql, lease, mint))) return 'stored';
+    await this.recordLost(lost);
+    return 'lost';
+  }
+
+  /**
+   * While 0.1.0 instances run (`compatibility/release-0.1.ts`): recorded holding 0.1.0's key lock,
+   * which waits for a 0.1.0 mint of the key in progress (it holds the lock across its SFS call,
+   * hence the longer lock wait). An active row found then is that mint's: this token lost.
+   */
+  private async recordMintBeside010(
+    lease: SfsKeyLease,
+    mint: SfsMintRecord,
+    lost: SfsMintRecord,
+  ): Promise<'stored' | 'lost'> {
+    try {
+      const stored = await sfsInTransaction(
+        this.dataSource,
+        async (sql) => {
+          await sfsLockKeyAsRelease010(sql, lease.key);
+          return sfsRecordMint(sql, lease, mint);
+        },
+        { lockTimeoutMs: RELEASE_010_LOCK_WAIT_MS, statementTimeoutMs: RELEASE_010_LOCK_WAIT_MS },
+      );
+      if (stored) return 'stored';
+    } catch (error) {
+      if (!(error instanceof SfsTokenConflictError)) throw error;
+      await this.releaseKey(lease);
+    }
     await this.recordLost(lost);
     return 'lost';
   }

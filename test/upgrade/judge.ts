@@ -1,0 +1,52 @@
+import type { SfsSandboxTokenInfo } from '../../src/sandbox';
+import type { BadAnswer, Serve } from './load';
+
+/** A served token SFS had revoked this long before the request still counts as revoked. */
+const REVOKED_SLACK_MS = 1000;
+
+export interface UpgradeVerdictInput {
+  readonly serves: readonly Serve[];
+  readonly errors: readonly BadAnswer[];
+  /** Every client token SFS issued, as it knows them at the end. */
+  readonly issued: readonly SfsSandboxTokenInfo[];
+  /** Fingerprints of every token row in the database. */
+  readonly recorded: ReadonlySet<string>;
+  readonly fingerprint: (token: string) => string;
+}
+
+export interface UpgradeCounts {
+  /** Tokens SFS issued that the database never recorded and SFS never saw revoked. */
+  readonly lost: number;
+  /** Tokens served expired, revoked, or unknown to SFS. */
+  readonly expiredServed: number;
+  /** Answers of 500 and up, and requests no instance answered (a proxy's 502). */
+  readonly errors5xx: number;
+  /** Any other answer than the one asked for (a 4xx). */
+  readonly errors4xx: number;
+  /** Tokens still live at SFS after every user signed out and the outbox drained. */
+  readonly unrevoked: number;
+}
+
+export function judgeUpgrade(input: UpgradeVerdictInput): UpgradeCounts {
+  const byToken = new Map(input.issued.map((info) => [info.token, info]));
+  let expiredServed = 0;
+  for (const serve of input.serves) {
+    const info = byToken.get(serve.token);
+    if (
+      !info ||
+      info.expiresAt <= serve.sentAt ||
+      (info.revokedAt !== undefined && info.revokedAt < serve.sentAt - REVOKED_SLACK_MS)
+    )
+      expiredServed++;
+  }
+  const lost = input.issued.filter(
+    (info) => info.revokedAt === undefined && !input.recorded.has(input.fingerprint(info.token)),
+  ).length;
+  return {
+    lost,
+    expiredServed,
+    errors5xx: input.errors.filter((e) => e.status === 0 || e.status >= 500).length,
+    errors4xx: input.errors.filter((e) => e.status > 0 && e.status < 500).length,
+    unrevoked: input.issued.filter((info) => info.active).length,
+  };
+}
