@@ -1,14 +1,10 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { findFreePort, startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
+import { debianPostgresOwner, startDebianPostgres } from '../support/debian-postgres';
 import { startPgBouncer } from '../support/pgbouncer';
-
-const run = promisify(execFile);
-const PGBIN = '/usr/lib/postgresql/15/bin';
 
 /** A throwaway PostgreSQL server the chaos driver can stop and start again on the same port. */
 export interface ChaosPostgres {
@@ -45,9 +41,8 @@ export async function startChaosPostgres(
       `CHAOS_PG must be 'auto', 'embedded' or 'pgbouncer' (got ${JSON.stringify(choice)})`,
     );
   }
-  const debian = choice !== 'embedded' && userInfo().uid === 0 && existsSync(join(PGBIN, 'pg_ctl'));
-  const owner = debian ? postgresUser() : null;
-  const server = owner ? await startDebian(owner) : await startEmbedded();
+  const debian = choice !== 'embedded' && debianPostgresOwner() !== null;
+  const server = debian ? await startDebian() : await startEmbedded();
   return choice === 'pgbouncer' ? behindPgBouncer(server) : server;
 }
 
@@ -86,69 +81,21 @@ async function behindPgBouncer(server: ChaosPostgres): Promise<ChaosPostgres> {
   };
 }
 
-/** Uid and gid of the `postgres` user, or null when there is none. */
-function postgresUser(): { uid: number; gid: number } | null {
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : null;
-  } catch {
-    return null;
-  }
-}
-
-async function startDebian(owner: { uid: number; gid: number }): Promise<ChaosPostgres> {
-  const dir = mkdtempSync('/tmp/sfs-auth-chaos-pg.');
-  chmodSync(dir, 0o755);
-  chownSync(dir, owner.uid, owner.gid);
-  const port = await findFreePort();
-  const data = join(dir, 'data');
-  const pgCtl = (...args: string[]) =>
-    run('runuser', ['-u', 'postgres', '--', join(PGBIN, 'pg_ctl'), '-D', data, ...args]);
-  const flags = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`;
-  const start = async () => {
-    await pgCtl('-w', '-t', '60', '-l', join(dir, 'log'), '-o', flags, 'start');
-  };
-  let destroyed: Promise<void> | undefined;
-  const handle: ChaosPostgres = {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    appUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+async function startDebian(): Promise<ChaosPostgres> {
+  const server = await startDebianPostgres({
+    dirPrefix: '/tmp/sfs-auth-chaos-pg.',
+    maxConnections: 300,
+  });
+  return {
+    url: server.url,
+    appUrl: server.url,
     appEnv: {},
-    describe: `Debian PostgreSQL 15, throwaway cluster on port ${port}`,
-    stop: async () => {
-      await pgCtl('-m', 'fast', '-w', 'stop');
-    },
-    start,
-    destroy: () =>
-      (destroyed ??= (async () => {
-        await pgCtl('-m', 'immediate', '-w', 'stop').catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      })()),
-    destroySync: () => {
-      const args = ['-u', 'postgres', '--', join(PGBIN, 'pg_ctl'), '-D', data];
-      spawnSync('runuser', [...args, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
-      rmSync(dir, { recursive: true, force: true });
-    },
+    describe: `Debian PostgreSQL 15, throwaway cluster on port ${server.port}`,
+    stop: () => server.stop(),
+    start: () => server.start(),
+    destroy: () => server.destroy(),
+    destroySync: () => server.destroySync(),
   };
-  try {
-    await run('runuser', [
-      '-u',
-      'postgres',
-      '--',
-      join(PGBIN, 'initdb'),
-      '-D',
-      data,
-      '-U',
-      'postgres',
-      '-A',
-      'trust',
-    ]);
-    await start();
-  } catch (error) {
-    await handle.destroy();
-    throw error;
-  }
-  return handle;
 }
 
 async function startEmbedded(): Promise<ChaosPostgres> {
