@@ -1,6 +1,8 @@
 import { createDecipheriv, createHash } from 'node:crypto';
-import { sfsAdminKeyLabelSecret } from '../../src/sfs-auth/admin/admin.providers';
-import { sfsAdminKeyLabel } from '../../src/sfs-auth/admin/static-key.authorizer';
+import {
+  sfsAdminKeyLabel,
+  sfsAdminKeyLabelSecret,
+} from '../../src/sfs-auth/admin/static-key.authorizer';
 import {
   SfsAdminCursorCodec,
   type SfsCursorScope,

@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { SfsKeyRing } from '../crypto/key-ring';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
@@ -13,17 +12,10 @@ import { SfsAdminEventIds } from './admin-event-ids';
 import { SfsAdminCursorCodec } from './admin-cursor.codec';
 import { SfsAdminGuard } from './admin.guard';
 import { SfsAdminTokensController } from './admin-tokens.controller';
-import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
+import { SfsStaticKeyAdminAuthorizer, sfsAdminKeyLabelSecret } from './static-key.authorizer';
 import { SfsTokenAdminService } from './token-admin.service';
 import { SFS_ADMIN_CONSOLE_EXTRA, SfsAdminConsoleController } from './console/console.controller';
 import type { SfsAdminApiExtras } from '../sfs-auth.module-definition';
-
-/** The secret of the static keys' audit labels: derived from the key ring, the same everywhere. */
-export function sfsAdminKeyLabelSecret(ring: SfsKeyRing): Buffer {
-  return Buffer.from(
-    hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), 'nestjs-sfs-auth/admin-key-label', 32),
-  );
-}
 
 /** The host's authorizer, else the static-key one; neither configured → the app refuses to boot. */
 export function sfsAdminAuthorizerFactory(

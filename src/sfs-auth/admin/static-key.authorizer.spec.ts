@@ -116,7 +116,7 @@ describe('parseAdminKeys', () => {
       [
         'admin.keys (SFS_ADMIN_KEYS) entry 2 (tenant acme): key must be at least 16 characters',
         "admin.keys (SFS_ADMIN_KEYS) entry 3: tenant must be '*' or an identifier (1-128 characters of [A-Za-z0-9._:@-], not dots alone)",
-        'admin.keys (SFS_ADMIN_KEYS) entry 4 (tenant noequals): key must be at least 16 characters',
+        "admin.keys (SFS_ADMIN_KEYS) entry 4: must be tenantId=key (no '=' found)",
       ],
     );
     expect(parseAdminKeys({ acme: 42 as unknown as string }).problems).toEqual([

@@ -1,9 +1,10 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {
   SfsAdminAuthorizer,
   SfsAdminDecision,
   SfsAdminRequest,
 } from '../options/admin-authorizer';
+import type { SfsKeyRing } from '../crypto/key-ring';
 import type { SfsAdminKeyEntry } from '../options/admin-keys';
 
 interface HashedKey {
@@ -25,6 +26,13 @@ export interface SfsStaticKeyAdminAuthorizerOptions {
    * instance. @default random bytes per process (labels then differ between instances and restarts)
    */
   readonly labelSecret?: Buffer;
+}
+
+/** The secret of the static keys' audit labels: derived from the key ring, the same everywhere. */
+export function sfsAdminKeyLabelSecret(ring: SfsKeyRing): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', ring.fingerprintKey, Buffer.alloc(0), 'nestjs-sfs-auth/admin-key-label', 32),
+  );
 }
 
 /** The audit label of `key` for `tenantId`: `admin:key:<tenant>#<8 hex of HMAC(secret, key)>`. */

@@ -15,11 +15,6 @@ describe('running beside 0.1.0 instances', () => {
   const h = useHarness('compat_010');
   const key = { tenantId: 'acme', clientKey: 'app', subjectId: 'user-1' };
 
-  it("computes 0.1.0's advisory-lock ids (values from 0.1.0's own build)", () => {
-    expect(sfsRelease010KeyLockId(key)).toBe('-3974178612709315561');
-    expect(sfsRelease010KeyLockId({ ...key, subjectId: null })).toBe('716727212733666005');
-  });
-
   /** What a 0.1.0 mint does: its key's lock, its SFS call, then its row, then the commit. */
   async function mintAs010(holdMs: number): Promise<{ id: string; committed: Promise<void> }> {
     const client = new Client({ connectionString: h.db.url });
