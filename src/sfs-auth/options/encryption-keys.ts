@@ -37,7 +37,8 @@ export function parseEncryptionKeys(input: string | SfsEncryptionKeyInput[] | un
               ? { id: '', key: part }
               : { id: part.slice(0, colon), key: part.slice(colon + 1) };
           })
-      : (input ?? []);
+      : // Array.from turns a sparse list's holes into undefined entries, each reported below.
+        Array.from(input ?? []);
   if (entries.length === 0) {
     problems.push(
       'encryptionKeys (SFS_ENCRYPTION_KEYS) is required: `id:base64key,...` with 32-byte keys',

@@ -390,6 +390,13 @@ describe('regressions found by the properties above', () => {
       [undefined],
       "encryptionKeys entry 1: id must be 1-32 chars of [A-Za-z0-9_-] followed by ':'",
     ],
+    // Shrunk counterexample (CI, seed -1110903433): `[,]`, a list with one hole, gave no key and no problem.
+    [
+      'encryptionKeys',
+      // eslint-disable-next-line no-sparse-arrays
+      [,],
+      "encryptionKeys entry 1: id must be 1-32 chars of [A-Za-z0-9_-] followed by ':'",
+    ],
     [
       'encryptionKeys',
       [{ id: 'k1', key: 5 }],
