@@ -12,6 +12,8 @@ export interface UpgradeVerdictInput {
   /** Fingerprints of every token row in the database. */
   readonly recorded: ReadonlySet<string>;
   readonly fingerprint: (token: string) => string;
+  /** When every user was signed out (the sign-outs were sent after this). */
+  readonly signedOutAt: number;
 }
 
 export interface UpgradeCounts {
@@ -23,7 +25,10 @@ export interface UpgradeCounts {
   readonly errors5xx: number;
   /** Any other answer than the one asked for (a 4xx). */
   readonly errors4xx: number;
-  /** Tokens still live at SFS after every user signed out and the outbox drained. */
+  /**
+   * Tokens live when every user signed out that SFS never saw revoked, expired since or not: a
+   * sign-out must revoke every token of its user, the replaced ones SFS still honours included.
+   */
   readonly unrevoked: number;
 }
 
@@ -47,6 +52,14 @@ export function judgeUpgrade(input: UpgradeVerdictInput): UpgradeCounts {
     expiredServed,
     errors5xx: input.errors.filter((e) => e.status === 0 || e.status >= 500).length,
     errors4xx: input.errors.filter((e) => e.status > 0 && e.status < 500).length,
-    unrevoked: input.issued.filter((info) => info.active).length,
+    unrevoked: unrevokedAfterSignOut(input.issued, input.signedOutAt).length,
   };
+}
+
+/** The tokens {@link UpgradeCounts.unrevoked} counts. */
+export function unrevokedAfterSignOut(
+  issued: readonly SfsSandboxTokenInfo[],
+  signedOutAt: number,
+): SfsSandboxTokenInfo[] {
+  return issued.filter((info) => info.revokedAt === undefined && info.expiresAt > signedOutAt);
 }

@@ -21,7 +21,7 @@ import { parseEncryptionKeys } from '../../src/sfs-auth/options/encryption-keys'
 import { queryOnce, startChaosPostgres, type ChaosPostgres } from '../chaos/postgres';
 import { sleep, waitUntil } from '../chaos/timing';
 import { Fleet, HostInstance } from './fleet';
-import { judgeUpgrade } from './judge';
+import { judgeUpgrade, unrevokedAfterSignOut } from './judge';
 import { UpgradeLoad } from './load';
 import { installHost, packBaseline, packCurrent, readBaseline, ROOT, sh } from './releases';
 
@@ -167,6 +167,7 @@ async function main(): Promise<void> {
        WHERE token_ciphertext IS NOT NULL GROUP BY 1 ORDER BY 1`,
     );
 
+    const signedOutAt = Date.now();
     await load.signOutEveryone();
     const drainedAt = await waitUntil(
       async () => {
@@ -208,7 +209,28 @@ async function main(): Promise<void> {
       issued: sandbox.issuedTokens('client'),
       recorded: new Set(rows.map((r) => r.fingerprint)),
       fingerprint: (token) => cipher.fingerprint(token),
+      signedOutAt,
     });
+    // What the database says of each token a sign-out left live (its row, if any, and the row
+    // that replaced it), so a failure names its cause.
+    for (const info of unrevokedAfterSignOut(sandbox.issuedTokens('client'), signedOutAt).slice(
+      0,
+      10,
+    )) {
+      const [row] = await queryOnce<Record<string, unknown>>(
+        pg.url,
+        `SELECT t.status, t.subject_id, t.replaced_by IS NOT NULL AS replaced, t.issued_at, t.expires_at,
+                t.revoke_reason, n.status AS next_status,
+                (SELECT string_agg(e.type || '@' || to_char(e.at, 'MI:SS.MS'), ' ' ORDER BY e.at)
+                   FROM sfs_token_event e WHERE e.token_id = t.id) AS events
+           FROM sfs_client_token t LEFT JOIN sfs_client_token n ON n.id = t.replaced_by
+          WHERE t.fingerprint = $1`,
+        [cipher.fingerprint(info.token)],
+      );
+      progress(
+        `unrevoked: ${info.clientKey} issued ${new Date(info.issuedAt).toISOString()} (sign-out ${new Date(signedOutAt).toISOString()}): ${row ? JSON.stringify(row) : 'no row'}`,
+      );
+    }
     for (const error of load.errors.slice(0, 10))
       progress(
         `error: ${error.what} → ${error.status} from ${error.release}: ${error.body.slice(0, 200)}`,

@@ -1,0 +1,55 @@
+import type { SfsSandboxTokenInfo } from '../../src/sandbox';
+import { judgeUpgrade } from './judge';
+
+const SIGNED_OUT_AT = 100_000;
+
+function token(name: string, fields: Partial<SfsSandboxTokenInfo>): SfsSandboxTokenInfo {
+  return {
+    token: name,
+    kind: 'client',
+    apiKey: 'pk',
+    clientKey: 'ck',
+    issuedAt: 0,
+    expiresAt: SIGNED_OUT_AT + 60_000,
+    active: false,
+    ...fields,
+  };
+}
+
+function judge(issued: SfsSandboxTokenInfo[]) {
+  return judgeUpgrade({
+    serves: [],
+    errors: [],
+    issued,
+    recorded: new Set(issued.map((t) => t.token)),
+    fingerprint: (t) => t,
+    signedOutAt: SIGNED_OUT_AT,
+  });
+}
+
+describe('the upgrade judge', () => {
+  it('counts a token live at sign-out and never revoked, even when it has expired by the end', () => {
+    // `active` is SFS's view at the end: false, because the token has expired since.
+    expect(judge([token('late', { active: false })]).unrevoked).toBe(1);
+  });
+
+  it('leaves out tokens revoked, and tokens that had expired before every user signed out', () => {
+    const issued = [
+      token('revoked', { revokedAt: SIGNED_OUT_AT + 5 }),
+      token('expired', { expiresAt: SIGNED_OUT_AT - 1 }),
+    ];
+    expect(judge(issued).unrevoked).toBe(0);
+  });
+
+  it('counts as lost a token no row records that SFS never saw revoked', () => {
+    const counts = judgeUpgrade({
+      serves: [],
+      errors: [],
+      issued: [token('unrecorded', {}), token('revoked', { revokedAt: 1 })],
+      recorded: new Set(),
+      fingerprint: (t) => t,
+      signedOutAt: SIGNED_OUT_AT,
+    });
+    expect(counts.lost).toBe(1);
+  });
+});
