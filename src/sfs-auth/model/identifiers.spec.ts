@@ -1,5 +1,10 @@
 import { SfsInvalidInputError } from '../errors/sfs-auth.error';
-import { assertIdentifier, assertOptionalIdentifier } from './identifiers';
+import {
+  assertIdentifier,
+  assertOptionalIdentifier,
+  sfsIsIdentifier,
+  sfsIsUuid,
+} from './identifiers';
 
 describe('assertIdentifier', () => {
   it.each([
@@ -36,5 +41,37 @@ describe('assertIdentifier', () => {
     expect(() => assertOptionalIdentifier('subjectId', undefined)).not.toThrow();
     expect(() => assertOptionalIdentifier('subjectId', null)).not.toThrow();
     expect(() => assertOptionalIdentifier('subjectId', '')).toThrow(/subjectId/);
+  });
+});
+
+describe('sfsIsIdentifier and sfsIsUuid', () => {
+  it.each(['a', 'org:42.team_x', 'x'.repeat(128)])('%j is an identifier', (value) => {
+    expect(sfsIsIdentifier(value)).toBe(true);
+  });
+
+  it.each(['', '..', 'a b', 'x'.repeat(129), 42, null, undefined, ['a'], { toString: () => 'a' }])(
+    '%j is not an identifier',
+    (value) => {
+      expect(sfsIsIdentifier(value)).toBe(false);
+    },
+  );
+
+  it.each(['2f1c6a7e-0b4d-4c3e-9a51-7d2e8f9b0c1d', '2F1C6A7E-0B4D-4C3E-9A51-7D2E8F9B0C1D'])(
+    '%j is a UUID',
+    (value) => {
+      expect(sfsIsUuid(value)).toBe(true);
+    },
+  );
+
+  it.each([
+    '2f1c6a7e-0b4d-4c3e-9a51-7d2e8f9b0c1',
+    '2f1c6a7e0b4d4c3e9a517d2e8f9b0c1d',
+    'g f1c6a7e-0b4d-4c3e-9a51-7d2e8f9b0c1d',
+    '',
+    42,
+    null,
+    ['2f1c6a7e-0b4d-4c3e-9a51-7d2e8f9b0c1d'],
+  ])('%j is not a UUID', (value) => {
+    expect(sfsIsUuid(value)).toBe(false);
   });
 });

@@ -249,6 +249,15 @@ describe('sfsAuthOptionsFromEnv', () => {
     });
   });
 
+  it('turns the escaped newlines of a one-line SFS_CA_PEM into newlines, and only there', () => {
+    const options = sfsAuthOptionsFromEnv({
+      SFS_CA_PEM: '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----',
+      SFS_BASE_URL: 'https://a\\nb',
+    });
+    expect(options.caPem).toBe('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----');
+    expect(options.baseUrl).toBe('https://a\\nb');
+  });
+
   it('maps SFS_ADMIN_KEYS and the retention variables', () => {
     const options = sfsAuthOptionsFromEnv({
       SFS_ADMIN_KEYS: '*=abc',

@@ -50,6 +50,8 @@ describe('parseTokenResponse', () => {
     [{ access_token: 'tok', expires_in: 'soon' }, undefined],
     [{ access_token: 'tok', expires_in: Infinity }, undefined],
     [{ access_token: 'tok', expires_in: null }, undefined],
+    [{ access_token: 'tok', expires_in: true }, undefined], // Number(true) would be 1
+    [{ access_token: 'tok', expires_in: [60] }, undefined], // Number([60]) would be 60
     [{ access_token: 'tok' }, undefined],
     [{ data: { access_token: 'tok', expires_in: 60 } }, undefined],
     [null, undefined],
