@@ -14,6 +14,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 import { sfsErrorCode } from '../errors/safe-error';
 import { assertIdentifier } from '../model/identifiers';
+import { browserRenewAt } from '../model/refresh-schedule';
 import { toTokenKey } from '../model/token-inputs';
 import {
   type SfsAuthResolvedOptions,
@@ -215,20 +216,16 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     else this.perSubject.delete(stream.subjectKey);
   }
 
-  /**
-   * `renewAt`: half the refresh lead before expiry, the lead capped at half the time left (as
-   * serving caps it at half the lifetime), so the module serves the replacement by then.
-   */
   private handed(token: SfsClientToken): SfsHandedToken {
-    const now = this.clock.now();
-    const expiresAt = token.expiresAt.getTime();
-    const left = Math.max(0, expiresAt - now);
-    const lead = Math.min(this.options.refreshLeadSeconds * 1000, left / 2);
-    const renewAt = Math.max(now + Math.min(1000, left), expiresAt - lead / 2);
+    const renewAt = browserRenewAt(
+      token.expiresAt.getTime(),
+      this.clock.now(),
+      this.options.refreshLeadSeconds * 1000,
+    );
     return {
       accessToken: token.accessToken,
       expiresAt: token.expiresAt.toISOString(),
-      renewAt: new Date(Math.round(renewAt)).toISOString(),
+      renewAt: new Date(renewAt).toISOString(),
     };
   }
 }

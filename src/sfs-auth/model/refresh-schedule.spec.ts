@@ -1,4 +1,4 @@
-import { computeRefreshAt, effectiveLeadMs, isServable } from './refresh-schedule';
+import { browserRenewAt, computeRefreshAt, effectiveLeadMs, isServable } from './refresh-schedule';
 
 const MIN = 60_000;
 
@@ -76,5 +76,22 @@ describe('isServable', () => {
     const shortLater = { issuedAt: 1_000_000, expiresAt: 1_010_000 };
     expect(isServable(shortLater, 1_004_999, 300_000)).toBe(true);
     expect(isServable(shortLater, 1_005_000, 300_000)).toBe(false);
+  });
+});
+
+describe('browserRenewAt', () => {
+  const now = 1_000_000;
+  const MIN = 60_000;
+
+  it.each([
+    ['half the lead before expiry', now + 30 * MIN, 5 * MIN, now + 30 * MIN - 2.5 * MIN],
+    ['the lead capped at half the time left', now + MIN, 5 * MIN, now + 45_000],
+    ['a quarter of the time left, when that is past 1 s', now + 1500, 5 * MIN, now + 1125],
+    ['1 s from now even when half the lead is less', now + 1200, 5 * MIN, now + 1000],
+    ['at expiry when that is within 1 s', now + 400, 5 * MIN, now + 400],
+    ['now for a token already expired', now - 5000, 5 * MIN, now],
+    ['a whole millisecond, rounded', now + 10_001, 1, now + 10_001],
+  ])('%s', (_, expiresAt, leadMs, renewAt) => {
+    expect(browserRenewAt(expiresAt, now, leadMs)).toBe(renewAt);
   });
 });

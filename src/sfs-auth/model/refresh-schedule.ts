@@ -36,3 +36,15 @@ export function isServable(
   const lifetime = token.expiresAt - token.issuedAt;
   return token.expiresAt - now > effectiveLeadMs(lifetime, leadMs);
 }
+
+/**
+ * When a browser holding a token should ask for it again (`renewAt` of the hand-off): half the
+ * effective lead before expiry, the lead capped at half the time left (as serving caps it at half
+ * the lifetime), so the module serves the replacement by then; never sooner than 1 s from `now`
+ * (or expiry, when that is sooner), so a browser never polls in a loop.
+ */
+export function browserRenewAt(expiresAt: number, now: number, leadMs: number): number {
+  const left = Math.max(0, expiresAt - now);
+  const lead = Math.min(leadMs, left / 2);
+  return Math.round(Math.max(now + Math.min(1000, left), expiresAt - lead / 2));
+}

@@ -105,16 +105,32 @@ describe('resolveSfsAuthOptions', () => {
   it.each([
     ['k1', /id must be/],
     [
-      'k1:' + randomBytes(32).toString('base64') + ',k1:' + randomBytes(32).toString('base64'),
+      // Fixed keys: the titles show them, and Stryker's incremental report matches tests by title.
+      'k1:' +
+        Buffer.alloc(32, 1).toString('base64') +
+        ',k1:' +
+        Buffer.alloc(32, 2).toString('base64'),
       /used twice/,
     ],
-    ['bad id!:' + randomBytes(32).toString('base64'), /id must be/],
+    ['bad id!:' + Buffer.alloc(32, 3).toString('base64'), /id must be/],
     ['k1:not base64 at all', /32 bytes/],
     ['', /required/],
   ])('rejects the key ring %j', (keys, message) => {
     expect(problems(() => resolveSfsAuthOptions({ ...valid, encryptionKeys: keys }))).toEqual([
       expect.stringMatching(message),
     ]);
+  });
+
+  it('takes handoff.resolveSubject when it is a function, and names it when it is not', () => {
+    const resolveSubject = () => null;
+    const resolved = resolveSfsAuthOptions({ ...valid, handoff: { resolveSubject } });
+    expect(resolved.handoff.resolveSubject).toBe(resolveSubject);
+    const notAFunction = 'user' as unknown as typeof resolveSubject;
+    expect(
+      problems(() =>
+        resolveSfsAuthOptions({ ...valid, handoff: { resolveSubject: notAFunction } }),
+      ),
+    ).toEqual(['handoff.resolveSubject must be a function (request) => subject | null']);
   });
 
   it('accepts a credentials resolver instead of apiKey/secret', () => {
