@@ -112,6 +112,13 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
     ['::1', '0:0:0:0:0:0:0:0/64'],
     ['64:ff9b::192.0.2.33', '64:ff9b:0:0:0:0:0:0/64'],
     [undefined, 'unknown'],
+    ['', 'unknown'],
+    [' 127.0.0.1 ', '127.0.0.1'],
+    ['::FFFF:10.20.30.40', '10.20.30.40'],
+    ['x::ffff:1.2.3.4', 'x::ffff:1.2.3.4'],
+    ['::ffff:1.2.3.4x', '::ffff:1.2.3.4x'],
+    ['host name!', 'hostname'],
+    ['h'.repeat(100), 'h'.repeat(64)],
   ])('the budget of %p is %p', (address, client) => {
     expect(sfsThrottleClientOf(address)).toBe(client);
   });
@@ -121,11 +128,16 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
     [56, '2001:db8:1:ab00:0:0:0:0/56'],
     [60, '2001:db8:1:abc0:0:0:0:0/60'],
     [128, '2001:db8:1:abcd:1:2:3:4/128'],
-  ])('admin.authThrottleIpv6Prefix %p counts 2001:db8:1:abcd:1:2:3:4 as %p', (bits, client) => {
-    expect(sfsThrottleClientOf('2001:db8:1:abcd:1:2:3:4', bits)).toBe(client);
-    const throttle = throttleOf(options(1, { ipv6Prefix: bits }), new SfsManualClock(0));
-    expect(throttle.clientOf('2001:db8:1:abcd:1:2:3:4')).toBe(client);
-  });
+    [128, '64:ff9b:0:0:0:0:c000:221/128', '64:ff9b::192.0.2.33'],
+    [128, '0:0:0:0:0:ffff:a14:1e28/128', '::ffff:a14:1e28'],
+  ])(
+    'admin.authThrottleIpv6Prefix %p counts %s as %p',
+    (bits, client, address = '2001:db8:1:abcd:1:2:3:4') => {
+      expect(sfsThrottleClientOf(address, bits)).toBe(client);
+      const throttle = throttleOf(options(1, { ipv6Prefix: bits }), new SfsManualClock(0));
+      expect(throttle.clientOf(address)).toBe(client);
+    },
+  );
 
   it('two addresses of one /64 share a budget; a neighbouring /64 has its own', () => {
     const throttle = throttleOf(options(2), new SfsManualClock(0));
@@ -158,5 +170,104 @@ describe('SfsAdminAuthThrottle (failed admin authentications per client, sliding
     for (let i = 0; i < 100; i++) throttle.recordFailure(`10.1.${i % 50}.1`, 'acme');
     expect(metrics.alarms).toBe(2);
     expect(warnings.filter((w) => w.includes('alarm'))[1]).toMatch(/from 50 client/);
+  });
+
+  it('keeps only the latest `limit` failures, so the wait runs from the oldest of those', () => {
+    const clock = new SfsManualClock(0);
+    const throttle = throttleOf(options(2), clock);
+    for (const at of [0, 10, 20]) {
+      clock.set(at);
+      throttle.recordFailure('10.0.0.1', 'acme');
+    }
+    expect(throttle.retryAfterMs('10.0.0.1')).toBe(10 + 60_000 - 20);
+  });
+
+  it('settles nothing it did not reserve: unknown clients, and more settles than reserves', () => {
+    const throttle = throttleOf(options(1), new SfsManualClock(0));
+    expect(() => throttle.settle('never-seen')).not.toThrow();
+    expect(throttle.reserve('10.0.0.1')).toBe(0);
+    throttle.settle('10.0.0.1');
+    throttle.settle('10.0.0.1');
+    expect(throttle.reserve('10.0.0.1')).toBe(0);
+    expect(throttle.reserve('10.0.0.1')).toBe(1000);
+  });
+
+  it('a new client does not evict others below 10000, and a failing client becomes the most recent', () => {
+    const throttle = throttleOf(options(1), new SfsManualClock(0));
+    throttle.recordFailure('first', 'acme');
+    for (let i = 0; i < 9_999; i++) throttle.recordFailure(`client-${i}`, 'acme');
+    expect(throttle.retryAfterMs('first')).toBe(60_000);
+    throttle.recordFailure('first', 'acme'); // now the most recent
+    throttle.recordFailure('one-more', 'acme'); // evicts client-0, the least recent
+    expect(throttle.retryAfterMs('first')).toBe(60_000);
+    expect(throttle.retryAfterMs('client-0')).toBe(0);
+    expect(throttle.retryAfterMs('client-1')).toBe(60_000);
+  });
+
+  it('says exactly why a client is refused, once per window', () => {
+    const throttle = throttleOf(options(2), new SfsManualClock(0));
+    throttle.recordFailure('192.0.2.7', 'globex');
+    expect(warnings).toEqual([]);
+    throttle.recordFailure('192.0.2.7', 'globex');
+    expect(warnings).toEqual([
+      'admin authentication: client 192.0.2.7 failed 2 times within 60 s (last tenant globex); ' +
+        'its admin requests get 429 until the window passes',
+    ]);
+  });
+
+  it('alarms on a tenant only from its alarm limit on, with the exact alert text', () => {
+    const clock = new SfsManualClock(0);
+    const metrics = new AlarmCounter();
+    const throttle = throttleOf(options(100, { authFailureAlarmLimit: 2 }), clock, metrics);
+    throttle.recordFailure('10.0.0.1', 'acme');
+    expect(metrics.alarms).toBe(0);
+    throttle.recordFailure('10.0.0.2', 'acme');
+    expect(metrics.alarms).toBe(1);
+    expect(warnings).toEqual([
+      'admin authentication alarm: tenant acme had 2 failed attempts from 2 client(s) within ' +
+        '60 s; an alert only, nobody is locked out (admin.authFailureAlarmLimit)',
+    ]);
+  });
+
+  it('alarms without a recorder that counts alarms (the method is optional)', () => {
+    const metrics: SfsMetricsRecorder = { countOperation() {}, observeSfsCall() {} };
+    const throttle = throttleOf(
+      options(100, { authFailureAlarmLimit: 1 }),
+      new SfsManualClock(0),
+      metrics,
+    );
+    expect(() => throttle.recordFailure('10.0.0.1', 'acme')).not.toThrow();
+    expect(warnings.filter((w) => w.includes('alarm'))).toHaveLength(1);
+  });
+
+  it('counts tenants for the alarm in least-recently-failing order, forgetting past 10000', () => {
+    const metrics = new AlarmCounter();
+    const throttle = throttleOf(
+      options(100, { authFailureAlarmLimit: 2 }),
+      new SfsManualClock(0),
+      metrics,
+    );
+    // A second tenant does not evict the first: their failures add up.
+    throttle.recordFailure('10.0.0.1', 'a');
+    throttle.recordFailure('10.0.0.1', 'b');
+    throttle.recordFailure('10.0.0.1', 'a');
+    expect(metrics.alarms).toBe(1);
+    // 'first' failed once, then 10000 other tenants: 'first' is forgotten, so one more is its first.
+    throttle.recordFailure('10.0.0.1', 'first');
+    for (let i = 0; i < 10_000; i++) throttle.recordFailure(`10.0.${i % 200}.9`, `tenant-${i}`);
+    throttle.recordFailure('10.0.0.1', 'first');
+    expect(metrics.alarms).toBe(1);
+    // 'kept' failed, 9999 others came, it failed again: the next new tenant evicts other-0, not it.
+    const again = throttleOf(
+      options(100, { authFailureAlarmLimit: 3 }),
+      new SfsManualClock(0),
+      metrics,
+    );
+    again.recordFailure('10.0.0.1', 'kept');
+    for (let i = 0; i < 9_999; i++) again.recordFailure('10.0.0.2', `other-${i}`);
+    again.recordFailure('10.0.0.1', 'kept');
+    again.recordFailure('10.0.0.2', 'one-more');
+    again.recordFailure('10.0.0.1', 'kept');
+    expect(metrics.alarms).toBe(2);
   });
 });
