@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { adminListPlatformsFigure } from './figures/admin-list-platforms.figure';
 import { cachedLookupFigure } from './figures/cached-lookup.figure';
 import { heapPerTokenFigure } from './figures/heap-per-token.figure';
+import { logoutStormFigure } from './figures/logout-storm.figure';
 import { mintDedupeFigure } from './figures/mint-dedupe.figure';
+import { offboardFigure } from './figures/offboard.figure';
 import { slowSfsFigure } from './figures/slow-sfs.figure';
 import { refreshThroughputFigure } from './figures/refresh-throughput.figure';
 import { rotationCostFigure } from './figures/rotation-cost.figure';
@@ -24,6 +26,8 @@ const FIGURES: readonly BenchFigure[] = [
   slowSfsFigure,
   rotationCostFigure,
   adminListPlatformsFigure,
+  logoutStormFigure,
+  offboardFigure,
 ];
 
 /**

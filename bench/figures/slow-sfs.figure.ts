@@ -3,6 +3,7 @@ import { SfsAuthHealthIndicator, type SfsClientTokenRequest } from '../../src';
 import { SfsTokenReadModel } from '../../src/sfs-auth/admin/token-read.model';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
+import { p99 } from '../support/stats';
 
 const MINTS = 60;
 const SFS_LATENCY_MS = 3_000;
@@ -10,12 +11,6 @@ const POOL_SIZE = 10;
 const REPS = 3;
 /** Admin reads timed one after the other before each storm (its baseline). */
 const READS = 1_000;
-
-/** p99 of `values` (nearest rank). */
-function p99(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
-}
 
 /** Milliseconds `op` took. */
 async function timed(op: () => Promise<unknown>): Promise<number> {

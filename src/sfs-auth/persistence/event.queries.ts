@@ -5,15 +5,23 @@ import { sfsClip } from './token-record.mapper';
 /** The LISTEN/NOTIFY channel of {@link SfsTokenChangeFeed}. */
 export const SFS_TOKEN_CHANGE_CHANNEL = 'sfs_auth_token';
 
-/** Inserts the events of {@link sfsEventParams} given as parameters `$from`…`$from+6`. */
-export function sfsInsertEventsStatement(from: number): string {
+/**
+ * Inserts the events of {@link sfsEventParams} given as parameters `$from`…`$from+6`. With
+ * `ofRows`, the events belong to the numbered rows of a batch: `$from-1` is an `int[]` giving each
+ * event's row number, and only the events of the rows the subquery `ofRows` selects (a column
+ * `n`) are inserted.
+ */
+export function sfsInsertEventsStatement(from: number, ofRows?: string): string {
   const p = (i: number) => `$${from + i}`;
+  const arrays = `${p(0)}::varchar[], ${p(1)}::uuid[], ${p(2)}::varchar[], ${p(3)}::varchar[],
+    ${p(4)}::varchar[], ${p(5)}::jsonb[], ${p(6)}::timestamptz[]`;
+  const columns = 'tenant_id, token_id, type, actor, reason, detail, at';
+  const insert = `INSERT INTO sfs_token_event (${columns})`;
+  if (ofRows === undefined) return `\n  ${insert}\n  SELECT * FROM unnest(\n    ${arrays}\n  )`;
   return `
-  INSERT INTO sfs_token_event (tenant_id, token_id, type, actor, reason, detail, at)
-  SELECT * FROM unnest(
-    ${p(0)}::varchar[], ${p(1)}::uuid[], ${p(2)}::varchar[], ${p(3)}::varchar[],
-    ${p(4)}::varchar[], ${p(5)}::jsonb[], ${p(6)}::timestamptz[]
-  )`;
+  ${insert}
+  SELECT ${columns} FROM unnest(${p(-1)}::int[], ${arrays}) AS e (n, ${columns})
+  WHERE e.n IN (${ofRows})`;
 }
 
 const INSERT_EVENTS = sfsInsertEventsStatement(1);

@@ -42,8 +42,8 @@ export const SFS_TOKEN_INSERT_COLUMNS = `id, tenant_id, client_key, subject_id, 
   token_ciphertext, token_key_id, fingerprint, issued_at, expires_at, refresh_at,
   session_started_at, revoke_reason`;
 
-/** `$1`…`$13`: the values of {@link SFS_TOKEN_INSERT_COLUMNS}, typed for a `SELECT` list. */
-export const SFS_TOKEN_INSERT_VALUES = `$1::uuid, $2::varchar, $3::varchar, $4::varchar,
+/** `$1`…`$13`: the values of {@link SFS_TOKEN_INSERT_COLUMNS}, typed. */
+const SFS_TOKEN_INSERT_VALUES = `$1::uuid, $2::varchar, $3::varchar, $4::varchar,
   $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::timestamptz, $10::timestamptz,
   $11::timestamptz, $12::timestamptz, $13::varchar`;
 
@@ -79,13 +79,17 @@ const INSERT_OUTBOX_FOR_NEW = `
 // Compare-and-set on the status, not the version: a worker's lease claim bumps the version without
 // taking the row out of service, and the key lease (with its fence) already serialises every mint of the key. Only a
 // revocation makes the new token lose; a row that expired or failed meanwhile is simply replaced.
-/** Retires row `$id` for a replacement (see RETIRE); `extra` adds columns to set. */
-export function sfsRetireStatement(id: string, extra = ''): string {
+/**
+ * Retires the row whose id is `id` for a replacement (an UPDATE of `sfs_client_token AS t`, whose
+ * other tables come `from`); `extra` adds columns to set.
+ */
+export function sfsRetireStatement(id: string, extra: string, from: string): string {
   return `
-  UPDATE sfs_client_token
-  SET status = CASE WHEN status = 'active' THEN 'expired' ELSE status END,${extra}
+  UPDATE sfs_client_token AS t
+  SET status = CASE WHEN t.status = 'active' THEN 'expired' ELSE t.status END,${extra}
     ${SFS_RELEASE_AND_BUMP}
-  WHERE id = ${id} AND status IN ('active', 'expired', 'failed')`;
+  FROM ${from}
+  WHERE t.id = ${id} AND t.status IN ('active', 'expired', 'failed')`;
 }
 
 /** The active row of a key, if any. */

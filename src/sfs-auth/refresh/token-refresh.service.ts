@@ -14,6 +14,7 @@ import { sfsErrorDetail } from '../errors/safe-error';
 import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
 import { SfsTokenMinter, type SfsReplaceOptions } from '../serving/token-minter';
 import { SfsSemaphore } from '../common/semaphore';
+import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import type { SfsTokenRecord } from '../model/token-record';
 
 /** What one refresh pass did to one claimed token. */
@@ -59,51 +60,21 @@ export class SfsTokenRefreshService {
    * SFS call, so while one row's key is claimed or its new token recorded, another row's SFS call
    * already runs in the slot: the slots stay busy, and the database's round trips add nothing to
    * a row's turn.
-   * The next batch is claimed ahead, while the lanes still work (once fewer rows wait than there
-   * are lanes), so no lane idles at a batch boundary. A lane about to mint claims the keys of the
-   * next rows (up to `concurrency`) in one statement, so each refresh costs SFS plus one statement
-   * to record it. The pass ends when a claim comes back short, or after
+   * The next batch is claimed ahead, while the lanes still work (`scheduling/work-pipeline.ts`),
+   * so no lane idles at a batch boundary. A lane about to mint claims the keys of the
+   * next rows (up to `concurrency`) in one statement, so each refresh costs SFS plus its share of
+   * the statement that records it (mints recorded at once share one,
+   * `serving/typeorm-key-lease.store.ts`). The pass ends when a claim comes back short, or after
    * {@link MAX_BATCHES_PER_PASS} batches (the worker then starts another pass at once).
    */
   async runPass(owner: string): Promise<SfsRefreshReport> {
     const { leaseMs, batchSize, concurrency } = this.options.workers;
     const sfsSlots = new SfsSemaphore(concurrency);
-    // Half as many rows again as SFS slots: enough to keep every slot busy while other rows are
-    // claimed or recorded (measured: twice as many did no better), and no more statements at once.
-    const lanes = concurrency + Math.ceil(concurrency / 2);
-    const waiting: SfsTokenRecord[] = [];
-    const outcomes: SfsRefreshOutcome[] = [];
-    let claimed = 0;
-    let batches = 0;
-    let exhausted = false;
-    let lastFull = false;
-    let claiming: Promise<void> | undefined;
-    const claimNext = (limit: number): Promise<void> =>
-      (claiming ??= (async () => {
-        try {
-          const rows = await this.queue.claimDueRefreshes(
-            owner,
-            new Date(this.clock.now()),
-            leaseMs,
-            limit,
-          );
-          batches++;
-          claimed += rows.length;
-          waiting.push(...rows);
-          lastFull = rows.length >= limit;
-          if (!lastFull || batches >= MAX_BATCHES_PER_PASS) exhausted = true;
-        } catch (error) {
-          exhausted = true;
-          throw error;
-        } finally {
-          claiming = undefined;
-        }
-      })());
-    // The first claim takes one row per lane, so SFS calls start after one short statement; the
-    // rest of the batch is claimed ahead while they run.
-    await claimNext(Math.min(batchSize, lanes));
     const keyClaims = new Map<string, Promise<SfsKeyClaim | undefined>>();
-    const keyClaimOf = (row: SfsTokenRecord): Promise<SfsKeyClaim | undefined> => {
+    const keyClaimOf = (
+      row: SfsTokenRecord,
+      waiting: readonly SfsTokenRecord[],
+    ): Promise<SfsKeyClaim | undefined> => {
       if (!keyClaims.has(row.id)) {
         const now = this.clock.now();
         const batch = [row];
@@ -126,22 +97,21 @@ export class SfsTokenRefreshService {
       keyClaims.delete(row.id);
       return claim;
     };
-    const lane = async (): Promise<void> => {
-      for (;;) {
-        if (!exhausted && waiting.length <= lanes) void claimNext(batchSize).catch(() => undefined);
-        const row = waiting.shift();
-        if (row) {
-          const claimed = this.mintsNow(row, this.clock.now()) ? await keyClaimOf(row) : undefined;
-          outcomes.push(await this.refreshOne(row, { claimed, sfsSlots }));
-        } else if (claiming) {
-          await claiming.catch(() => undefined);
-        } else {
-          return;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
-    return { claimed, outcomes, backlog: lastFull };
+    return sfsRunPipelinedPass({
+      claim: (limit) =>
+        this.queue.claimDueRefreshes(owner, new Date(this.clock.now()), leaseMs, limit),
+      batchSize,
+      // Half as many rows again as SFS slots: enough to keep every slot busy while other rows are
+      // claimed or recorded (measured: twice as many did no better), and no more statements at once.
+      lanes: concurrency + Math.ceil(concurrency / 2),
+      maxBatches: MAX_BATCHES_PER_PASS,
+      work: async (row, waiting) => {
+        const claimed = this.mintsNow(row, this.clock.now())
+          ? await keyClaimOf(row, waiting)
+          : undefined;
+        return this.refreshOne(row, { claimed, sfsSlots });
+      },
+    });
   }
 
   /**

@@ -4,7 +4,12 @@ import type {
   SfsRevocationWork,
   SfsAttemptFailure,
 } from '../model/token-record';
-import { sfsAppendEvents, sfsNotifyChanged } from '../persistence/event.queries';
+import {
+  sfsAppendEvents,
+  sfsEventParams,
+  sfsInsertEventsStatement,
+  sfsNotifyChanged,
+} from '../persistence/event.queries';
 import type { SfsSqlSession } from '../persistence/sql-session';
 import {
   sfsClip,
@@ -69,13 +74,27 @@ const CLAIM_DUE = `
   FROM claimed c JOIN sfs_client_token t ON t.id = c.token_id
   ORDER BY c.next_attempt_at, c.id`;
 
-const CONFIRM = `DELETE FROM sfs_token_revocation WHERE id = $1 AND version = $2 RETURNING token_id`;
-
-const MARK_REVOKED = `
-  UPDATE sfs_client_token
-  SET status = 'revoked', revoked_at = $2, token_ciphertext = NULL, token_key_id = NULL,
-      lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
-  WHERE id = $1`;
+// Confirms many revocations in one statement (one round trip, atomic on its own): each outbox row
+// ($1 ids, $2 versions) still at its version is deleted, its token becomes `revoked` at $3 with its
+// material wiped, and its events ($4 numbers each event's row, $5…$11) are appended; a row whose
+// version moved on (another instance's write won) changes nothing.
+const CONFIRM = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[])
+      WITH ORDINALITY AS i (id, version, revoked_at, n)
+  ), confirmed AS (
+    DELETE FROM sfs_token_revocation AS r USING input i
+    WHERE r.id = i.id AND r.version = i.version
+    RETURNING i.n, r.token_id, i.revoked_at
+  ), revoked AS (
+    UPDATE sfs_client_token AS t
+    SET status = 'revoked', revoked_at = c.revoked_at, token_ciphertext = NULL,
+        token_key_id = NULL, lease_owner = NULL, lease_expires_at = NULL,
+        version = t.version + 1, updated_at = now()
+    FROM confirmed c WHERE t.id = c.token_id
+  ), logged AS (${sfsInsertEventsStatement(5, 'SELECT n FROM confirmed')}
+  )
+  SELECT coalesce(array_agg(n::int), '{}') AS confirmed FROM confirmed`;
 
 const RECORD_FAILURE = `
   UPDATE sfs_token_revocation AS r
@@ -154,19 +173,33 @@ export async function sfsClaimDueRevocations(
   return rows.map(sfsRevocationWorkFromRow);
 }
 
-/** See {@link SfsRevocationOutbox.confirmRevocation}: `revoked_at` is the event's time. */
-export async function sfsConfirmRevocation(
+/** One confirmation for {@link sfsConfirmRevocations}: the outbox row, its version, its event. */
+export interface SfsRevocationConfirmation {
+  readonly revocationId: string;
+  readonly version: number;
+  /** The `revoked` event; its time is the token's `revoked_at`. */
+  readonly event: SfsNewTokenEvent;
+}
+
+/**
+ * See {@link SfsRevocationOutbox.confirmRevocation}, for many rows in one statement: one boolean
+ * per confirmation, in their order (`false`: the row's version moved on, or the id is no uuid).
+ */
+export async function sfsConfirmRevocations(
   sql: SfsSqlSession,
-  revocationId: string,
-  version: number,
-  event: SfsNewTokenEvent,
-): Promise<boolean> {
-  if (!sfsIsUuid(revocationId)) return false;
-  const { rows } = await sql.run<{ token_id: string }>(CONFIRM, [revocationId, version]);
-  if (rows.length === 0) return false;
-  await sql.run(MARK_REVOKED, [rows[0].token_id, event.at]);
-  await sfsAppendEvents(sql, [event]);
-  return true;
+  confirmations: ReadonlyArray<SfsRevocationConfirmation>,
+): Promise<boolean[]> {
+  const valid = confirmations.filter((c) => sfsIsUuid(c.revocationId));
+  if (valid.length === 0) return confirmations.map(() => false);
+  const [{ confirmed }] = await sql.rows<{ confirmed: number[] }>(CONFIRM, [
+    valid.map((c) => c.revocationId),
+    valid.map((c) => c.version),
+    valid.map((c) => c.event.at),
+    valid.map((_, i) => i + 1),
+    ...sfsEventParams(valid.map((c) => c.event)),
+  ]);
+  const done = new Set(confirmed.map((n) => valid[n - 1]));
+  return confirmations.map((c) => done.has(c));
 }
 
 /** See {@link SfsRevocationOutbox.recordRevocationFailure}. */

@@ -17,7 +17,7 @@ export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport>
   constructor(
     private readonly revocation: SfsTokenRevocationService,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
     registry: SchedulerRegistry,
   ) {
     super(registry, {
@@ -28,7 +28,7 @@ export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport>
   }
 
   protected override hasBacklog(report: SfsRevocationReport): boolean {
-    return report.claimed >= this.options.workers.batchSize;
+    return report.backlog === true;
   }
 
   protected pass(): Promise<SfsRevocationReport> {

@@ -16,7 +16,8 @@ import {
 } from '../options/sfs-auth-options.interface';
 import { SfsRevocationOutbox, type SfsRevocationFilter } from './revocation.outbox';
 import { workBackoffMs } from '../scheduling/backoff';
-import { mapConcurrent } from '../common/map-concurrent';
+import { SfsSemaphore } from '../common/semaphore';
+import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import { sfsErrorDetail } from '../errors/safe-error';
 import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
 import { SfsTokenApi } from '../sfs/sfs-token.api';
@@ -34,7 +35,12 @@ export type SfsRevocationOutcome =
 export interface SfsRevocationReport {
   readonly claimed: number;
   readonly outcomes: SfsRevocationOutcome[];
+  /** More rows may be due (the pass stopped at its batch limit): run another pass at once. */
+  readonly backlog?: boolean;
 }
+
+/** Batches one pass claims at most before it hands over (the worker then runs another pass). */
+const MAX_BATCHES_PER_PASS = 10;
 
 /** How each outcome is counted (`skipped`: another instance's write won; not an attempt). */
 const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | null> = {
@@ -81,34 +87,48 @@ export class SfsTokenRevocationService {
     return this.outbox.retryFailedRevocations(tenantId, now, actor, tokenId, reason);
   }
 
-  /** Claims due outbox rows as `owner` and asks SFS to revoke them. */
+  /**
+   * Claims due outbox rows as `owner` and asks SFS to revoke them, `workers.concurrency` calls in
+   * flight. As in a refresh pass, half as many rows again are in hand (lanes) and a lane holds an
+   * SFS slot only for the SFS call, so one row's confirmation overlaps the next row's call; the
+   * next batch is claimed while the lanes still work (`scheduling/work-pipeline.ts`). The pass ends
+   * when a claim comes back short, or after {@link MAX_BATCHES_PER_PASS} batches (the worker then
+   * starts another pass at once).
+   */
   async runPass(owner: string): Promise<SfsRevocationReport> {
     const { leaseMs, batchSize, concurrency } = this.options.workers;
-    const claimed = await this.outbox.claimDueRevocations(
-      owner,
-      new Date(this.clock.now()),
-      leaseMs,
+    const sfsSlots = new SfsSemaphore(concurrency);
+    return sfsRunPipelinedPass({
+      claim: (limit) =>
+        this.outbox.claimDueRevocations(owner, new Date(this.clock.now()), leaseMs, limit),
       batchSize,
-    );
-    const outcomes = await mapConcurrent(claimed, concurrency, (work) => this.revokeCounted(work));
-    return { claimed: claimed.length, outcomes };
+      lanes: concurrency + Math.ceil(concurrency / 2),
+      maxBatches: MAX_BATCHES_PER_PASS,
+      work: (work) => this.revokeCounted(work, sfsSlots),
+    });
   }
 
   /**
    * Every revocation outcome is decided in this service: counted here, once per attempt, and
    * traced (span `sfs-auth.revoke`, the SFS attempts are its children).
    */
-  private async revokeCounted(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
+  private async revokeCounted(
+    work: SfsRevocationWork,
+    sfsSlots: SfsSemaphore,
+  ): Promise<SfsRevocationOutcome> {
     const key = { tenantId: work.tenantId, clientKey: work.clientKey, id: work.tokenId };
     const outcome = await this.tracer.operation('revoke', sfsKeyAttributes(key), () =>
-      this.revokeOne(work),
+      this.revokeOne(work, sfsSlots),
     );
     const metric = REVOKE_METRIC[outcome.outcome];
     if (metric) this.metrics.countOperation('revoke', metric);
     return outcome;
   }
 
-  private async revokeOne(work: SfsRevocationWork): Promise<SfsRevocationOutcome> {
+  private async revokeOne(
+    work: SfsRevocationWork,
+    sfsSlots: SfsSemaphore,
+  ): Promise<SfsRevocationOutcome> {
     const now = this.clock.now();
     if (work.tokenExpiresAt.getTime() <= now || !work.sealed) {
       return this.confirm(work, 'expired');
@@ -118,8 +138,10 @@ export class SfsTokenRevocationService {
         tenantId: work.tenantId,
         tokenId: work.tokenId,
       });
-      await this.platform.withPlatformToken(work.tenantId, (platformToken) =>
-        this.api.revokeClientToken(platformToken, token, { tenantId: work.tenantId }),
+      await sfsSlots.run(() =>
+        this.platform.withPlatformToken(work.tenantId, (platformToken) =>
+          this.api.revokeClientToken(platformToken, token, { tenantId: work.tenantId }),
+        ),
       );
       return this.confirm(work, 'sfs');
     } catch (error) {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
+import { SfsBatcher } from '../common/batcher';
 import {
   sfsClaimDueRevocations,
-  sfsConfirmRevocation,
+  sfsConfirmRevocations,
+  type SfsRevocationConfirmation,
   sfsRecordRevocationFailure,
   sfsRequestRevocation,
   sfsRetryFailedRevocations,
@@ -15,9 +17,24 @@ import type {
 } from '../model/token-record';
 import type { SfsRevocationFilter, SfsRevocationOutbox } from './revocation.outbox';
 
-/** {@link SfsRevocationOutbox} on PostgreSQL (the SQL is in `revocation.queries.ts`). */
+/** Confirmations written in one statement at most, and such statements running at once. */
+const CONFIRMATIONS_PER_STATEMENT = 64;
+const CONFIRMATION_STATEMENTS_IN_FLIGHT = 2;
+
+/**
+ * {@link SfsRevocationOutbox} on PostgreSQL (the SQL is in `revocation.queries.ts`). Revocations
+ * confirmed at the same time share one statement (group commit, `common/batcher.ts`).
+ */
 @Injectable()
 export class TypeOrmSfsRevocationOutbox extends SfsTypeOrmStore implements SfsRevocationOutbox {
+  private readonly confirmations = new SfsBatcher<SfsRevocationConfirmation, boolean>(
+    {
+      many: (all) => this.single((sql) => sfsConfirmRevocations(sql, all)),
+      one: (one) => this.single(async (sql) => (await sfsConfirmRevocations(sql, [one]))[0]),
+    },
+    { maxItems: CONFIRMATIONS_PER_STATEMENT, maxInFlight: CONFIRMATION_STATEMENTS_IN_FLIGHT },
+  );
+
   requestRevocation(
     filter: SfsRevocationFilter,
     reason: string,
@@ -41,7 +58,7 @@ export class TypeOrmSfsRevocationOutbox extends SfsTypeOrmStore implements SfsRe
     expectedVersion: number,
     event: SfsNewTokenEvent,
   ): Promise<boolean> {
-    return this.tx((sql) => sfsConfirmRevocation(sql, revocationId, expectedVersion, event));
+    return this.confirmations.add({ revocationId, version: expectedVersion, event });
   }
 
   recordRevocationFailure(

@@ -10,7 +10,6 @@ import {
 import { SfsTokenConflictError } from '../errors/sfs-auth.error';
 import {
   SFS_TOKEN_INSERT_COLUMNS,
-  SFS_TOKEN_INSERT_VALUES,
   sfsFindActive,
   sfsIsActiveKeyViolation,
   sfsInsertRow,
@@ -149,72 +148,110 @@ export async function sfsReleaseKey(sql: SfsSqlSession, lease: SfsKeyLease): Pro
   return affected > 0;
 }
 
-// Records a mint in one statement (one round trip): releases the lease if the fence still holds,
-// retires the replaced row ($19, when given) unless a revocation took it, inserts the new row
-// ($1…$13, see SFS_TOKEN_INSERT_COLUMNS), appends its events ($20…$26) and, when a row was
-// retired, records and announces that change. Each step runs only if the one before it did, so
-// it either writes all of it or nothing. Why one statement is safe:
-// - every step reads the RETURNING rows of the step before, so they run in that order;
-// - the new row passes the active-key unique index because the retired row's old version was
-//   superseded by this same transaction (unique checks do not see it);
+// Records mints in one statement (one round trip), however many: each row ($1…$13 are the
+// arrays of SFS_TOKEN_INSERT_COLUMNS, then its lease's key, fence and owner, and the id of the row
+// it replaces) releases its lease if the fence still holds, retires the replaced row (when given)
+// unless a revocation took it, inserts the new row, appends its events ($20 numbers each event's
+// row, $21…$27) and, when a row was retired, records and announces that change. Each step of a
+// row runs only if that row's step before it did, so each row is written whole or not at all.
+// Why one statement is safe:
+// - every step reads the RETURNING rows of the step before, so a row's steps run in that order;
+// - a new row passes the active-key unique index because the retired row's old version was
+//   superseded by this same statement (unique checks do not see it);
 // - `replaced_by` (a foreign key to the new row) is checked when the statement ends, once the
-//   new row exists.
-const RECORD_MINT = `
-  WITH released AS (
-    UPDATE sfs_token_key_lease
+//   new row exists;
+// - the rows' keys are distinct (each key has one lease holder); if two collide anyway, or another
+//   active row holds a key, the unique index fails the whole statement and nothing is written.
+const RECORD_MINTS = `
+  WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
+      $6::bytea[], $7::varchar[], $8::varchar[], $9::timestamptz[], $10::timestamptz[],
+      $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::varchar[], $15::varchar[],
+      $16::varchar[], $17::bigint[], $18::varchar[], $19::uuid[])
+      WITH ORDINALITY AS i (${SFS_TOKEN_INSERT_COLUMNS}, lease_tenant, lease_client,
+        lease_subject, fence, lease_owner, retire_id, n)
+  ), released AS (
+    UPDATE sfs_token_key_lease AS l
     SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-    WHERE tenant_id = $14 AND client_key = $15 AND subject_key = $16 AND fence = $17::bigint
-      AND lease_owner = $18
-    RETURNING 1
-  ), retired AS (${sfsRetireStatement('$19::uuid', ' replaced_by = $1::uuid,')}
-      AND EXISTS (SELECT 1 FROM released)
-    RETURNING tenant_id, id AS token_id
+    FROM input i
+    WHERE l.tenant_id = i.lease_tenant AND l.client_key = i.lease_client
+      AND l.subject_key = i.lease_subject AND l.fence = i.fence AND l.lease_owner = i.lease_owner
+    RETURNING i.n
+  ), retired AS (${sfsRetireStatement('i.retire_id', ' replaced_by = i.id,', 'input i JOIN released r ON r.n = i.n')}
+    RETURNING i.n, t.tenant_id, t.id AS token_id
   ), inserted AS (
     INSERT INTO sfs_client_token (${SFS_TOKEN_INSERT_COLUMNS})
-    SELECT ${SFS_TOKEN_INSERT_VALUES}
-    WHERE EXISTS (SELECT 1 FROM released)
-      AND ($19::uuid IS NULL OR EXISTS (SELECT 1 FROM retired))
+    SELECT ${SFS_TOKEN_INSERT_COLUMNS} FROM input i
+    WHERE i.n IN (SELECT n FROM released)
+      AND (i.retire_id IS NULL OR i.n IN (SELECT n FROM retired))
     RETURNING id
-  ), logged AS (${sfsInsertEventsStatement(20)}
-    WHERE EXISTS (SELECT 1 FROM inserted)
+  ), stored AS (
+    SELECT i.n FROM input i JOIN inserted s ON s.id = i.id
+  ), logged AS (${sfsInsertEventsStatement(21, 'SELECT n FROM stored')}
   ), changed AS (
     INSERT INTO sfs_token_change (tenant_id, token_id)
-    SELECT tenant_id, token_id FROM retired WHERE EXISTS (SELECT 1 FROM inserted)
+    SELECT tenant_id, token_id FROM retired WHERE n IN (SELECT n FROM stored)
     RETURNING tenant_id, token_id
   ), notified AS (
     ${sfsNotifyExpression('changed')}
   )
-  SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM notified)::int`;
+  SELECT (SELECT coalesce(array_agg(n::int), '{}') FROM stored) AS stored,
+    (SELECT count(*) FROM notified)::int AS notified`;
+
+/** One mint to record with {@link sfsRecordMints}: the lease it was minted under, and its rows. */
+export interface SfsLeasedMint {
+  readonly lease: SfsKeyLease;
+  readonly mint: SfsMintRecord;
+}
 
 /**
- * Records a minted token while `lease` still holds (released in the same statement), retiring
- * `mint.retire` when given: one statement, atomic on its own, so it needs no transaction (and no
- * `BEGIN`/`COMMIT` round trips). `false`, with nothing written, when the fence was lost (another
- * claimant took the key over) or a revocation took the retired row first: the caller then records
- * the token as lost ({@link sfsRecordLostMint}).
- * @throws SfsTokenConflictError when another active row holds the key (nothing is written and the
- *   lease stays held until it runs out).
+ * Records minted tokens while their leases still hold (each released in the same statement),
+ * retiring `mint.retire` when given: one statement for all of them, atomic on its own, so it needs
+ * no transaction. One boolean per mint, in their order: `false`, with nothing of it written, when
+ * its fence was lost (another claimant took the key over) or a revocation took its retired row
+ * first: the caller then records the token as lost ({@link sfsRecordLostMint}).
+ * @throws SfsTokenConflictError (from a batch of one) when another active row holds the key;
+ *   nothing is written and the lease stays held until it runs out. A batch with such a mint fails
+ *   as a whole with the database's error, and writes nothing.
  */
+export async function sfsRecordMints(
+  sql: SfsSqlSession,
+  mints: ReadonlyArray<SfsLeasedMint>,
+): Promise<boolean[]> {
+  if (mints.length === 0) return [];
+  const rows = mints.map(({ lease, mint }) => [
+    ...sfsTokenParams(mint.record),
+    ...sfsKeyLeaseRow(lease.key),
+    lease.fence,
+    lease.owner,
+    mint.retire?.id ?? null,
+  ]);
+  const columns = rows[0].map((_, c) => rows.map((row) => row[c]));
+  const events = mints.flatMap(({ mint }, i) => mint.events.map((event) => ({ event, n: i + 1 })));
+  try {
+    const [{ stored }] = await sql.rows<{ stored: number[] }>(RECORD_MINTS, [
+      ...columns,
+      events.map((e) => e.n),
+      ...sfsEventParams(events.map((e) => e.event)),
+    ]);
+    const written = new Set(stored);
+    return mints.map((_, i) => written.has(i + 1));
+  } catch (error) {
+    if (mints.length === 1 && sfsIsActiveKeyViolation(error)) {
+      throw new SfsTokenConflictError(mints[0].mint.record, mints[0].mint.record.id);
+    }
+    throw error;
+  }
+}
+
+/** {@link sfsRecordMints} of one mint. */
 export async function sfsRecordMint(
   sql: SfsSqlSession,
   lease: SfsKeyLease,
   mint: SfsMintRecord,
 ): Promise<boolean> {
-  try {
-    const [{ inserted }] = await sql.rows<{ inserted: number }>(RECORD_MINT, [
-      ...sfsTokenParams(mint.record),
-      ...sfsKeyLeaseRow(lease.key),
-      lease.fence,
-      lease.owner,
-      mint.retire?.id ?? null,
-      ...sfsEventParams(mint.events),
-    ]);
-    return inserted > 0;
-  } catch (error) {
-    if (sfsIsActiveKeyViolation(error))
-      throw new SfsTokenConflictError(mint.record, mint.record.id);
-    throw error;
-  }
+  const [stored] = await sfsRecordMints(sql, [{ lease, mint }]);
+  return stored;
 }
 
 /**

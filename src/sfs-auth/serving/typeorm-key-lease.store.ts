@@ -9,12 +9,15 @@ import {
 } from '../options/sfs-auth-options.interface';
 import { sfsInTransaction } from '../persistence/sql-session';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
+import { SfsBatcher } from '../common/batcher';
 import {
   sfsClaimKey,
   sfsClaimKeys,
   sfsRecordLostMint,
   sfsRecordMint,
+  sfsRecordMints,
   sfsReleaseKey,
+  type SfsLeasedMint,
 } from './key-lease.queries';
 import type { SfsTokenKey } from '../model/token-record';
 import type { SfsKeyClaim, SfsKeyLease, SfsKeyLeaseStore, SfsMintRecord } from './key-lease.store';
@@ -22,10 +25,28 @@ import type { SfsKeyClaim, SfsKeyLease, SfsKeyLeaseStore, SfsMintRecord } from '
 /** Longest wait for 0.1.0's key lock: its mint holds it across one SFS call with retries. */
 const RELEASE_010_LOCK_WAIT_MS = 60_000;
 
-/** {@link SfsKeyLeaseStore} on PostgreSQL (the SQL is in `key-lease.queries.ts`). */
+/**
+ * Mints recorded in one statement at most, and such statements running at once: recordings that
+ * arrive while two run wait for the next one (`common/batcher.ts`).
+ */
+const RECORDINGS_PER_STATEMENT = 64;
+const RECORDING_STATEMENTS_IN_FLIGHT = 2;
+
+/**
+ * {@link SfsKeyLeaseStore} on PostgreSQL (the SQL is in `key-lease.queries.ts`). Mints recorded
+ * at the same time share one statement (group commit), so a busy refresh pass records many rows
+ * per round trip and an idle one records each at once.
+ */
 @Injectable()
 export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLeaseStore {
   private readonly release010: boolean;
+  private readonly recordings = new SfsBatcher<SfsLeasedMint, boolean>(
+    {
+      many: (mints) => this.single((sql) => sfsRecordMints(sql, mints)),
+      one: ({ lease, mint }) => this.single((sql) => sfsRecordMint(sql, lease, mint)),
+    },
+    { maxItems: RECORDINGS_PER_STATEMENT, maxInFlight: RECORDING_STATEMENTS_IN_FLIGHT },
+  );
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -61,7 +82,7 @@ export class TypeOrmSfsKeyLeaseStore extends SfsTypeOrmStore implements SfsKeyLe
     lost: SfsMintRecord,
   ): Promise<'stored' | 'lost'> {
     if (this.release010) return this.recordMintBeside010(lease, mint, lost);
-    if (await this.single((sql) => sfsRecordMint(sql, lease, mint))) return 'stored';
+    if (await this.recordings.add({ lease, mint })) return 'stored';
     await this.recordLost(lost);
     return 'lost';
   }

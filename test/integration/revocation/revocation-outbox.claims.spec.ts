@@ -64,6 +64,53 @@ describe('TypeOrmSfsRevocationOutbox: claims and outcomes', () => {
       });
       expect((await events('revoked')).map((e) => e.token_id)).toEqual([a.id]);
     });
+    it('confirms revocations made at the same time in shared statements, each with its outcome', async () => {
+      const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => seed(`u${i}`)));
+      await h.outbox.requestRevocation({ tenantId: t }, 'logout', 'host', at(100));
+      const work = await h.outbox.claimDueRevocations('w', at(100), 30_000, 10);
+      const byToken = new Map(work.map((w) => [w.tokenId, w]));
+      const logger = h.dataSource.logger;
+      const logQuery = logger.logQuery.bind(logger);
+      let statements = 0;
+      logger.logQuery = (query, ...rest) => {
+        if (query.includes('DELETE FROM sfs_token_revocation')) statements++;
+        return logQuery(query, ...rest);
+      };
+      let confirmed: boolean[];
+      try {
+        // The last one's version moved on (another instance's write won): it changes nothing.
+        confirmed = await Promise.all(
+          tokens.map((token, i) => {
+            const w = byToken.get(token.id)!;
+            return h.outbox.confirmRevocation(
+              w.id,
+              i === 9 ? w.version + 1 : w.version,
+              eventFor(token, 'revoked', 105 + i),
+            );
+          }),
+        );
+      } finally {
+        logger.logQuery = logQuery;
+      }
+      expect(confirmed).toEqual([...Array(9).fill(true), false]);
+      // Two went alone while the batcher was idle; the eight that came meanwhile shared one.
+      expect(statements).toBe(3);
+      for (let i = 0; i < 9; i++) {
+        expect(await h.serving.findById(t, tokens[i].id)).toMatchObject({
+          status: 'revoked',
+          revokedAt: at(105 + i),
+          sealed: null,
+        });
+      }
+      expect(await statusOf(tokens[9].id)).toBe('revoking');
+      expect((await outbox()).map((r) => r.token_id)).toEqual([tokens[9].id]);
+      expect((await events('revoked')).map((e) => e.token_id).sort()).toEqual(
+        tokens
+          .slice(0, 9)
+          .map((x) => x.id)
+          .sort(),
+      );
+    });
   });
 
   describe('recordRevocationFailure', () => {

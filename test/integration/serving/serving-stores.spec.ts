@@ -233,6 +233,105 @@ describe('TypeOrm serving and key-lease stores', () => {
       expect((await h.serving.findActive(old))?.id).toBe(next.id);
     });
 
+    it('records mints made at the same time in shared statements, each with its own outcome', async () => {
+      // 12 keys claimed at once: 9 plain replacements, one whose lease another claimant took
+      // over, one whose old row a revocation took, one first mint over an unexpected active row.
+      const olds = await Promise.all(Array.from({ length: 12 }, (_, i) => seed({}, `user-${i}`)));
+      const claims = await h.leases.claimKeys(olds, 'me', at(2), 1_000);
+      await claim(olds[9], 'other', 2 + 1);
+      await h.outbox.requestRevocation(
+        { tenantId: t, tokenId: olds[10].id },
+        'logout',
+        'test',
+        new Date(5),
+      );
+      const nexts = olds.map((old) =>
+        newRecord({ tenantId: t, subjectId: old.subjectId! }, { issued: 10 }),
+      );
+      const logger = h.dataSource.logger;
+      const logQuery = logger.logQuery.bind(logger);
+      let recordings = 0;
+      logger.logQuery = (query, ...rest) => {
+        if (query.includes('INSERT INTO sfs_client_token')) recordings++;
+        return logQuery(query, ...rest);
+      };
+      let outcomes: Array<string>;
+      try {
+        outcomes = await Promise.all(
+          olds.map((old, i) =>
+            h.leases
+              .recordMint(
+                claims[i].lease!,
+                {
+                  record: nexts[i],
+                  events: [eventFor(nexts[i], i === 11 ? 'issued' : 'refreshed', 10)],
+                  retire: i === 11 ? undefined : { id: old.id },
+                },
+                lostOf(nexts[i]),
+              )
+              .catch((error: unknown) =>
+                error instanceof SfsTokenConflictError ? 'conflict' : String(error),
+              ),
+          ),
+        );
+      } finally {
+        logger.logQuery = logQuery;
+      }
+      expect(outcomes).toEqual([...Array(9).fill('stored'), 'lost', 'lost', 'conflict']);
+      // The first two went alone while idle; the other ten waited and shared one, which failed on
+      // the conflicting row, so its ten were recorded one by one; the two lost ones then as lost
+      // rows (2 + 1 + 10 + 2).
+      expect(recordings).toBe(15);
+      for (let i = 0; i < 9; i++) {
+        expect((await h.serving.findActive(olds[i]))?.id).toBe(nexts[i].id);
+        expect(await h.serving.findById(t, olds[i].id)).toMatchObject({
+          status: 'expired',
+          replacedBy: nexts[i].id,
+        });
+        expect((await eventsOf(nexts[i].id)).map((e) => e.type)).toEqual(['refreshed']);
+      }
+      expect(await h.serving.findById(t, nexts[9].id)).toMatchObject({ status: 'revoking' });
+      expect((await h.serving.findActive(olds[9]))?.id).toBe(olds[9].id);
+      expect(await h.serving.findById(t, nexts[10].id)).toMatchObject({ status: 'revoking' });
+      expect(await h.serving.findById(t, nexts[11].id)).toBeNull();
+      expect((await h.serving.findActive(olds[11]))?.id).toBe(olds[11].id);
+      const changes = await h.sql<{ token_id: string }>(
+        'SELECT token_id FROM sfs_token_change WHERE tenant_id = $1',
+        [t],
+      );
+      // The nine replaced rows, and the revoked one (by its revocation).
+      expect(changes.map((c) => c.token_id).sort()).toEqual(
+        [...olds.slice(0, 9), olds[10]].map((o) => o.id).sort(),
+      );
+    });
+
+    it('records a batch with no conflict in one statement', async () => {
+      const olds = await Promise.all(Array.from({ length: 8 }, (_, i) => seed({}, `user-${i}`)));
+      const claims = await h.leases.claimKeys(olds, 'me', at(2), 60_000);
+      const nexts = olds.map((old) =>
+        newRecord({ tenantId: t, subjectId: old.subjectId! }, { issued: 10 }),
+      );
+      const logger = h.dataSource.logger;
+      const logQuery = logger.logQuery.bind(logger);
+      let recordings = 0;
+      logger.logQuery = (query, ...rest) => {
+        if (query.includes('INSERT INTO sfs_client_token')) recordings++;
+        return logQuery(query, ...rest);
+      };
+      try {
+        await expect(
+          Promise.all(olds.map((old, i) => record(claims[i].lease, old, nexts[i]))),
+        ).resolves.toEqual(Array(8).fill('stored'));
+      } finally {
+        logger.logQuery = logQuery;
+      }
+      // The first two went alone while idle; the six that came meanwhile shared the third.
+      expect(recordings).toBe(3);
+      for (let i = 0; i < 8; i++) {
+        expect((await h.serving.findActive(olds[i]))?.id).toBe(nexts[i].id);
+      }
+    });
+
     it("retires a row a worker has just claimed (the claim bumps the version, not the row's service)", async () => {
       const old = await seed({ refreshIn: -1 });
       const [claimed] = await h.refresh.claimDueRefreshes('worker-a', at(1), 60_000, 10);
