@@ -76,12 +76,14 @@ export async function sfsClaimKey(
 }
 
 // CLAIM for many keys in one statement (the refresh worker's next rows; their keys are distinct,
-// since each has one active row). No token row is locked here, so it cannot deadlock with a record.
+// since each has one active row), in key order, the order a recording locks lease rows in
+// (RECORD_MINTS), so the two cannot deadlock; no token row is locked here.
 const CLAIM_MANY = `
   INSERT INTO sfs_token_key_lease AS l
     (tenant_id, client_key, subject_key, lease_owner, lease_expires_at, fence)
   SELECT k.tenant_id, k.client_key, k.subject_key, $4, $5, nextval('sfs_token_key_lease_fence_seq')
   FROM unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k (tenant_id, client_key, subject_key)
+  ORDER BY k.tenant_id, k.client_key, k.subject_key
   ON CONFLICT (tenant_id, client_key, subject_key) DO UPDATE
   SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
       fence = nextval('sfs_token_key_lease_fence_seq'), updated_at = now()
@@ -161,7 +163,10 @@ export async function sfsReleaseKey(sql: SfsSqlSession, lease: SfsKeyLease): Pro
 // - `replaced_by` (a foreign key to the new row) is checked when the statement ends, once the
 //   new row exists;
 // - the rows' keys are distinct (each key has one lease holder); if two collide anyway, or another
-//   active row holds a key, the unique index fails the whole statement and nothing is written.
+//   active row holds a key, the unique index fails the whole statement and nothing is written;
+// - lease rows are locked in key order and token rows in id order (`leases`, `replaced`), as a
+//   revocation locks its rows (`revocation.queries.ts`) and a claim of many keys inserts them, so
+//   two statements over the same rows wait for each other instead of deadlocking.
 const RECORD_MINTS = `
   WITH input AS MATERIALIZED (
     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
@@ -170,14 +175,30 @@ const RECORD_MINTS = `
       $16::varchar[], $17::bigint[], $18::varchar[], $19::uuid[])
       WITH ORDINALITY AS i (${SFS_TOKEN_INSERT_COLUMNS}, lease_tenant, lease_client,
         lease_subject, fence, lease_owner, retire_id, n)
+  ), leases AS (
+    SELECT l.tenant_id, l.client_key, l.subject_key FROM sfs_token_key_lease l
+    JOIN input i ON l.tenant_id = i.lease_tenant AND l.client_key = i.lease_client
+      AND l.subject_key = i.lease_subject
+    ORDER BY l.tenant_id, l.client_key, l.subject_key
+    FOR UPDATE OF l
   ), released AS (
     UPDATE sfs_token_key_lease AS l
     SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-    FROM input i
-    WHERE l.tenant_id = i.lease_tenant AND l.client_key = i.lease_client
-      AND l.subject_key = i.lease_subject AND l.fence = i.fence AND l.lease_owner = i.lease_owner
+    FROM input i JOIN leases k ON k.tenant_id = i.lease_tenant AND k.client_key = i.lease_client
+      AND k.subject_key = i.lease_subject
+    WHERE l.tenant_id = k.tenant_id AND l.client_key = k.client_key
+      AND l.subject_key = k.subject_key AND l.fence = i.fence AND l.lease_owner = i.lease_owner
     RETURNING i.n
-  ), retired AS (${sfsRetireStatement('i.retire_id', ' replaced_by = i.id,', 'input i JOIN released r ON r.n = i.n')}
+  ), replaced AS (
+    SELECT t.id FROM sfs_client_token t JOIN input i ON t.id = i.retire_id
+    WHERE i.n IN (SELECT n FROM released)
+    ORDER BY t.id
+    FOR UPDATE OF t
+  ), retired AS (${sfsRetireStatement(
+    'i.retire_id',
+    ' replaced_by = i.id,',
+    'input i JOIN replaced p ON p.id = i.retire_id',
+  )}
     RETURNING i.n, t.tenant_id, t.id AS token_id
   ), inserted AS (
     INSERT INTO sfs_client_token (${SFS_TOKEN_INSERT_COLUMNS})
