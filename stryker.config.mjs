@@ -31,6 +31,8 @@ export default {
     'src/sfs-auth/model/identifiers.ts',
     'src/sfs-auth/model/refresh-schedule.ts',
     'src/sfs-auth/scheduling/backoff.ts',
+    'src/sfs-auth/scheduling/work-pipeline.ts',
+    'src/sfs-auth/common/batcher.ts',
     'src/sfs-auth/compatibility/release-0.1.ts',
     'src/sfs-auth/health/sfs-auth.health-verdict.ts',
   ],

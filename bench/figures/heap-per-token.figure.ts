@@ -1,68 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { SfsClientTokenRequest } from '../../src';
 import { SfsRefreshWorker } from '../../src/sfs-auth/refresh/refresh.worker';
-import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 import { heapUsedAfterGc } from '../support/gc';
-import { settleTable } from '../support/seed-rows';
+import { insertSealedRows, sealedRowKey } from '../support/seed-rows';
 import { median } from '../support/stats';
 
 const TOKENS = 100_000;
-const SEED_BATCH = 10_000;
 const SERVE_CONCURRENCY = 8;
 const REPS = 3;
 const TENANT = 'bench-heap';
 
-const INSERT_SEALED = `
-  INSERT INTO sfs_client_token (id, tenant_id, client_key, subject_id, status, token_ciphertext,
-    token_key_id, fingerprint, issued_at, expires_at, refresh_at, session_started_at)
-  SELECT u.id, $1, u.client_key, u.subject_id, 'active', u.sealed, $2, u.fingerprint,
-    now(), now() + interval '30 minutes', now() + interval '20 minutes', now()
-  FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::text[])
-    AS u(id, client_key, subject_id, sealed, fingerprint)`;
-
 /** The i-th key of this figure (50 clients, one subject per token). */
 function keyOf(i: number): SfsClientTokenRequest {
-  return { tenantId: TENANT, clientKey: `client-${i % 50}`, subjectId: `user-${i}` };
-}
-
-/**
- * Inserts {@link TOKENS} active rows sealed with the module's real cipher (AES-256-GCM bound to
- * tenant and row id), holding 43-character tokens like the ones SFS (and the sandbox) issue.
- */
-async function seedSealedTokens(bench: BenchApp): Promise<void> {
-  const cipher = bench.app.get(SfsTokenCipher);
-  for (let from = 0; from < TOKENS; from += SEED_BATCH) {
-    const ids: string[] = [];
-    const clients: string[] = [];
-    const subjects: string[] = [];
-    const sealed: Buffer[] = [];
-    const fingerprints: string[] = [];
-    let keyId = '';
-    for (let i = from; i < Math.min(TOKENS, from + SEED_BATCH); i++) {
-      const id = randomUUID();
-      const token = randomBytes(32).toString('base64url');
-      const key = keyOf(i);
-      const seal = cipher.seal(token, { tenantId: TENANT, tokenId: id });
-      keyId = seal.keyId;
-      ids.push(id);
-      clients.push(key.clientKey);
-      subjects.push(key.subjectId as string);
-      sealed.push(seal.ciphertext);
-      fingerprints.push(cipher.fingerprint(token));
-    }
-    await bench.dataSource.query(INSERT_SEALED, [
-      TENANT,
-      keyId,
-      ids,
-      clients,
-      subjects,
-      sealed,
-      fingerprints,
-    ]);
-  }
-  await settleTable(bench.dataSource);
+  return sealedRowKey(TENANT, i);
 }
 
 /** Asks `bench` once for every key, {@link SERVE_CONCURRENCY} at a time. */
@@ -88,7 +39,7 @@ export const heapPerTokenFigure: BenchFigure = {
     const seeding = await createBenchApp(env, { databaseUrl, options });
     try {
       const start = performance.now();
-      await seedSealedTokens(seeding);
+      await insertSealedRows(seeding, TENANT, TOKENS);
       progress(
         `heap: seeded ${TOKENS} sealed rows in ${((performance.now() - start) / 1000).toFixed(1)} s`,
       );

@@ -1,26 +1,23 @@
 import { Client } from 'pg';
-import { SfsRefreshQueue } from '../../src/sfs-auth/refresh/refresh.queue';
 import type { SfsSqlSession } from '../../src/sfs-auth/persistence/sql-session';
 import { closeBenchApps, createBenchApp, type BenchApp } from '../support/bench-app';
 import type { BenchEnvironment } from '../support/bench-environment';
 import { progress, type BenchFigure, type BenchFigureResult } from '../support/figure';
 import { insertFillerRows } from '../support/seed-rows';
-import { mean, median } from '../support/stats';
+import { median } from '../support/stats';
+import { meanClaimMs } from '../support/sweep-claim';
 import { sfsClaimDueRefreshes } from '../../src/sfs-auth/refresh/refresh.queries';
 
 const SMALL = 10_000;
 const LARGE = 100_000;
-const BATCH = 100;
-const LEASE_MS = 60_000;
+const CLAIM = { owner: 'bench-sweep', batch: 100, leaseMs: 60_000 };
+const { batch: BATCH, leaseMs: LEASE_MS, owner: OWNER } = CLAIM;
 const WARMUP_REPS = 2;
 const REPS = 9;
-const CLAIMS_PER_REP = 5;
-const OWNER = 'bench-sweep';
 
 interface Table {
   readonly rows: number;
   readonly bench: BenchApp;
-  readonly queue: SfsRefreshQueue;
   readonly url: string;
 }
 
@@ -31,23 +28,7 @@ async function table(env: BenchEnvironment, rows: number): Promise<Table> {
   for (let from = 1; from <= rows; from += 50_000) {
     await insertFillerRows(bench.dataSource, { from, to: Math.min(rows, from + 49_999) });
   }
-  return { rows, bench, queue: bench.app.get<SfsRefreshQueue>(SfsRefreshQueue), url };
-}
-
-/** Mean milliseconds of one claim of {@link BATCH} rows; each claim is undone (lease reset). */
-async function timeClaims(t: Table): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < CLAIMS_PER_REP; i++) {
-    const start = performance.now();
-    const claimed = await t.queue.claimDueRefreshes(OWNER, new Date(), LEASE_MS, BATCH);
-    times.push(performance.now() - start);
-    if (claimed.length !== BATCH) throw new Error(`claimed ${claimed.length} rows, not ${BATCH}`);
-    await t.bench.dataSource.query(
-      'UPDATE sfs_client_token SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1',
-      [OWNER],
-    );
-  }
-  return mean(times);
+  return { rows, bench, url };
 }
 
 /** The claim statement as the store sends it, captured from the store's query function. */
@@ -117,7 +98,7 @@ export const sweepScalingFigure: BenchFigure = {
       for (let rep = 0; rep < WARMUP_REPS + REPS; rep++) {
         const order = rep % 2 === 0 ? [small, large] : [large, small];
         const sample: Record<number, number> = {};
-        for (const t of order) sample[t.rows] = await timeClaims(t);
+        for (const t of order) sample[t.rows] = await meanClaimMs(t.bench, CLAIM);
         if (rep < WARMUP_REPS) continue;
         ratios.push(sample[LARGE] / sample[SMALL]);
         ms[SMALL].push(sample[SMALL]);

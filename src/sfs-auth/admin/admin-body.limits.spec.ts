@@ -20,6 +20,9 @@ describe('admin body limits (pure checks)', () => {
     // Brackets inside strings, escaped quotes included, do not count.
     [`{"a":"${'['.repeat(50)}\\"${'{'.repeat(50)}"}`, 8, false],
     [`["\\\\", ${nested(9)}]`, 8, true],
+    // Closing brackets count down: many siblings are as deep as one.
+    [`[${Array(20).fill('{}').join(',')}]`, 8, false],
+    [`{${Array.from({ length: 20 }, (_, i) => `"k${i}":[[]]`).join(',')}}`, 3, false],
   ])('jsonTextTooDeep(%#) with max %d is %s', (text, max, expected) => {
     expect(jsonTextTooDeep(text, max)).toBe(expected);
   });
@@ -31,6 +34,9 @@ describe('admin body limits (pure checks)', () => {
     expect(valueTooDeep({ a: { b: [1, 2, { c: 'd' }] } }, 8)).toBe(false);
     expect(valueTooDeep({ a: { b: [1] } }, 2)).toBe(true);
     expect(valueTooDeep('plain', 0)).toBe(false);
+    // Exactly `max` levels is not too deep, and plain values inside add no level.
+    expect(valueTooDeep({ a: { b: 1 } }, 2)).toBe(false);
+    expect(valueTooDeep([1, null, 'x', true], 1)).toBe(false);
   });
 
   it('names the first field holding a NUL, in keys and values, nested or not', () => {
