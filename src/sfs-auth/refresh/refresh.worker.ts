@@ -4,7 +4,6 @@ import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
-import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenRefreshService, type SfsRefreshReport } from './token-refresh.service';
 import { SfsTokenServingService } from '../serving/token-serving.service';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
@@ -20,7 +19,6 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
   constructor(
     private readonly refresh: SfsTokenRefreshService,
     private readonly serving: SfsTokenServingService,
-    @Inject(SfsServingStore) private readonly rows: SfsServingStore,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     registry: SchedulerRegistry,
@@ -34,7 +32,7 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
 
   override async beforeApplicationShutdown(): Promise<void> {
     await super.beforeApplicationShutdown();
-    await this.flushLastUsed();
+    await this.serving.flushLastUsed();
   }
 
   protected override hasBacklog(report: SfsRefreshReport): boolean {
@@ -42,17 +40,12 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
   }
 
   protected async pass(): Promise<SfsRefreshReport> {
-    await this.flushLastUsed();
+    await this.serving.flushLastUsed();
     const report = await this.refresh.runPass(this.owner);
     const failed = report.outcomes.filter((o) => o.outcome === 'failed').length;
     if (report.claimed > 0) {
       this.logger.debug(`refresh pass: ${report.claimed} claimed, ${failed} failed`);
     }
     return report;
-  }
-
-  private async flushLastUsed(): Promise<void> {
-    const entries = this.serving.lastUsed.drain();
-    if (entries.length > 0) await this.rows.touchLastUsed(entries);
   }
 }

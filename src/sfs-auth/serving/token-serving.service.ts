@@ -11,7 +11,7 @@ import {
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
 import { SfsServingStore } from './serving.store';
-import { SfsLastUsedTracker } from './last-used.tracker';
+import { SFS_LAST_USED_MIN_LIMIT, SfsLastUsedTracker } from './last-used.tracker';
 import { SfsSingleFlight } from '../common/single-flight';
 import { SfsCacheEntry, SfsTokenCache, tokenKeyString, type SfsCachedToken } from './token-cache';
 import { effectiveLeadMs } from '../model/refresh-schedule';
@@ -20,7 +20,7 @@ import { SfsTokenMinter } from './token-minter';
 import type { SfsServableToken } from './mint-outcome';
 import { SfsTokenMaterial } from './token-material';
 import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
-import { sfsErrorCode } from '../errors/safe-error';
+import { sfsErrorCode, sfsErrorDetail } from '../errors/safe-error';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 
 /**
@@ -32,7 +32,9 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SfsTokenServingService.name);
   private readonly cache: SfsTokenCache;
   private readonly flights = new SfsSingleFlight<SfsCachedToken>();
-  readonly lastUsed = new SfsLastUsedTracker();
+  private readonly lastUsed: SfsLastUsedTracker;
+  /** The flush {@link SfsLastUsedTracker} asked for when full, while it runs. */
+  private earlyFlush: Promise<void> | undefined;
   private unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -44,6 +46,29 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {
     this.cache = new SfsTokenCache(options.cache.maxEntries);
+    this.lastUsed = new SfsLastUsedTracker(
+      Math.max(SFS_LAST_USED_MIN_LIMIT, options.cache.maxEntries),
+      () => this.flushEarly(),
+    );
+  }
+
+  /**
+   * Writes the `last_used_at` stamps recorded since the last flush (one statement). The refresh
+   * worker calls it every sweep and at shutdown; a full tracker calls it sooner.
+   */
+  async flushLastUsed(): Promise<void> {
+    await this.earlyFlush;
+    const entries = this.lastUsed.drain();
+    if (entries.length > 0) await this.rows.touchLastUsed(entries);
+  }
+
+  private flushEarly(): void {
+    this.earlyFlush ??= this.flushLastUsed()
+      .catch((error: unknown) => {
+        // Stamps are advisory (shown to admins): a failed write loses them, nothing else.
+        this.logger.warn(`last-used flush failed: ${sfsErrorDetail(error)}`);
+      })
+      .finally(() => (this.earlyFlush = undefined));
   }
 
   onModuleInit(): void {
