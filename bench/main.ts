@@ -13,7 +13,7 @@ import { uncachedLookupFigure } from './figures/uncached-lookup.figure';
 import { startBenchEnvironment } from './support/bench-environment';
 import { progress, type BenchFigure, type BenchMetric } from './support/figure';
 import { fullGc } from './support/gc';
-import { formatResultLine, formatTable } from './support/report';
+import { printReport, runBenchMain } from './support/report';
 
 /** Every figure, in the order of issue #6, then the later ones. */
 const FIGURES: readonly BenchFigure[] = [
@@ -66,20 +66,7 @@ async function main(): Promise<void> {
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     await env.close();
   }
-  console.log(formatTable(metrics));
-  for (const note of notes) console.log(`note: ${note}`);
-  console.log(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(formatResultLine(metrics));
+  printReport(metrics, notes, started);
 }
 
-main().then(
-  () => {
-    // Everything is closed; this only guards against a stray handle keeping the process alive.
-    setTimeout(() => process.exit(0), 5000).unref();
-  },
-  (error: unknown) => {
-    console.error('bench failed:', error);
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 5000).unref();
-  },
-);
+runBenchMain('bench', main);

@@ -6,7 +6,7 @@ import { closeBenchApps, createBenchApp, type BenchApp } from './support/bench-a
 import { startBenchEnvironment, type BenchEnvironment } from './support/bench-environment';
 import { progress, type BenchMetric } from './support/figure';
 import { fullGc, heapUsedAfterGc } from './support/gc';
-import { formatResultLine, formatTable } from './support/report';
+import { printReport, runBenchMain } from './support/report';
 import { insertFillerRows, insertSealedRows, sealedRowKey, settleTable } from './support/seed-rows';
 import { median, p99 } from './support/stats';
 import { meanClaimMs } from './support/sweep-claim';
@@ -284,17 +284,7 @@ async function main(): Promise<void> {
     await closeTables(tables);
     await env.close();
   }
-  console.log(formatTable(metrics));
-  for (const note of notes) console.log(`note: ${note}`);
-  console.log(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(formatResultLine(metrics));
+  printReport(metrics, notes, started);
 }
 
-main().then(
-  () => setTimeout(() => process.exit(0), 5000).unref(),
-  (error: unknown) => {
-    console.error('bench:scale failed:', error);
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 5000).unref();
-  },
-);
+runBenchMain('bench:scale', main);

@@ -44,3 +44,30 @@ export function formatResultLine(metrics: readonly BenchMetric[]): string {
   }
   return `RESULT ${JSON.stringify(result)}`;
 }
+
+/** Prints the table, the notes, the wall time since `startedAt` and, last, the `RESULT` line. */
+export function printReport(
+  metrics: readonly BenchMetric[],
+  notes: readonly string[],
+  startedAt: number,
+): void {
+  console.log(formatTable(metrics));
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log(`wall time: ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  console.log(formatResultLine(metrics));
+}
+
+/**
+ * Runs a bench entry point: exit 0 when it resolves, 1 (with the error) when it fails. Everything
+ * is closed by then; the delayed exit only guards against a stray handle keeping the process alive.
+ */
+export function runBenchMain(label: string, main: () => Promise<void>): void {
+  main().then(
+    () => setTimeout(() => process.exit(0), 5000).unref(),
+    (error: unknown) => {
+      console.error(`${label} failed:`, error);
+      process.exitCode = 1;
+      setTimeout(() => process.exit(1), 5000).unref();
+    },
+  );
+}
