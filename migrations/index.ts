@@ -5,6 +5,7 @@ import { AddSfsAuthKeyLeases1764510000000 } from './1764510000000-AddSfsAuthKeyL
 import { AddSfsAuthKeyLeaseFences1764520000000 } from './1764520000000-AddSfsAuthKeyLeaseFences';
 import { AddSfsAuthTenantKeys1764600000000 } from './1764600000000-AddSfsAuthTenantKeys';
 import { AddSfsAuthTenantOffboarding1764700000000 } from './1764700000000-AddSfsAuthTenantOffboarding';
+import { AddSfsAuthTenantTokenCounts1764800000000 } from './1764800000000-AddSfsAuthTenantTokenCounts';
 
 export {
   AddSfsAuthKeyLeaseFences1764520000000,
@@ -12,6 +13,7 @@ export {
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTenantOffboarding1764700000000,
+  AddSfsAuthTenantTokenCounts1764800000000,
   AddSfsAuthTokenChangeSequence1764500000000,
   CreateSfsAuthTables1764300000000,
 };
@@ -25,4 +27,5 @@ export const SFS_AUTH_MIGRATIONS = [
   AddSfsAuthKeyLeaseFences1764520000000,
   AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTenantOffboarding1764700000000,
+  AddSfsAuthTenantTokenCounts1764800000000,
 ];

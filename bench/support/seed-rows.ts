@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { SfsClientTokenRequest } from '../../src';
 import { SfsTokenCipher } from '../../src/sfs-auth/crypto/token-cipher';
+import { SfsTenantCountsStore } from '../../src/sfs-auth/tenant-counts/tenant-counts.store';
 import type { BenchApp } from './bench-app';
 
 /** How many filler rows to insert, and which share of them is due or dead. */
@@ -32,11 +33,15 @@ const INSERT_FILLER = `
   FROM generate_series($1::int, $2::int) AS g`;
 
 /**
- * `VACUUM ANALYZE` after a bulk insert: fresh statistics, and hint bits and the visibility map set
- * now, so neither the first reads of a measurement nor a late autovacuum pay for the insert.
+ * After a bulk insert, the state a running fleet would be in: the count deltas folded (as the
+ * counts worker does every few seconds), then `VACUUM ANALYZE`: fresh statistics, and hint bits and
+ * the visibility map set now, so neither the first reads of a measurement nor a late autovacuum
+ * pay for the insert.
  */
 export async function settleTable(dataSource: DataSource): Promise<void> {
-  await dataSource.query('VACUUM ANALYZE sfs_client_token');
+  const counts = new SfsTenantCountsStore(dataSource);
+  while ((await counts.foldDeltas(10_000)) > 0);
+  await dataSource.query('VACUUM ANALYZE sfs_client_token, sfs_tenant_token_count');
 }
 
 /**

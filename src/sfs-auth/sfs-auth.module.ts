@@ -40,6 +40,8 @@ import { SfsRevocationWorker } from './revocation/revocation.worker';
 import { SfsRetentionService } from './retention/retention.service';
 import { SfsRetentionWorker } from './retention/retention.worker';
 import { SfsOffboardingWorker } from './offboarding/offboarding.worker';
+import { SfsTenantCountsStore } from './tenant-counts/tenant-counts.store';
+import { SfsTenantCountsWorker } from './tenant-counts/tenant-counts.worker';
 import { SfsTenantGate } from './serving/tenant-gate';
 import { SfsTenantOffboardingService } from './offboarding/tenant-offboarding.service';
 import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
@@ -106,6 +108,8 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsRevocationWorker,
     SfsRetentionService,
     SfsRetentionWorker,
+    SfsTenantCountsStore,
+    SfsTenantCountsWorker,
     SfsTenantGate,
     SfsTenantOffboardingService,
     SfsOffboardingWorker,

@@ -55,19 +55,24 @@ const LIST_REVOCATIONS = `
 
 const COUNT_REVOCABLE = `SELECT count(*)::int AS n ${SFS_REVOCABLE_TOKENS}`;
 
-// One statement, so every figure comes from the same snapshot.
+// One statement, so every figure comes from the same snapshot. It reads the counts the triggers
+// keep (migrations/1764800000000-AddSfsAuthTenantTokenCounts.ts), and only the first and the overdue
+// entries of the tenant's ix_sfs_client_token_tenant_refresh: a few rows whatever the tenant's size.
 const TENANT_SUMMARY = `
   SELECT
     (SELECT COALESCE(jsonb_object_agg(s.status, s.n), '{}'::jsonb)
-     FROM (SELECT status, count(*)::int AS n FROM sfs_client_token
-           WHERE tenant_id = $1 GROUP BY status) s) AS counts,
-    a.next_refresh_at, a.overdue_refreshes,
+     FROM (SELECT status, sum(n)::int AS n
+           FROM (SELECT status, n FROM sfs_tenant_token_count WHERE tenant_id = $1
+                 UNION ALL
+                 SELECT status, n FROM sfs_tenant_token_count_delta WHERE tenant_id = $1) c
+           GROUP BY status) s) AS counts,
+    (SELECT min(refresh_at) FROM sfs_client_token
+     WHERE tenant_id = $1 AND status = 'active') AS next_refresh_at,
+    (SELECT count(*)::int FROM sfs_client_token
+     WHERE tenant_id = $1 AND status = 'active' AND refresh_at < $2) AS overdue_refreshes,
     r.pending_revocations, r.failed_revocations, r.oldest_pending_revocation_at,
     k.data_key_version, k.data_key_created_at
-  FROM (SELECT min(refresh_at) AS next_refresh_at,
-               count(*) FILTER (WHERE refresh_at < $2)::int AS overdue_refreshes
-        FROM sfs_client_token WHERE tenant_id = $1 AND status = 'active') a,
-       (SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending_revocations,
+  FROM (SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending_revocations,
                count(*) FILTER (WHERE status = 'failed')::int AS failed_revocations,
                min(requested_at) FILTER (WHERE status = 'pending') AS oldest_pending_revocation_at
         FROM sfs_token_revocation WHERE tenant_id = $1) r

@@ -17,6 +17,8 @@ const TABLES = [
   'sfs_token_key_lease',
   'sfs_tenant_key',
   'sfs_tenant_offboarding',
+  'sfs_tenant_token_count',
+  'sfs_tenant_token_count_delta',
 ];
 /** What a ring key id looks like (see `src/sfs-auth/options/encryption-keys.ts`). */
 const RING_KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;

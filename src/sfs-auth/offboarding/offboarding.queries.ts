@@ -104,9 +104,13 @@ const ANY_LEFT = `
   SELECT EXISTS (SELECT 1 FROM sfs_client_token WHERE tenant_id = $1)
       OR EXISTS (SELECT 1 FROM sfs_token_event WHERE tenant_id = $1) AS left`;
 
+// The count deltas before the counts: deleting a delta a fold holds waits for that fold to commit,
+// so the counts it wrote are gone too (src/sfs-auth/tenant-counts/tenant-counts.store.ts).
 const DESTROY = [
   `DELETE FROM sfs_token_key_lease WHERE tenant_id = $1`,
   `DELETE FROM sfs_token_change WHERE tenant_id = $1`,
+  `DELETE FROM sfs_tenant_token_count_delta WHERE tenant_id = $1`,
+  `DELETE FROM sfs_tenant_token_count WHERE tenant_id = $1`,
   `DELETE FROM sfs_tenant_key WHERE tenant_id = $1`,
 ];
 

@@ -185,7 +185,7 @@ describe('nestjs-sfs-auth doctor against the sandbox and a real PostgreSQL', () 
     const report = await runSfsDoctor(envFor(sfs, { DATABASE_URL: other.url }));
     expect(failed(report)).toEqual(['migrations', 'tables']);
     expect(step(report, 'tables').detail).toBe(
-      'missing tables: sfs_token_change, sfs_token_key_lease, sfs_tenant_key, sfs_tenant_offboarding',
+      'missing tables: sfs_token_change, sfs_token_key_lease, sfs_tenant_key, sfs_tenant_offboarding, sfs_tenant_token_count, sfs_tenant_token_count_delta',
     );
     expect(step(report, 'migrations').detail).toBe(
       `pending migrations: ${SFS_AUTH_MIGRATIONS.slice(1)

@@ -26,6 +26,8 @@ export const SFS_MODULE_TABLES = [
   'sfs_client_token',
   'sfs_tenant_key',
   'sfs_tenant_offboarding',
+  'sfs_tenant_token_count',
+  'sfs_tenant_token_count_delta',
   'sfs_token_change',
   'sfs_token_event',
   'sfs_token_key_lease',

@@ -25,6 +25,9 @@ const timestamptz = 'timestamp with time zone' as const;
 // `synchronize: false` declares it so schema diffs leave the migration's definition alone.
 @Index('ux_sfs_client_token_active_key', { synchronize: false })
 @Index('ix_sfs_client_token_refresh_due', ['refreshAt'], { where: `"status" = 'active'` })
+@Index('ix_sfs_client_token_tenant_refresh', ['tenantId', 'refreshAt'], {
+  where: `"status" = 'active'`,
+})
 // Declared ascending here; the migration orders created_at and id DESC (TypeORM has no syntax).
 @Index('ix_sfs_client_token_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('ix_sfs_client_token_tenant_subject', ['tenantId', 'subjectId', 'clientKey'])

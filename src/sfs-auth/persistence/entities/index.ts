@@ -5,11 +5,17 @@ import { SfsTokenKeyLeaseEntity } from './token-key-lease.entity';
 import { SfsTokenRevocationEntity } from './token-revocation.entity';
 import { SfsTenantKeyEntity } from './tenant-key.entity';
 import { SfsTenantOffboardingEntity } from './tenant-offboarding.entity';
+import {
+  SfsTenantTokenCountDeltaEntity,
+  SfsTenantTokenCountEntity,
+} from './tenant-token-count.entity';
 
 export {
   SfsClientTokenEntity,
   SfsTenantKeyEntity,
   SfsTenantOffboardingEntity,
+  SfsTenantTokenCountDeltaEntity,
+  SfsTenantTokenCountEntity,
   SfsTokenChangeEntity,
   SfsTokenEventEntity,
   SfsTokenKeyLeaseEntity,
@@ -25,4 +31,6 @@ export const SFS_AUTH_ENTITIES = [
   SfsTokenKeyLeaseEntity,
   SfsTenantKeyEntity,
   SfsTenantOffboardingEntity,
+  SfsTenantTokenCountEntity,
+  SfsTenantTokenCountDeltaEntity,
 ];
