@@ -123,6 +123,7 @@ export const refreshThroughputFigure: BenchFigure = {
         perSecond: number;
         nodeMs: number;
         pgMs: number;
+        pgByRole: Readonly<Record<string, number>>;
         statements: number;
       }> = [];
       let sandboxMs = 0;
@@ -139,6 +140,9 @@ export const refreshThroughputFigure: BenchFigure = {
           perSecond: pass.refreshed / pass.elapsedS,
           nodeMs: per(spent.nodeMs),
           pgMs: per(spent.postgresMs),
+          pgByRole: Object.fromEntries(
+            Object.entries(spent.postgresByRole).map(([role, ms]) => [role, per(ms)]),
+          ),
           statements: per(statements),
         });
       }
@@ -186,6 +190,8 @@ export const refreshThroughputFigure: BenchFigure = {
             `outside the slot), each refresh ${phases.refreshMs.toFixed(1)} ms from its start to ` +
             `its recording (waiting for a slot included); the host's event loop was busy ` +
             `${(loopBusy * 100).toFixed(0)} % of the measured passes`,
+          `PostgreSQL CPU per refresh at L=0 by process (ms, each pass): ` +
+            unloaded.map((u) => JSON.stringify(rounded(u.pgByRole))).join(', '),
           `the sandbox's process spent ${sandboxMs.toFixed(2)} ms of CPU per refresh at L=0 ` +
             `(TLS and issuing; SFS's side, not the module's), on ${availableParallelism()} cores`,
         ],
@@ -196,6 +202,12 @@ export const refreshThroughputFigure: BenchFigure = {
     }
   },
 };
+
+function rounded(byRole: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(byRole).map(([role, ms]) => [role, Math.round(ms * 1000) / 1000]),
+  );
+}
 
 /** Mean duration of the refresh spans, and of the SFS client-token calls made inside them. */
 function refreshPhases(spans: ReadableSpan[]): { refreshMs: number; sfsMs: number } {
