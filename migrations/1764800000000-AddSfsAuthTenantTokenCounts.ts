@@ -1,5 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The counting triggers: the event, and the transition tables the function reads for it. */
+const TRIGGERS = [
+  ['INSERT', 'REFERENCING NEW TABLE AS sfs_new_rows'],
+  ['UPDATE', 'REFERENCING OLD TABLE AS sfs_old_rows NEW TABLE AS sfs_new_rows'],
+  ['DELETE', 'REFERENCING OLD TABLE AS sfs_old_rows'],
+  ['TRUNCATE', ''],
+] as const;
+
 /**
  * Token counts per tenant and status, kept by the database itself, so the admin summary of a
  * tenant with 100,000 tokens reads a few rows instead of scanning them
@@ -67,21 +75,12 @@ export class AddSfsAuthTenantTokenCounts1764800000000 implements MigrationInterf
           END IF;
           RETURN NULL;
         END $$`);
-      await q.query(`
-        CREATE TRIGGER "tg_sfs_client_token_count_insert" AFTER INSERT ON "sfs_client_token"
-          REFERENCING NEW TABLE AS sfs_new_rows
-          FOR EACH STATEMENT EXECUTE FUNCTION "sfs_count_tenant_tokens"()`);
-      await q.query(`
-        CREATE TRIGGER "tg_sfs_client_token_count_update" AFTER UPDATE ON "sfs_client_token"
-          REFERENCING OLD TABLE AS sfs_old_rows NEW TABLE AS sfs_new_rows
-          FOR EACH STATEMENT EXECUTE FUNCTION "sfs_count_tenant_tokens"()`);
-      await q.query(`
-        CREATE TRIGGER "tg_sfs_client_token_count_delete" AFTER DELETE ON "sfs_client_token"
-          REFERENCING OLD TABLE AS sfs_old_rows
-          FOR EACH STATEMENT EXECUTE FUNCTION "sfs_count_tenant_tokens"()`);
-      await q.query(`
-        CREATE TRIGGER "tg_sfs_client_token_count_truncate" AFTER TRUNCATE ON "sfs_client_token"
-          FOR EACH STATEMENT EXECUTE FUNCTION "sfs_count_tenant_tokens"()`);
+      for (const [event, referencing] of TRIGGERS) {
+        await q.query(`
+          CREATE TRIGGER "tg_sfs_client_token_count_${event.toLowerCase()}"
+            AFTER ${event} ON "sfs_client_token" ${referencing}
+            FOR EACH STATEMENT EXECUTE FUNCTION "sfs_count_tenant_tokens"()`);
+      }
       await q.query(`
         INSERT INTO "sfs_tenant_token_count" ("tenant_id", "status", "n")
         SELECT "tenant_id", "status", count(*) FROM "sfs_client_token" GROUP BY 1, 2`);
@@ -98,8 +97,10 @@ export class AddSfsAuthTenantTokenCounts1764800000000 implements MigrationInterf
   /** Drops what `up` created. */
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "ix_sfs_client_token_tenant_refresh"`);
-    for (const event of ['insert', 'update', 'delete', 'truncate']) {
-      await q.query(`DROP TRIGGER "tg_sfs_client_token_count_${event}" ON "sfs_client_token"`);
+    for (const [event] of TRIGGERS) {
+      await q.query(
+        `DROP TRIGGER "tg_sfs_client_token_count_${event.toLowerCase()}" ON "sfs_client_token"`,
+      );
     }
     await q.query(`DROP FUNCTION "sfs_count_tenant_tokens"()`);
     await q.query(`DROP TABLE "sfs_tenant_token_count_delta"`);
