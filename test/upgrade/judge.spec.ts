@@ -1,5 +1,5 @@
 import type { SfsSandboxTokenInfo } from '../../src/sandbox';
-import { judgeUpgrade } from './judge';
+import { judgeUpgrade, type RevokeReceived } from './judge';
 
 const SIGNED_OUT_AT = 100_000;
 
@@ -16,7 +16,7 @@ function token(name: string, fields: Partial<SfsSandboxTokenInfo>): SfsSandboxTo
   };
 }
 
-function judge(issued: SfsSandboxTokenInfo[]) {
+function judge(issued: SfsSandboxTokenInfo[], revokesReceived: RevokeReceived[] = []) {
   return judgeUpgrade({
     serves: [],
     errors: [],
@@ -24,6 +24,7 @@ function judge(issued: SfsSandboxTokenInfo[]) {
     recorded: new Set(issued.map((t) => t.token)),
     fingerprint: (t) => t,
     signedOutAt: SIGNED_OUT_AT,
+    revokesReceived,
   });
 }
 
@@ -41,6 +42,23 @@ describe('the upgrade judge', () => {
     expect(judge(issued).unrevoked).toBe(0);
   });
 
+  it('leaves out a token whose revoke reached SFS after it expired, and only that one', () => {
+    // Revoked at sign-out + 7 ms, arriving at SFS 5 ms after the token expired at sign-out + 10 ms:
+    // SFS no longer knew it, so it never marked it revoked. A revoke arriving before expiry that
+    // SFS did not record (or none at all) still counts.
+    const expiresAt = SIGNED_OUT_AT + 10;
+    const issued = [
+      token('revoked after expiry', { expiresAt }),
+      token('revoke lost before expiry', { expiresAt }),
+      token('never revoked', { expiresAt }),
+    ];
+    const counts = judge(issued, [
+      { token: 'revoked after expiry', at: expiresAt + 5 },
+      { token: 'revoke lost before expiry', at: expiresAt - 1 },
+    ]);
+    expect(counts.unrevoked).toBe(2);
+  });
+
   it('counts as lost a token no row records that SFS never saw revoked', () => {
     const counts = judgeUpgrade({
       serves: [],
@@ -49,6 +67,7 @@ describe('the upgrade judge', () => {
       recorded: new Set(),
       fingerprint: (t) => t,
       signedOutAt: SIGNED_OUT_AT,
+      revokesReceived: [],
     });
     expect(counts.lost).toBe(1);
   });

@@ -14,6 +14,14 @@ export interface UpgradeVerdictInput {
   readonly fingerprint: (token: string) => string;
   /** When every user was signed out (the sign-outs were sent after this). */
   readonly signedOutAt: number;
+  /** Every client revoke SFS received: the token it named and when it arrived. */
+  readonly revokesReceived: readonly RevokeReceived[];
+}
+
+/** A client revoke as SFS's call log records it. */
+export interface RevokeReceived {
+  readonly token: string;
+  readonly at: number;
 }
 
 export interface UpgradeCounts {
@@ -28,6 +36,8 @@ export interface UpgradeCounts {
   /**
    * Tokens live when every user signed out that SFS never saw revoked, expired since or not: a
    * sign-out must revoke every token of its user, the replaced ones SFS still honours included.
+   * A token whose revoke reached SFS only after it had expired is not counted: the module sent it,
+   * and SFS, no longer knowing the token, had nothing left to mark.
    */
   readonly unrevoked: number;
 }
@@ -52,7 +62,7 @@ export function judgeUpgrade(input: UpgradeVerdictInput): UpgradeCounts {
     expiredServed,
     errors5xx: input.errors.filter((e) => e.status === 0 || e.status >= 500).length,
     errors4xx: input.errors.filter((e) => e.status > 0 && e.status < 500).length,
-    unrevoked: unrevokedAfterSignOut(input.issued, input.signedOutAt).length,
+    unrevoked: unrevokedAfterSignOut(input.issued, input.signedOutAt, input.revokesReceived).length,
   };
 }
 
@@ -60,6 +70,14 @@ export function judgeUpgrade(input: UpgradeVerdictInput): UpgradeCounts {
 export function unrevokedAfterSignOut(
   issued: readonly SfsSandboxTokenInfo[],
   signedOutAt: number,
+  revokesReceived: readonly RevokeReceived[],
 ): SfsSandboxTokenInfo[] {
-  return issued.filter((info) => info.revokedAt === undefined && info.expiresAt > signedOutAt);
+  const lastRevokeAt = new Map<string, number>();
+  for (const r of revokesReceived)
+    lastRevokeAt.set(r.token, Math.max(r.at, lastRevokeAt.get(r.token) ?? r.at));
+  const revokedTooLate = (info: SfsSandboxTokenInfo) =>
+    (lastRevokeAt.get(info.token) ?? -Infinity) >= info.expiresAt;
+  return issued.filter(
+    (info) => info.revokedAt === undefined && info.expiresAt > signedOutAt && !revokedTooLate(info),
+  );
 }

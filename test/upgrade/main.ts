@@ -203,6 +203,9 @@ async function main(): Promise<void> {
       pg.url,
       `SELECT count(*) AS n FROM sfs_token_event WHERE type = 'refreshed'`,
     );
+    const revokesReceived = sandbox
+      .calls({ kind: 'client.revoke', reveal: true })
+      .flatMap((call) => (call.revokedToken ? [{ token: call.revokedToken, at: call.at }] : []));
     const counts = judgeUpgrade({
       serves: load.serves,
       errors: load.errors,
@@ -210,13 +213,15 @@ async function main(): Promise<void> {
       recorded: new Set(rows.map((r) => r.fingerprint)),
       fingerprint: (token) => cipher.fingerprint(token),
       signedOutAt,
+      revokesReceived,
     });
     // What the database says of each token a sign-out left live (its row, if any, and the row
     // that replaced it), so a failure names its cause.
-    for (const info of unrevokedAfterSignOut(sandbox.issuedTokens('client'), signedOutAt).slice(
-      0,
-      10,
-    )) {
+    for (const info of unrevokedAfterSignOut(
+      sandbox.issuedTokens('client'),
+      signedOutAt,
+      revokesReceived,
+    ).slice(0, 10)) {
       const [row] = await queryOnce<Record<string, unknown>>(
         pg.url,
         `SELECT t.status, t.subject_id, t.replaced_by IS NOT NULL AS replaced, t.issued_at, t.expires_at,
