@@ -69,7 +69,7 @@ interface DescendantsCpu {
 function descendantsCpuMs(): DescendantsCpu {
   const table = processTable();
   const ours = new Set([process.pid]);
-  const total: DescendantsCpu = { postgres: {}, other: 0 };
+  const total: { postgres: Record<string, number>; other: number } = { postgres: {}, other: 0 };
   const add = (role: string, ms: number) => {
     total.postgres[role] = (total.postgres[role] ?? 0) + ms;
   };
