@@ -6,10 +6,12 @@ import { AddSfsAuthKeyLeaseFences1764520000000 } from './1764520000000-AddSfsAut
 import { AddSfsAuthTenantKeys1764600000000 } from './1764600000000-AddSfsAuthTenantKeys';
 import { AddSfsAuthTenantOffboarding1764700000000 } from './1764700000000-AddSfsAuthTenantOffboarding';
 import { AddSfsAuthTenantTokenCounts1764800000000 } from './1764800000000-AddSfsAuthTenantTokenCounts';
+import { AddSfsAuthRecordMintsFunction1764900000000 } from './1764900000000-AddSfsAuthRecordMintsFunction';
 
 export {
   AddSfsAuthKeyLeaseFences1764520000000,
   AddSfsAuthKeyLeases1764510000000,
+  AddSfsAuthRecordMintsFunction1764900000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTenantOffboarding1764700000000,
@@ -28,4 +30,5 @@ export const SFS_AUTH_MIGRATIONS = [
   AddSfsAuthTenantKeys1764600000000,
   AddSfsAuthTenantOffboarding1764700000000,
   AddSfsAuthTenantTokenCounts1764800000000,
+  AddSfsAuthRecordMintsFunction1764900000000,
 ];

@@ -81,7 +81,7 @@ describe('a refresh pass with one SFS slot', () => {
     const logger = one.db.logger;
     const logQuery = logger.logQuery.bind(logger);
     logger.logQuery = (query, ...rest) => {
-      if (query.includes('INSERT INTO sfs_client_token')) order.push('record');
+      if (query.includes('sfs_record_mints(')) order.push('record');
       return logQuery(query, ...rest);
     };
     subscribe('undici:client:sendHeaders', onSend);
