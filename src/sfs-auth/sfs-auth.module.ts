@@ -28,7 +28,6 @@ import { SfsChangeFeedService } from './change-feed/change-feed.service';
 import { SfsTokenChangeFeed } from './change-feed/token-change.feed';
 import { SfsTokenReadModel } from './admin/token-read.model';
 import { SfsHealthStore } from './health/health.store';
-import { TypeOrmSfsHealthStore } from './health/typeorm-health.store';
 import { TypeOrmSfsTokenReadModel } from './admin/typeorm-token-read.model';
 import { SfsTokenRetentionStore } from './retention/token-retention.store';
 import { TypeOrmSfsTokenRetentionStore } from './retention/typeorm-token-retention.store';
@@ -90,7 +89,7 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
     { provide: SfsReencryptionStore, useClass: TypeOrmSfsReencryptionStore },
     { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
-    { provide: SfsHealthStore, useClass: TypeOrmSfsHealthStore },
+    SfsHealthStore,
     SfsChangeFeedService,
     { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },
     { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },

@@ -1,9 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import type { SfsTokenHealthFigures } from '../model/health-figures';
 
-/** Port: the figures the health indicator and the metrics gauges read from the database. */
-export interface SfsHealthStore {
-  /** Module-wide figures (all tenants); a refresh is overdue `overdueAfterMs` past `refresh_at`. */
-  figures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures>;
+// Separate scalar subqueries so that the active ones each use the partial index
+// ix_sfs_client_token_refresh_due and the pending ones ix_sfs_token_revocation_due.
+const HEALTH_FIGURES = `
+  SELECT
+    (SELECT count(*)::int FROM sfs_client_token
+     WHERE status = 'active' AND refresh_at < $1) AS overdue_refreshes,
+    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'active') AS active_tokens,
+    (SELECT count(*)::int FROM sfs_client_token WHERE status = 'failed') AS failed_tokens,
+    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'pending') AS pending_revocations,
+    (SELECT min(requested_at) FROM sfs_token_revocation
+     WHERE status = 'pending') AS oldest_pending_revocation_at,
+    (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'failed') AS failed_revocations`;
+
+interface HealthFiguresRow {
+  overdue_refreshes: number;
+  pending_revocations: number;
+  oldest_pending_revocation_at: Date | null;
+  failed_revocations: number;
+  failed_tokens: number;
+  active_tokens: number;
 }
-/** Injection token of the {@link SfsHealthStore} port. */
-export const SfsHealthStore = Symbol('SfsHealthStore');
+
+/**
+ * The figures the health indicator and the metrics gauges read from the database: one read-only
+ * statement on PostgreSQL.
+ */
+@Injectable()
+export class SfsHealthStore extends SfsTypeOrmStore {
+  /** Module-wide figures (all tenants); a refresh is overdue `overdueAfterMs` past `refresh_at`. */
+  figures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures> {
+    const overdueBefore = new Date(now.getTime() - overdueAfterMs);
+    return this.single(async (sql) => {
+      const [row] = await sql.rows<HealthFiguresRow>(HEALTH_FIGURES, [overdueBefore]);
+      return {
+        overdueRefreshes: row.overdue_refreshes,
+        pendingRevocations: row.pending_revocations,
+        oldestPendingRevocationAt: row.oldest_pending_revocation_at,
+        failedRevocations: row.failed_revocations,
+        failedTokens: row.failed_tokens,
+        activeTokens: row.active_tokens,
+      };
+    });
+  }
+}

@@ -41,7 +41,7 @@ const DEFAULT_TIMEOUT_MS = 1000;
 @Injectable()
 export class SfsAuthHealthIndicator {
   constructor(
-    @Inject(SfsHealthStore) private readonly store: SfsHealthStore,
+    private readonly store: SfsHealthStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,

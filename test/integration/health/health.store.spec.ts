@@ -1,14 +1,14 @@
-import { TypeOrmSfsHealthStore } from '../../../src/sfs-auth/health/typeorm-health.store';
+import { SfsHealthStore } from '../../../src/sfs-auth/health/health.store';
 import { at, useHarness, driveTo, seedToken } from '../persistence/persistence-harness';
 
 /** The health figures (all tenants) against seeded rows on real PostgreSQL. */
-describe('TypeOrmSfsHealthStore', () => {
+describe('SfsHealthStore', () => {
   const h = useHarness('health_figures');
-  let store: TypeOrmSfsHealthStore;
+  let store: SfsHealthStore;
   const t = 'tenant-f';
   const other = 'tenant-other';
   beforeAll(async () => {
-    store = new TypeOrmSfsHealthStore(h.dataSource);
+    store = new SfsHealthStore(h.dataSource);
   });
 
   /** An active token of a new subject, due for refresh at `refreshAt` seconds. */
