@@ -19,7 +19,6 @@ import { TypeOrmSfsReencryptionStore } from './crypto/typeorm-reencryption.store
 import { SfsKeyLeaseStore } from './serving/key-lease.store';
 import { SfsServingStore } from './serving/serving.store';
 import { TypeOrmSfsKeyLeaseStore } from './serving/typeorm-key-lease.store';
-import { TypeOrmSfsServingStore } from './serving/typeorm-serving.store';
 import { SfsRefreshQueue } from './refresh/refresh.queue';
 import { TypeOrmSfsRefreshQueue } from './refresh/typeorm-refresh.queue';
 import { SfsRevocationOutbox } from './revocation/revocation.outbox';
@@ -83,7 +82,7 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     ...SFS_METRICS_PROVIDERS,
     ...SFS_WIRE_PROVIDERS,
     ...SFS_CRYPTO_PROVIDERS,
-    { provide: SfsServingStore, useClass: TypeOrmSfsServingStore },
+    SfsServingStore,
     { provide: SfsKeyLeaseStore, useClass: TypeOrmSfsKeyLeaseStore },
     { provide: SfsRefreshQueue, useClass: TypeOrmSfsRefreshQueue },
     { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },

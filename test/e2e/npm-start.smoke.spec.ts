@@ -87,6 +87,7 @@ describe('npm start (a newcomer, nothing configured)', () => {
     const base = `http://127.0.0.1:${port}`;
 
     const first = DemoProcess.start('npm', ['start'], env);
+    let stopped: { code: number | null | 'timeout'; leftBehind: boolean } | undefined;
     try {
       await first.waitFor('listening on', 180_000);
       expect(first.output).toContain('Demo admin keys (DEMO ONLY');
@@ -108,8 +109,14 @@ describe('npm start (a newcomer, nothing configured)', () => {
         expect(dom).toContain(path);
       }
     } finally {
-      await first.stop('SIGTERM');
+      // SIGTERM to npm alone, as `docker stop` sends it to a container whose command is
+      // `npm start`: the app must get it, drain and exit, leaving nothing behind.
+      const code = await first.signal('SIGTERM', 30_000);
+      const leftBehind = first.groupAlive();
+      if (leftBehind) await first.stop('SIGKILL', 5_000);
+      stopped = { code, leftBehind };
     }
+    expect(stopped).toEqual({ code: 0, leftBehind: false });
     expect(first.output).toContain('stopped');
 
     // Second start: same database and keys; keys are not printed again; on Fastify this time,

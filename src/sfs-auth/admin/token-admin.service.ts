@@ -49,7 +49,7 @@ const REVOCATIONS_LIMIT = 50;
 export class SfsTokenAdminService {
   constructor(
     @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
-    @Inject(SfsServingStore) private readonly rows: SfsServingStore,
+    private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
     private readonly material: SfsTokenMaterial,

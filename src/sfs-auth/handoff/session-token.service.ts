@@ -67,7 +67,7 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly tokens: SfsTokenService,
-    @Inject(SfsServingStore) private readonly rows: SfsServingStore,
+    private readonly rows: SfsServingStore,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,

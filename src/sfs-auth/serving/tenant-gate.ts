@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SfsTenantOffboardedError } from '../errors/sfs-auth.error';
 import { SfsServingStore } from './serving.store';
 
@@ -9,7 +9,7 @@ import { SfsServingStore } from './serving.store';
  */
 @Injectable()
 export class SfsTenantGate {
-  constructor(@Inject(SfsServingStore) private readonly rows: SfsServingStore) {}
+  constructor(private readonly rows: SfsServingStore) {}
 
   /** @throws SfsTenantOffboardedError (`TENANT_OFFBOARDED`) when the tenant is (being) offboarded. */
   async assertServing(tenantId: string): Promise<void> {

@@ -40,7 +40,7 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly minter: SfsTokenMinter,
     private readonly material: SfsTokenMaterial,
-    @Inject(SfsServingStore) private readonly rows: SfsServingStore,
+    private readonly rows: SfsServingStore,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,

@@ -43,6 +43,35 @@ export class DemoProcess {
     return this.settle(timeoutMs);
   }
 
+  /**
+   * Sends `signal` to the started process alone, as a container runtime signals its PID 1 (here
+   * `npm`, which must pass it on), and resolves with its exit code once its output has closed
+   * (`'timeout'` if it has not by then: something still holds it).
+   */
+  async signal(signal: NodeJS.Signals, timeoutMs: number): Promise<number | null | 'timeout'> {
+    if (this.child.exitCode === null && this.child.pid) process.kill(this.child.pid, signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether any process of the group is still running (an app its `npm` left behind). */
+  groupAlive(): boolean {
+    if (!this.child.pid) return false;
+    try {
+      process.kill(-this.child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Sends `signal` to the process group and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<number | null> {
     if (this.child.exitCode === null && this.child.pid) process.kill(-this.child.pid, signal);

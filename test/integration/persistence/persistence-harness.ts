@@ -11,7 +11,7 @@ import { TypeOrmSfsReencryptionStore } from '../../../src/sfs-auth/crypto/typeor
 import { TypeOrmSfsRefreshQueue } from '../../../src/sfs-auth/refresh/typeorm-refresh.queue';
 import { TypeOrmSfsRevocationOutbox } from '../../../src/sfs-auth/revocation/typeorm-revocation.outbox';
 import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
-import { TypeOrmSfsServingStore } from '../../../src/sfs-auth/serving/typeorm-serving.store';
+import { SfsServingStore } from '../../../src/sfs-auth/serving/serving.store';
 import type {
   SfsNewTokenEvent,
   SfsNewTokenRecord,
@@ -51,7 +51,7 @@ export function openDataSource(url: string): Promise<DataSource> {
 
 /** The module's token stores, each on the same DataSource (as one instance of the module has them). */
 export interface SfsTestStores {
-  readonly serving: TypeOrmSfsServingStore;
+  readonly serving: SfsServingStore;
   readonly leases: TypeOrmSfsKeyLeaseStore;
   readonly refresh: TypeOrmSfsRefreshQueue;
   readonly outbox: TypeOrmSfsRevocationOutbox;
@@ -61,7 +61,7 @@ export interface SfsTestStores {
 /** The token stores on `dataSource` (a second one stands for another instance). */
 export function storesOn(dataSource: DataSource): SfsTestStores {
   return {
-    serving: new TypeOrmSfsServingStore(dataSource),
+    serving: new SfsServingStore(dataSource),
     leases: new TypeOrmSfsKeyLeaseStore(dataSource),
     refresh: new TypeOrmSfsRefreshQueue(dataSource),
     outbox: new TypeOrmSfsRevocationOutbox(dataSource),
