@@ -20,7 +20,6 @@ import { SfsKeyLeaseStore } from './serving/key-lease.store';
 import { SfsServingStore } from './serving/serving.store';
 import { TypeOrmSfsKeyLeaseStore } from './serving/typeorm-key-lease.store';
 import { SfsRefreshQueue } from './refresh/refresh.queue';
-import { TypeOrmSfsRefreshQueue } from './refresh/typeorm-refresh.queue';
 import { SfsRevocationOutbox } from './revocation/revocation.outbox';
 import { TypeOrmSfsRevocationOutbox } from './revocation/typeorm-revocation.outbox';
 import { SfsChangeFeedService } from './change-feed/change-feed.service';
@@ -29,9 +28,7 @@ import { SfsTokenReadModel } from './admin/token-read.model';
 import { SfsHealthStore } from './health/health.store';
 import { TypeOrmSfsTokenReadModel } from './admin/typeorm-token-read.model';
 import { SfsTokenRetentionStore } from './retention/token-retention.store';
-import { TypeOrmSfsTokenRetentionStore } from './retention/typeorm-token-retention.store';
 import { SfsTenantOffboardingStore } from './offboarding/tenant-offboarding.store';
-import { TypeOrmSfsTenantOffboardingStore } from './offboarding/typeorm-tenant-offboarding.store';
 import { createInstanceId, SFS_INSTANCE_ID } from './scheduling/instance-id';
 import { SfsRefreshWorker } from './refresh/refresh.worker';
 import { SfsRevocationWorker } from './revocation/revocation.worker';
@@ -84,15 +81,15 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     ...SFS_CRYPTO_PROVIDERS,
     SfsServingStore,
     { provide: SfsKeyLeaseStore, useClass: TypeOrmSfsKeyLeaseStore },
-    { provide: SfsRefreshQueue, useClass: TypeOrmSfsRefreshQueue },
+    SfsRefreshQueue,
     { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
     { provide: SfsReencryptionStore, useClass: TypeOrmSfsReencryptionStore },
     { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
     SfsHealthStore,
     SfsChangeFeedService,
     { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },
-    { provide: SfsTokenRetentionStore, useClass: TypeOrmSfsTokenRetentionStore },
-    { provide: SfsTenantOffboardingStore, useClass: TypeOrmSfsTenantOffboardingStore },
+    SfsTokenRetentionStore,
+    SfsTenantOffboardingStore,
     SfsEventPublisher,
     SfsTokenMaterial,
     SfsTokenMinter,

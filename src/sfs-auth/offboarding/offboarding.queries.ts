@@ -1,14 +1,51 @@
-import type { SfsOffboardingFailure } from '../events/sfs-auth-events';
+import type { SfsOffboardingFailure, SfsOffboardingStatus } from '../events/sfs-auth-events';
 import { sfsAppendEvents, sfsNotifyChanged } from '../persistence/event.queries';
 import { sfsRequestRevocation } from '../revocation/revocation.queries';
 import type { SfsSqlSession } from '../persistence/sql-session';
-import type {
-  SfsOffboardingRecord,
-  SfsOffboardingRequest,
-  SfsOffboardingRevocations,
-  SfsPurgeBatch,
-} from './tenant-offboarding.store';
 import { sfsClip } from '../persistence/token-record.mapper';
+
+/** One row of `sfs_tenant_offboarding`. */
+export interface SfsOffboardingRecord {
+  readonly tenantId: string;
+  readonly status: SfsOffboardingStatus;
+  readonly reason: string;
+  readonly actor: string;
+  readonly requestedAt: Date;
+  /** Last time live tokens were queued for revocation. */
+  readonly lastChangeAt: Date;
+  readonly completedAt: Date | null;
+  readonly tokensToRevoke: number;
+  /** Set when the purge begins. */
+  readonly tokensRevoked: number;
+  /** Set when the purge begins. */
+  readonly revocationsFailed: number;
+  readonly tokensPurged: number;
+  readonly eventsPurged: number;
+  readonly failures: ReadonlyArray<SfsOffboardingFailure>;
+}
+
+/** The tenant's outbox rows: waiting for SFS, and given up. */
+export interface SfsOffboardingRevocations {
+  readonly pending: number;
+  readonly failed: number;
+}
+
+/** What {@link SfsTenantOffboardingStore.requestRevocations} did. */
+export interface SfsOffboardingRequest {
+  readonly record: SfsOffboardingRecord;
+  /** Whether this call wrote the tombstone (the offboarding started now). */
+  readonly created: boolean;
+  /** Token ids queued for revocation by this call. */
+  readonly queued: string[];
+}
+
+/** What one purge batch did. */
+export type SfsPurgeBatch =
+  /** Another instance holds the tombstone, or the purge has not begun. */
+  | { readonly kind: 'busy' }
+  /** A live token or a pending revocation showed up: back to `revoking`. */
+  | { readonly kind: 'relapsed' }
+  | { readonly kind: 'purged'; readonly tokens: number; readonly events: number };
 
 /** Revocations given up that a tombstone names (the count is kept whole). */
 const MAX_NAMED_FAILURES = 100;

@@ -11,7 +11,8 @@ import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
-import { SfsTenantOffboardingStore, type SfsOffboardingRecord } from './tenant-offboarding.store';
+import type { SfsOffboardingRecord } from './offboarding.queries';
+import { SfsTenantOffboardingStore } from './tenant-offboarding.store';
 import { SfsRevocationWorker } from '../revocation/revocation.worker';
 import { SfsTokenServingService } from '../serving/token-serving.service';
 
@@ -34,7 +35,7 @@ export class SfsTenantOffboardingService {
   private readonly announced = new Map<string, string>();
 
   constructor(
-    @Inject(SfsTenantOffboardingStore) private readonly store: SfsTenantOffboardingStore,
+    private readonly store: SfsTenantOffboardingStore,
     private readonly serving: SfsTokenServingService,
     private readonly revocationWorker: SfsRevocationWorker,
     private readonly dataKeys: SfsTenantDataKeys,

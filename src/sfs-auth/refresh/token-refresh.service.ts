@@ -46,7 +46,7 @@ export class SfsTokenRefreshService {
   constructor(
     private readonly minter: SfsTokenMinter,
     private readonly publisher: SfsEventPublisher,
-    @Inject(SfsRefreshQueue) private readonly queue: SfsRefreshQueue,
+    private readonly queue: SfsRefreshQueue,
     @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,

@@ -37,7 +37,7 @@ export const SFS_CHANGE_RETENTION_SECONDS = 3600;
 @Injectable()
 export class SfsRetentionService {
   constructor(
-    @Inject(SfsTokenRetentionStore) private readonly store: SfsTokenRetentionStore,
+    private readonly store: SfsTokenRetentionStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}

@@ -8,7 +8,7 @@ import { sfsAppendEvents } from '../../../src/sfs-auth/persistence/event.queries
 import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';
 import { sfsInsertRow } from '../../../src/sfs-auth/persistence/token.queries';
 import { TypeOrmSfsReencryptionStore } from '../../../src/sfs-auth/crypto/typeorm-reencryption.store';
-import { TypeOrmSfsRefreshQueue } from '../../../src/sfs-auth/refresh/typeorm-refresh.queue';
+import { SfsRefreshQueue } from '../../../src/sfs-auth/refresh/refresh.queue';
 import { TypeOrmSfsRevocationOutbox } from '../../../src/sfs-auth/revocation/typeorm-revocation.outbox';
 import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
 import { SfsServingStore } from '../../../src/sfs-auth/serving/serving.store';
@@ -53,7 +53,7 @@ export function openDataSource(url: string): Promise<DataSource> {
 export interface SfsTestStores {
   readonly serving: SfsServingStore;
   readonly leases: TypeOrmSfsKeyLeaseStore;
-  readonly refresh: TypeOrmSfsRefreshQueue;
+  readonly refresh: SfsRefreshQueue;
   readonly outbox: TypeOrmSfsRevocationOutbox;
   readonly reencryption: TypeOrmSfsReencryptionStore;
 }
@@ -63,7 +63,7 @@ export function storesOn(dataSource: DataSource): SfsTestStores {
   return {
     serving: new SfsServingStore(dataSource),
     leases: new TypeOrmSfsKeyLeaseStore(dataSource),
-    refresh: new TypeOrmSfsRefreshQueue(dataSource),
+    refresh: new SfsRefreshQueue(dataSource),
     outbox: new TypeOrmSfsRevocationOutbox(dataSource),
     reencryption: new TypeOrmSfsReencryptionStore(dataSource),
   };

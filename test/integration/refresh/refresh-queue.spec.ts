@@ -8,7 +8,7 @@ import {
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsRefreshQueue (claim, then compare-and-set). */
-describe('TypeOrmSfsRefreshQueue', () => {
+describe('SfsRefreshQueue', () => {
   const h = useHarness('store_refresh');
   let tenant = 0;
   let t: string;

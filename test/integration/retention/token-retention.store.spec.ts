@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { TypeOrmSfsTokenRetentionStore } from '../../../src/sfs-auth/retention/typeorm-token-retention.store';
+import { SfsTokenRetentionStore } from '../../../src/sfs-auth/retention/token-retention.store';
 import { at, useHarness, eventFor, openDataSource } from '../persistence/persistence-harness';
 import { remaining, seedChain, seedInState } from './retention-harness';
 
@@ -9,12 +9,12 @@ const before = at(30 * DAY);
 const old = at(10 * DAY);
 const young = at(40 * DAY);
 
-describe('TypeOrmSfsTokenRetentionStore', () => {
+describe('SfsTokenRetentionStore', () => {
   const h = useHarness('retention_store');
-  let store: TypeOrmSfsTokenRetentionStore;
+  let store: SfsTokenRetentionStore;
 
   beforeAll(async () => {
-    store = new TypeOrmSfsTokenRetentionStore(h.dataSource);
+    store = new SfsTokenRetentionStore(h.dataSource);
   });
 
   /** Holds row locks on `ids` in another transaction until `release()`. */
@@ -127,8 +127,8 @@ describe('TypeOrmSfsTokenRetentionStore', () => {
       for (let i = 0; i < 8; i++) ids.push((await seedInState(h, 't', 'revoked', old)).id);
       const other = await openDataSource(h.db.url);
       try {
-        const second = new TypeOrmSfsTokenRetentionStore(other);
-        const purgeAll = async (s: TypeOrmSfsTokenRetentionStore) => {
+        const second = new SfsTokenRetentionStore(other);
+        const purgeAll = async (s: SfsTokenRetentionStore) => {
           let total = 0;
           for (let n = -1; n !== 0;) total += n = await s.purgeDeadTokens(before, 3);
           return total;
