@@ -15,7 +15,6 @@ import {
 import { SFS_AUTH_ENTITIES } from './persistence/entities';
 import { SFS_CRYPTO_PROVIDERS } from './crypto/crypto.providers';
 import { SfsReencryptionStore } from './crypto/reencryption.store';
-import { TypeOrmSfsReencryptionStore } from './crypto/typeorm-reencryption.store';
 import { SfsKeyLeaseStore } from './serving/key-lease.store';
 import { SfsServingStore } from './serving/serving.store';
 import { TypeOrmSfsKeyLeaseStore } from './serving/typeorm-key-lease.store';
@@ -26,7 +25,6 @@ import { SfsChangeFeedService } from './change-feed/change-feed.service';
 import { SfsTokenChangeFeed } from './change-feed/token-change.feed';
 import { SfsTokenReadModel } from './admin/token-read.model';
 import { SfsHealthStore } from './health/health.store';
-import { TypeOrmSfsTokenReadModel } from './admin/typeorm-token-read.model';
 import { SfsTokenRetentionStore } from './retention/token-retention.store';
 import { SfsTenantOffboardingStore } from './offboarding/tenant-offboarding.store';
 import { createInstanceId, SFS_INSTANCE_ID } from './scheduling/instance-id';
@@ -83,8 +81,8 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     { provide: SfsKeyLeaseStore, useClass: TypeOrmSfsKeyLeaseStore },
     SfsRefreshQueue,
     { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
-    { provide: SfsReencryptionStore, useClass: TypeOrmSfsReencryptionStore },
-    { provide: SfsTokenReadModel, useClass: TypeOrmSfsTokenReadModel },
+    SfsReencryptionStore,
+    SfsTokenReadModel,
     SfsHealthStore,
     SfsChangeFeedService,
     { provide: SfsTokenChangeFeed, useExisting: SfsChangeFeedService },

@@ -48,7 +48,7 @@ const REVOCATIONS_LIMIT = 50;
 @Injectable()
 export class SfsTokenAdminService {
   constructor(
-    @Inject(SfsTokenReadModel) private readonly reads: SfsTokenReadModel,
+    private readonly reads: SfsTokenReadModel,
     private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,

@@ -1,5 +1,5 @@
 import type { SfsTokenEvent, SfsTokenEventType, SfsTokenStatus } from '../model/token-record';
-import type { SfsTenantTokenSummary } from './token-read.model';
+import type { SfsTenantTokenSummary } from './token-read.types';
 
 /** A `sfs_token_event` row as node-postgres returns it (bigserial `id` as a string). */
 export interface SfsTokenEventRow {

@@ -1,102 +1,59 @@
-import type { SfsTokenEvent, SfsTokenRecord, SfsTokenStatus } from '../model/token-record';
+import { Injectable } from '@nestjs/common';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
+import {
+  sfsCountRevocable,
+  sfsListEvents,
+  sfsListRevocations,
+  sfsListTokens,
+  sfsTenantSummary,
+} from './token-read.queries';
+import type { SfsTokenEvent } from '../model/token-record';
+import type {
+  SfsTokenPage,
+  SfsTokenListQuery,
+  SfsEventListQuery,
+  SfsTenantTokenSummary,
+  SfsRevocationListQuery,
+  SfsRevocationEntry,
+  SfsRevocableFilter,
+} from './token-read.types';
+
+export type {
+  SfsTokenPageAfter,
+  SfsTokenPage,
+  SfsTokenListQuery,
+  SfsEventListQuery,
+  SfsTenantTokenSummary,
+  SfsRevocationListQuery,
+  SfsRevocationEntry,
+  SfsRevocableFilter,
+} from './token-read.types';
 
 /**
- * Position after which a newest-first page continues (the last row of the previous page).
- * `createdAt` is PostgreSQL's exact text of `created_at` (microseconds: a JS `Date` would round
- * it to milliseconds and rows created in the same millisecond would be skipped or repeated).
- */
-export interface SfsTokenPageAfter {
-  readonly createdAt: string;
-  readonly id: string;
-}
-
-/** One page of token records and where the next one starts (`null` on the last page). */
-export interface SfsTokenPage {
-  readonly items: SfsTokenRecord[];
-  readonly next: SfsTokenPageAfter | null;
-}
-
-/** A page of a tenant's token records, newest first (`created_at DESC, id DESC`). */
-export interface SfsTokenListQuery {
-  readonly tenantId: string;
-  readonly status?: SfsTokenStatus;
-  readonly clientKey?: string;
-  readonly subjectId?: string;
-  /** Rows to return at most; the read model looks one further to know whether a next page exists. */
-  readonly limit: number;
-  readonly after?: SfsTokenPageAfter;
-}
-
-/** A page of a tenant's audit trail, newest first (`id DESC`). */
-export interface SfsEventListQuery {
-  readonly tenantId: string;
-  /** Only the events of this token. */
-  readonly tokenId?: string;
-  readonly limit: number;
-  /** Continue below this event id (bigserial, as a decimal string). */
-  readonly afterId?: string;
-}
-
-/** Counts and times of one tenant's tokens, for the admin summary. */
-export interface SfsTenantTokenSummary {
-  /** Every status, 0 when none. */
-  readonly counts: Readonly<Record<SfsTokenStatus, number>>;
-  /** Earliest `refresh_at` of an active token, or null. */
-  readonly nextRefreshAt: Date | null;
-  /** Active tokens whose `refresh_at` is before `now`. */
-  readonly overdueRefreshes: number;
-  /** Outbox rows `pending`. */
-  readonly pendingRevocations: number;
-  /** Outbox rows `failed` (given up; retryable). */
-  readonly failedRevocations: number;
-  /** `requested_at` of the oldest pending outbox row, or null. */
-  readonly oldestPendingRevocationAt: Date | null;
-  /** The tenant's data key: its version (bumped when it is wrapped again) and age; null before its first token. */
-  readonly dataKey: { readonly version: number; readonly createdAt: Date } | null;
-}
-
-/** The tenant's revocation outbox, oldest request first. */
-export interface SfsRevocationListQuery {
-  readonly tenantId: string;
-  /** `pending` (SFS has not confirmed yet) or `failed` (given up; retryable); none: both. */
-  readonly status?: 'pending' | 'failed';
-  readonly limit: number;
-}
-
-/** One outbox row with its token's key. */
-export interface SfsRevocationEntry {
-  readonly tokenId: string;
-  readonly clientKey: string;
-  readonly subjectId: string | null;
-  readonly status: 'pending' | 'failed';
-  readonly attempts: number;
-  readonly nextAttemptAt: Date;
-  /** The last SFS error (a code and status, never a token). */
-  readonly lastError: string | null;
-  readonly reason: string | null;
-  readonly actor: string;
-  readonly requestedAt: Date;
-}
-
-/** Which tokens a bulk revocation would take (every field given must match). */
-export interface SfsRevocableFilter {
-  readonly tenantId: string;
-  readonly clientKey?: string;
-  readonly subjectId?: string;
-}
-
-/**
- * Port: the admin API's read side (listings, summaries, audit events). Nothing here changes
+ * The admin API's read side (listings, summaries, audit events). Nothing here changes
  * state, and every query is scoped to one tenant.
  */
-export interface SfsTokenReadModel {
-  listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage>;
+@Injectable()
+export class SfsTokenReadModel extends SfsTypeOrmStore {
+  listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage> {
+    return this.single((sql) => sfsListTokens(sql, query));
+  }
+
   /** Newest first; the next page continues below the last item's id. */
-  listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]>;
-  tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary>;
-  listRevocations(query: SfsRevocationListQuery): Promise<SfsRevocationEntry[]>;
+  listEvents(query: SfsEventListQuery): Promise<SfsTokenEvent[]> {
+    return this.single((sql) => sfsListEvents(sql, query));
+  }
+
+  tenantSummary(tenantId: string, now: Date): Promise<SfsTenantTokenSummary> {
+    return this.single((sql) => sfsTenantSummary(sql, tenantId, now));
+  }
+
+  listRevocations(query: SfsRevocationListQuery): Promise<SfsRevocationEntry[]> {
+    return this.single((sql) => sfsListRevocations(sql, query));
+  }
+
   /** The tokens a revocation by `filter` would take at `now` (a bulk revoke's dry run). */
-  countRevocable(filter: SfsRevocableFilter, now: Date): Promise<number>;
+  countRevocable(filter: SfsRevocableFilter, now: Date): Promise<number> {
+    return this.single((sql) => sfsCountRevocable(sql, filter, now));
+  }
 }
-/** Injection token of the {@link SfsTokenReadModel} port. */
-export const SfsTokenReadModel = Symbol('SfsTokenReadModel');

@@ -9,7 +9,7 @@ import type {
   SfsTokenListQuery,
   SfsTokenPage,
   SfsTokenPageAfter,
-} from './token-read.model';
+} from './token-read.types';
 import {
   sfsTenantSummaryFromRow,
   sfsTokenEventFromRow,

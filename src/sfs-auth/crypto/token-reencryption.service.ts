@@ -36,7 +36,7 @@ export interface SfsReencryptReport {
 @Injectable()
 export class SfsTokenReencryptionService {
   constructor(
-    @Inject(SfsReencryptionStore) private readonly store: SfsReencryptionStore,
+    private readonly store: SfsReencryptionStore,
     private readonly dataKeys: SfsTenantDataKeys,
     private readonly cipher: SfsTenantTokenCipher,
     private readonly publisher: SfsEventPublisher,

@@ -1,16 +1,16 @@
-import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
+import { SfsTokenReadModel } from '../../../src/sfs-auth/admin/token-read.model';
 import type { SfsTokenListQuery } from '../../../src/sfs-auth/admin/token-read.model';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import { at, useHarness, driveTo, eventFor, seedKey } from '../persistence/persistence-harness';
 
 /** Listings of the read model: keyset paging, filters and tenant scoping on real PostgreSQL. */
-describe('TypeOrmSfsTokenReadModel: listings', () => {
+describe('SfsTokenReadModel: listings', () => {
   const h = useHarness('read_list');
-  let reads: TypeOrmSfsTokenReadModel;
+  let reads: SfsTokenReadModel;
   const t = 'tenant-l';
   const other = 'tenant-other';
   beforeAll(async () => {
-    reads = new TypeOrmSfsTokenReadModel(h.dataSource);
+    reads = new SfsTokenReadModel(h.dataSource);
   });
 
   const seed = (subjectId: string | null, clientKey = 'client-a', tenantId = t) =>

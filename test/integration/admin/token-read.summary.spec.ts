@@ -1,14 +1,14 @@
-import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
+import { SfsTokenReadModel } from '../../../src/sfs-auth/admin/token-read.model';
 import { at, useHarness, driveTo, seedToken } from '../persistence/persistence-harness';
 
 /** The tenant summary of the admin read model against seeded rows on real PostgreSQL. */
-describe('TypeOrmSfsTokenReadModel: tenant summary', () => {
+describe('SfsTokenReadModel: tenant summary', () => {
   const h = useHarness('read_figures');
-  let reads: TypeOrmSfsTokenReadModel;
+  let reads: SfsTokenReadModel;
   const t = 'tenant-f';
   const other = 'tenant-other';
   beforeAll(async () => {
-    reads = new TypeOrmSfsTokenReadModel(h.dataSource);
+    reads = new SfsTokenReadModel(h.dataSource);
   });
 
   /** An active token of a new subject, due for refresh at `refreshAt` seconds. */

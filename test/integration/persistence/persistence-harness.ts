@@ -7,7 +7,7 @@ import { SFS_AUTH_ENTITIES } from '../../../src/sfs-auth/persistence/entities';
 import { sfsAppendEvents } from '../../../src/sfs-auth/persistence/event.queries';
 import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session';
 import { sfsInsertRow } from '../../../src/sfs-auth/persistence/token.queries';
-import { TypeOrmSfsReencryptionStore } from '../../../src/sfs-auth/crypto/typeorm-reencryption.store';
+import { SfsReencryptionStore } from '../../../src/sfs-auth/crypto/reencryption.store';
 import { SfsRefreshQueue } from '../../../src/sfs-auth/refresh/refresh.queue';
 import { TypeOrmSfsRevocationOutbox } from '../../../src/sfs-auth/revocation/typeorm-revocation.outbox';
 import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
@@ -55,7 +55,7 @@ export interface SfsTestStores {
   readonly leases: TypeOrmSfsKeyLeaseStore;
   readonly refresh: SfsRefreshQueue;
   readonly outbox: TypeOrmSfsRevocationOutbox;
-  readonly reencryption: TypeOrmSfsReencryptionStore;
+  readonly reencryption: SfsReencryptionStore;
 }
 
 /** The token stores on `dataSource` (a second one stands for another instance). */
@@ -65,7 +65,7 @@ export function storesOn(dataSource: DataSource): SfsTestStores {
     leases: new TypeOrmSfsKeyLeaseStore(dataSource),
     refresh: new SfsRefreshQueue(dataSource),
     outbox: new TypeOrmSfsRevocationOutbox(dataSource),
-    reencryption: new TypeOrmSfsReencryptionStore(dataSource),
+    reencryption: new SfsReencryptionStore(dataSource),
   };
 }
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SFS_AUTH_MIGRATIONS } from '../../../migrations';
 import { SFS_AUTH_ENTITIES } from '../../../src/sfs-auth/persistence/entities';
-import { TypeOrmSfsTokenReadModel } from '../../../src/sfs-auth/admin/typeorm-token-read.model';
+import { SfsTokenReadModel } from '../../../src/sfs-auth/admin/token-read.model';
 import { SfsTenantCountsStore } from '../../../src/sfs-auth/tenant-counts/tenant-counts.store';
 import { createTestDatabase } from '../../support/test-database';
 import {
@@ -71,10 +71,10 @@ async function insertBatch(h: Sql, tenantId: string, n: number, tag: string) {
 describe('tenant token counts', () => {
   const h = useHarness('tenant_counts');
   let fold: SfsTenantCountsStore;
-  let reads: TypeOrmSfsTokenReadModel;
+  let reads: SfsTokenReadModel;
   beforeAll(() => {
     fold = new SfsTenantCountsStore(h.dataSource);
-    reads = new TypeOrmSfsTokenReadModel(h.dataSource);
+    reads = new SfsTokenReadModel(h.dataSource);
   });
 
   it('follow every kind of write: batches, status changes, other updates, deletes', async () => {
