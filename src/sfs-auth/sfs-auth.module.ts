@@ -17,10 +17,8 @@ import { SFS_CRYPTO_PROVIDERS } from './crypto/crypto.providers';
 import { SfsReencryptionStore } from './crypto/reencryption.store';
 import { SfsKeyLeaseStore } from './serving/key-lease.store';
 import { SfsServingStore } from './serving/serving.store';
-import { TypeOrmSfsKeyLeaseStore } from './serving/typeorm-key-lease.store';
 import { SfsRefreshQueue } from './refresh/refresh.queue';
 import { SfsRevocationOutbox } from './revocation/revocation.outbox';
-import { TypeOrmSfsRevocationOutbox } from './revocation/typeorm-revocation.outbox';
 import { SfsChangeFeedService } from './change-feed/change-feed.service';
 import { SfsTokenChangeFeed } from './change-feed/token-change.feed';
 import { SfsTokenReadModel } from './admin/token-read.model';
@@ -78,9 +76,9 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     ...SFS_WIRE_PROVIDERS,
     ...SFS_CRYPTO_PROVIDERS,
     SfsServingStore,
-    { provide: SfsKeyLeaseStore, useClass: TypeOrmSfsKeyLeaseStore },
+    SfsKeyLeaseStore,
     SfsRefreshQueue,
-    { provide: SfsRevocationOutbox, useClass: TypeOrmSfsRevocationOutbox },
+    SfsRevocationOutbox,
     SfsReencryptionStore,
     SfsTokenReadModel,
     SfsHealthStore,

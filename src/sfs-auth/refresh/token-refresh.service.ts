@@ -47,7 +47,7 @@ export class SfsTokenRefreshService {
     private readonly minter: SfsTokenMinter,
     private readonly publisher: SfsEventPublisher,
     private readonly queue: SfsRefreshQueue,
-    @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
+    private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
   ) {}

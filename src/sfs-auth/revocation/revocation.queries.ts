@@ -17,7 +17,15 @@ import {
   type SfsRevocationWorkRow,
 } from '../persistence/token-record.mapper';
 import { sfsIsUuid } from '../model/identifiers';
-import type { SfsRevocationFilter } from './revocation.outbox';
+
+/** Which tokens a revocation request covers (all within one tenant). */
+export interface SfsRevocationFilter {
+  readonly tenantId: string;
+  readonly tokenId?: string;
+  readonly clientKey?: string;
+  /** `undefined`: any subject; a string: that subject only. */
+  readonly subjectId?: string;
+}
 
 const RELEASE_AND_BUMP =
   'lease_owner = NULL, lease_expires_at = NULL, version = r.version + 1, updated_at = now()';

@@ -59,7 +59,7 @@ const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | 
 @Injectable()
 export class SfsTokenRevocationService {
   constructor(
-    @Inject(SfsRevocationOutbox) private readonly outbox: SfsRevocationOutbox,
+    private readonly outbox: SfsRevocationOutbox,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
     private readonly cipher: SfsTenantTokenCipher,

@@ -17,7 +17,7 @@ import {
   sfsRetireStatement,
   sfsTokenParams,
 } from '../persistence/token.queries';
-import type { SfsKeyClaim, SfsKeyLease, SfsMintRecord } from './key-lease.store';
+import type { SfsKeyClaim, SfsKeyLease, SfsMintRecord } from './key-lease.types';
 
 // Takes the key's lease when it is free or its holder's lease ran out; every claim takes a new
 // fence from one sequence, so a holder whose lease was taken over can no longer record anything,

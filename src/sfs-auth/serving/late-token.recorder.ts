@@ -24,7 +24,7 @@ export class SfsLateTokenRecorder {
 
   constructor(
     private readonly material: SfsTokenMaterial,
-    @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
+    private readonly leases: SfsKeyLeaseStore,
     private readonly discarder: SfsUnstoredTokenDiscarder,
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,

@@ -71,7 +71,7 @@ const WAIT_MAX_MS = 500;
 @Injectable()
 export class SfsTokenMinter {
   constructor(
-    @Inject(SfsKeyLeaseStore) private readonly leases: SfsKeyLeaseStore,
+    private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     private readonly platform: SfsPlatformTokenProvider,
     private readonly material: SfsTokenMaterial,

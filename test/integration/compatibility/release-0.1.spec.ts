@@ -3,7 +3,7 @@ import { sfsRelease010KeyLockId } from '../../../src/sfs-auth/compatibility/rele
 import { SfsKeyRing } from '../../../src/sfs-auth/crypto/key-ring';
 import { SfsTenantTokenCipher } from '../../../src/sfs-auth/crypto/tenant-token.cipher';
 import { SfsTokenCipher } from '../../../src/sfs-auth/crypto/token-cipher';
-import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
+import { SfsKeyLeaseStore } from '../../../src/sfs-auth/serving/key-lease.store';
 import { at, eventFor, newRecord, useHarness } from '../persistence/persistence-harness';
 
 /**
@@ -60,7 +60,7 @@ describe('running beside 0.1.0 instances', () => {
   });
 
   it('waits for a 0.1.0 mint in progress, then loses to its row: revoking, outbox, lease released', async () => {
-    const store = new TypeOrmSfsKeyLeaseStore(h.dataSource, { compatibleWith: '0.1.0' });
+    const store = new SfsKeyLeaseStore(h.dataSource, { compatibleWith: '0.1.0' });
     const claim = await store.claimKey(key, 'new-instance', at(1), 60_000);
     expect(claim.current).toBeNull();
     const old = await mintAs010(400);
@@ -85,7 +85,7 @@ describe('running beside 0.1.0 instances', () => {
   });
 
   it('without the setting, the same race records at once and leaves 0.1.0 a unique violation', async () => {
-    const store = new TypeOrmSfsKeyLeaseStore(h.dataSource);
+    const store = new SfsKeyLeaseStore(h.dataSource);
     const claim = await store.claimKey(key, 'new-instance', at(1), 60_000);
     const old = await mintAs010(200);
     const ours = newRecord(key, { issued: 10 });

@@ -9,8 +9,8 @@ import { sfsInTransaction } from '../../../src/sfs-auth/persistence/sql-session'
 import { sfsInsertRow } from '../../../src/sfs-auth/persistence/token.queries';
 import { SfsReencryptionStore } from '../../../src/sfs-auth/crypto/reencryption.store';
 import { SfsRefreshQueue } from '../../../src/sfs-auth/refresh/refresh.queue';
-import { TypeOrmSfsRevocationOutbox } from '../../../src/sfs-auth/revocation/typeorm-revocation.outbox';
-import { TypeOrmSfsKeyLeaseStore } from '../../../src/sfs-auth/serving/typeorm-key-lease.store';
+import { SfsRevocationOutbox } from '../../../src/sfs-auth/revocation/revocation.outbox';
+import { SfsKeyLeaseStore } from '../../../src/sfs-auth/serving/key-lease.store';
 import { SfsServingStore } from '../../../src/sfs-auth/serving/serving.store';
 import type {
   SfsNewTokenEvent,
@@ -52,9 +52,9 @@ export function openDataSource(url: string): Promise<DataSource> {
 /** The module's token stores, each on the same DataSource (as one instance of the module has them). */
 export interface SfsTestStores {
   readonly serving: SfsServingStore;
-  readonly leases: TypeOrmSfsKeyLeaseStore;
+  readonly leases: SfsKeyLeaseStore;
   readonly refresh: SfsRefreshQueue;
-  readonly outbox: TypeOrmSfsRevocationOutbox;
+  readonly outbox: SfsRevocationOutbox;
   readonly reencryption: SfsReencryptionStore;
 }
 
@@ -62,9 +62,9 @@ export interface SfsTestStores {
 export function storesOn(dataSource: DataSource): SfsTestStores {
   return {
     serving: new SfsServingStore(dataSource),
-    leases: new TypeOrmSfsKeyLeaseStore(dataSource),
+    leases: new SfsKeyLeaseStore(dataSource),
     refresh: new SfsRefreshQueue(dataSource),
-    outbox: new TypeOrmSfsRevocationOutbox(dataSource),
+    outbox: new SfsRevocationOutbox(dataSource),
     reencryption: new SfsReencryptionStore(dataSource),
   };
 }

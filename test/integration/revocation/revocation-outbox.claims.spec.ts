@@ -10,7 +10,7 @@ import {
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsRevocationOutbox, the worker's side (claim, confirm, fail, retry). */
-describe('TypeOrmSfsRevocationOutbox: claims and outcomes', () => {
+describe('SfsRevocationOutbox: claims and outcomes', () => {
   const h = useHarness('store_outbox');
   const t = 'tenant-r';
 

@@ -9,7 +9,7 @@ import {
 } from '../persistence/persistence-harness';
 
 /** Contract of SfsRevocationOutbox, the requesting side (which rows a revocation covers). */
-describe('TypeOrmSfsRevocationOutbox: requests', () => {
+describe('SfsRevocationOutbox: requests', () => {
   const h = useHarness('store_revoke');
   const t = 'tenant-r';
 
