@@ -10,7 +10,6 @@ import { SfsTenantDataKeys } from './tenant-data-keys';
 import { SfsTenantKeyStore } from './tenant-key.store';
 import { SfsTenantTokenCipher } from './tenant-token.cipher';
 import { SfsTokenCipher } from './token-cipher';
-import { TypeOrmSfsTenantKeyStore } from './typeorm-tenant-key.store';
 
 /**
  * Encryption at rest: the key ring from `encryptionKeys`, the host's key wrapper (or the ring's),
@@ -24,7 +23,7 @@ export const SFS_CRYPTO_PROVIDERS: Provider[] = [
     useFactory: (options: SfsAuthResolvedOptions) => new SfsKeyRing(options.encryptionKeys),
   },
   SfsTokenCipher,
-  { provide: SfsTenantKeyStore, useClass: TypeOrmSfsTenantKeyStore },
+  SfsTenantKeyStore,
   {
     provide: SfsKeyWrapper,
     inject: [SFS_AUTH_RESOLVED_OPTIONS, SfsKeyRing],

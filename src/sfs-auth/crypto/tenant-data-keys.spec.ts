@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { SfsManualClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
-import type { SfsDataKeyRewrap, SfsStoredDataKey, SfsTenantKeyStore } from './tenant-key.store';
+import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.types';
 import { SfsDataKeyCache } from './data-key.cache';
 import { SfsKeyRing } from './key-ring';
 import { SfsRingKeyWrapper } from './ring-key.wrapper';
-import { SfsTenantDataKeys } from './tenant-data-keys';
+import { SfsTenantDataKeys, type SfsTenantKeyRows } from './tenant-data-keys';
 
 /** The store's contract in memory (the PostgreSQL one is covered by test/integration/keys). */
-class MemoryTenantKeyStore implements SfsTenantKeyStore {
+class MemoryTenantKeyStore implements SfsTenantKeyRows {
   readonly rows = new Map<string, SfsStoredDataKey>();
   finds = 0;
   find(tenantId: string) {

@@ -17,6 +17,12 @@ import { SfsDataKeyCache, type SfsDataKey } from './data-key.cache';
 import { SfsKeyWrapper } from '../options/key-wrapper';
 import { sfsErrorCode } from '../errors/safe-error';
 
+/** What {@link SfsTenantDataKeys} reads and writes of the tenant keys' rows. */
+export type SfsTenantKeyRows = Pick<
+  SfsTenantKeyStore,
+  'find' | 'insertIfAbsent' | 'findWrappedNotUnder' | 'rewrap'
+>;
+
 /** Data key ids start with this; ring key ids (`[A-Za-z0-9_-]`) never contain a colon. */
 export const SFS_DATA_KEY_PREFIX = 'dek:';
 
@@ -42,7 +48,7 @@ export class SfsTenantDataKeys {
   private readonly flights = new SfsSingleFlight<SfsDataKey | null>();
 
   constructor(
-    @Inject(SfsTenantKeyStore) private readonly store: SfsTenantKeyStore,
+    @Inject(SfsTenantKeyStore) private readonly store: SfsTenantKeyRows,
     @Inject(SfsKeyWrapper) private readonly wrapper: SfsKeyWrapper,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,

@@ -1,6 +1,6 @@
 import { sfsAppendEvents } from '../persistence/event.queries';
 import type { SfsSqlSession } from '../persistence/sql-session';
-import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.store';
+import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.types';
 
 interface SfsTenantKeyRow {
   tenant_id: string;

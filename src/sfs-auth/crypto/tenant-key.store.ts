@@ -1,41 +1,44 @@
-import type { SfsWrappedKey } from '../options/key-wrapper';
+import { Injectable } from '@nestjs/common';
+import { SfsTypeOrmStore } from '../persistence/typeorm-store';
+import { sfsInTransaction } from '../persistence/sql-session';
+import {
+  sfsFindKeysWrappedNotUnder,
+  sfsFindTenantKey,
+  sfsInsertTenantKey,
+  sfsRewrapTenantKeys,
+} from './tenant-key.queries';
+import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.types';
 
-/** One row of `sfs_tenant_key`: a tenant's data key, wrapped. */
-export interface SfsStoredDataKey {
-  readonly tenantId: string;
-  /** Stored with every ciphertext sealed under this key (`dek:...`). */
-  readonly dataKeyId: string;
-  readonly wrapped: SfsWrappedKey;
-  /** Bumped by every rewrap (compare-and-set). */
-  readonly version: number;
-}
+export type { SfsStoredDataKey, SfsDataKeyRewrap } from './tenant-key.types';
 
-/** A rewrapped data key to write, if its row is still at `version`. */
-export interface SfsDataKeyRewrap {
-  readonly tenantId: string;
-  readonly dataKeyId: string;
-  readonly version: number;
-  /** The wrapping key id it had (for the audit trail). */
-  readonly fromKeyId: string;
-  readonly wrapped: SfsWrappedKey;
-}
+/** The per-tenant data keys, shaped for `SfsTenantDataKeys` and key rotation. */
+@Injectable()
+export class SfsTenantKeyStore extends SfsTypeOrmStore {
+  find(tenantId: string): Promise<SfsStoredDataKey | null> {
+    return this.single((sql) => sfsFindTenantKey(sql, tenantId));
+  }
 
-/** Port: the per-tenant data keys, shaped for `SfsTenantDataKeys` and key rotation. */
-export interface SfsTenantKeyStore {
-  find(tenantId: string): Promise<SfsStoredDataKey | null>;
   /** Inserts unless the tenant has a key already; returns the tenant's key (this one or that one). */
-  insertIfAbsent(key: Omit<SfsStoredDataKey, 'version'>, now: Date): Promise<SfsStoredDataKey>;
+  insertIfAbsent(key: Omit<SfsStoredDataKey, 'version'>, now: Date): Promise<SfsStoredDataKey> {
+    return this.single((sql) => sfsInsertTenantKey(sql, key, now));
+  }
+
   /** Keys wrapped under another key than `wrappingKeyId`, in tenant order after `afterTenantId`. */
   findWrappedNotUnder(
     wrappingKeyId: string,
     afterTenantId: string | null,
     limit: number,
-  ): Promise<SfsStoredDataKey[]>;
+  ): Promise<SfsStoredDataKey[]> {
+    return this.single((sql) =>
+      sfsFindKeysWrappedNotUnder(sql, wrappingKeyId, afterTenantId, limit),
+    );
+  }
+
   /**
    * One transaction: each key whose row is still at its version gets its new wrapping and a
    * `key_rotated` audit event (no token id). Returns how many were written.
    */
-  rewrap(keys: ReadonlyArray<SfsDataKeyRewrap>, now: Date): Promise<number>;
+  rewrap(keys: ReadonlyArray<SfsDataKeyRewrap>, now: Date): Promise<number> {
+    return sfsInTransaction(this.dataSource, (sql) => sfsRewrapTenantKeys(sql, keys, now));
+  }
 }
-/** Injection token of the {@link SfsTenantKeyStore} port. */
-export const SfsTenantKeyStore = Symbol('SfsTenantKeyStore');
