@@ -64,7 +64,7 @@ export class SfsTokenRefreshService {
    * so no lane idles at a batch boundary. A lane about to mint claims the keys of the
    * next rows (up to `concurrency`) in one statement, so each refresh costs SFS plus its share of
    * the statement that records it (mints recorded at once share one,
-   * `serving/typeorm-key-lease.store.ts`). The pass ends when a claim comes back short, or after
+   * `serving/key-lease.store.ts`). The pass ends when a claim comes back short, or after
    * {@link MAX_BATCHES_PER_PASS} batches (the worker then starts another pass at once).
    */
   async runPass(owner: string): Promise<SfsRefreshReport> {
