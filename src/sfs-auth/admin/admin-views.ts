@@ -1,5 +1,5 @@
 import { sfsFingerprintDisplay } from '../crypto/token-cipher';
-import type { SfsRevocationEntry, SfsTenantTokenSummary } from './token-read.model';
+import type { SfsRevocationEntry, SfsTenantTokenSummary } from './token-read.types';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import type { SfsTokenEvent, SfsTokenRecord } from '../model/token-record';
 import type {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
-import { SfsTokenReadModel, type SfsTokenPageAfter } from './token-read.model';
+import { SfsTokenReadModel } from './token-read.model';
+import type { SfsTokenPageAfter } from './token-read.types';
 import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SfsTokenMinter } from '../serving/token-minter';

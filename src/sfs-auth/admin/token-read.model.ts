@@ -18,17 +18,6 @@ import type {
   SfsRevocableFilter,
 } from './token-read.types';
 
-export type {
-  SfsTokenPageAfter,
-  SfsTokenPage,
-  SfsTokenListQuery,
-  SfsEventListQuery,
-  SfsTenantTokenSummary,
-  SfsRevocationListQuery,
-  SfsRevocationEntry,
-  SfsRevocableFilter,
-} from './token-read.types';
-
 /**
  * The admin API's read side (listings, summaries, audit events). Nothing here changes
  * state, and every query is scoped to one tenant.

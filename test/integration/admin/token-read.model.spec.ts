@@ -1,5 +1,5 @@
 import { SfsTokenReadModel } from '../../../src/sfs-auth/admin/token-read.model';
-import type { SfsTokenListQuery } from '../../../src/sfs-auth/admin/token-read.model';
+import type { SfsTokenListQuery } from '../../../src/sfs-auth/admin/token-read.types';
 import type { SfsTokenRecord } from '../../../src/sfs-auth/model/token-record';
 import { at, useHarness, driveTo, eventFor, seedKey } from '../persistence/persistence-harness';
 
