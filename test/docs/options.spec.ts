@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SFS_OPTION_TABLE } from '../../src/sfs-auth/options/option-table';
-import { README_PATH, readmeOptionTables, renderOptionTables } from '../support/option-tables';
+import { CONFIGURATION_PAGE, pageOptionTables, renderOptionTables } from '../support/option-tables';
 
 const INTERFACE = readFileSync(
   join(__dirname, '..', '..', 'src/sfs-auth/options/sfs-auth-options.interface.ts'),
@@ -32,8 +32,8 @@ function documentedDefault(path: string): string | undefined {
 }
 
 describe('options described once (src/sfs-auth/options/option-table.ts)', () => {
-  it("the README's configuration tables are the table's rendering (npm run docs:options)", () => {
-    expect(readmeOptionTables(readFileSync(README_PATH, 'utf8'))).toBe(renderOptionTables());
+  it("docs/configuration.md's tables are the table's rendering (npm run docs:options)", () => {
+    expect(pageOptionTables(readFileSync(CONFIGURATION_PAGE, 'utf8'))).toBe(renderOptionTables());
   });
 
   it('every integer and boolean option documents its default in its TSDoc', () => {

@@ -1,7 +1,7 @@
 /**
- * The README's configuration tables, rendered from `SFS_OPTION_TABLE`. `npm run docs:options`
- * writes them into README.md between the `options-table` markers; `test/docs/options.spec.ts`
- * fails when the README differs from what this renders.
+ * The configuration tables of `docs/configuration.md`, rendered from `SFS_OPTION_TABLE`.
+ * `npm run docs:options` writes them into that page between the `options-table` markers;
+ * `test/docs/options.spec.ts` fails when the page differs from what this renders.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { SFS_OPTION_TABLE, type SfsOptionRow } from '../../src/sfs-auth/options/
 
 export const OPTIONS_TABLE_START = '<!-- options-table:start (npm run docs:options) -->';
 export const OPTIONS_TABLE_END = '<!-- options-table:end -->';
-export const README_PATH = join(__dirname, '..', '..', 'README.md');
+export const CONFIGURATION_PAGE = join(__dirname, '..', '..', 'docs', 'configuration.md');
 
 function defaultText(row: SfsOptionRow): string {
   if (row.kind === 'other') return row.defaultText;
@@ -21,7 +21,7 @@ function bounds(row: SfsOptionRow): string {
   return row.kind === 'integer' ? `${row.min}–${row.max}` : '';
 }
 
-/** Both tables (variables, then options without a variable), as the README holds them. */
+/** Both tables (variables, then options without a variable), as the page holds them. */
 export function renderOptionTables(): string {
   const withVariable = SFS_OPTION_TABLE.filter((row) => row.env);
   const without = SFS_OPTION_TABLE.filter((row) => !row.env);
@@ -43,20 +43,21 @@ export function renderOptionTables(): string {
   ].join('\n');
 }
 
-/** The README's text between the markers (without the marker lines). */
-export function readmeOptionTables(readme: string): string | undefined {
-  const start = readme.indexOf(OPTIONS_TABLE_START);
-  const end = readme.indexOf(OPTIONS_TABLE_END);
+/** The page's text between the markers (without the marker lines). */
+export function pageOptionTables(page: string): string | undefined {
+  const start = page.indexOf(OPTIONS_TABLE_START);
+  const end = page.indexOf(OPTIONS_TABLE_END);
   if (start < 0 || end < start) return undefined;
-  return readme.slice(start + OPTIONS_TABLE_START.length, end).trim();
+  return page.slice(start + OPTIONS_TABLE_START.length, end).trim();
 }
 
 if (require.main === module) {
-  const readme = readFileSync(README_PATH, 'utf8');
-  const start = readme.indexOf(OPTIONS_TABLE_START);
-  const end = readme.indexOf(OPTIONS_TABLE_END);
-  if (start < 0 || end < start) throw new Error('README.md has no options-table markers');
-  const next = `${readme.slice(0, start + OPTIONS_TABLE_START.length)}\n${renderOptionTables()}\n${readme.slice(end)}`;
-  writeFileSync(README_PATH, next);
-  console.log('README.md: configuration tables rewritten from SFS_OPTION_TABLE');
+  const page = readFileSync(CONFIGURATION_PAGE, 'utf8');
+  const start = page.indexOf(OPTIONS_TABLE_START);
+  const end = page.indexOf(OPTIONS_TABLE_END);
+  if (start < 0 || end < start)
+    throw new Error('docs/configuration.md has no options-table markers');
+  const next = `${page.slice(0, start + OPTIONS_TABLE_START.length)}\n${renderOptionTables()}\n${page.slice(end)}`;
+  writeFileSync(CONFIGURATION_PAGE, next);
+  console.log('docs/configuration.md: configuration tables rewritten from SFS_OPTION_TABLE');
 }

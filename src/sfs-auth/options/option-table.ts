@@ -2,9 +2,9 @@
  * Every option of `SfsAuthModuleOptions` described once, as data: where it lives, the environment
  * variable `sfsAuthOptionsFromEnv` maps to it, its default, its bounds and what it means.
  * Resolution (`resolve-sfs-auth-options.ts`), the environment mapping
- * (`sfs-auth-options-from-env.ts`), validation messages and the README's configuration tables all
- * derive from this table; a test checks the README and the `@default` tags of
- * `sfs-auth-options.interface.ts` against it.
+ * (`sfs-auth-options-from-env.ts`), validation messages and the configuration tables of
+ * `docs/configuration.md` all derive from this table; a test checks that page and the `@default`
+ * tags of `sfs-auth-options.interface.ts` against it.
  */
 
 /** What every row has. */
@@ -13,7 +13,7 @@ interface SfsOptionRowBase {
   readonly path: string;
   /** The environment variable mapped to it, if any. */
   readonly env?: string;
-  /** What it means (the README's words). */
+  /** What it means (the words of `docs/configuration.md`; links are relative to `docs/`). */
   readonly doc: string;
 }
 
@@ -23,7 +23,7 @@ export interface SfsIntegerOptionRow extends SfsOptionRowBase {
   readonly default: number;
   readonly min: number;
   readonly max: number;
-  /** Said after the default in the README, e.g. `(30 days)`. */
+  /** Said after the default in `docs/configuration.md`, e.g. `(30 days)`. */
   readonly defaultNote?: string;
 }
 
@@ -36,7 +36,7 @@ export interface SfsBooleanOptionRow extends SfsOptionRowBase {
 /** Anything else: text checked by its own rule in `option-checks.ts`, or an object passed through. */
 export interface SfsOtherOptionRow extends SfsOptionRowBase {
   readonly kind: 'other';
-  /** The README's default column. */
+  /** The default column of `docs/configuration.md`. */
   readonly defaultText: string;
 }
 
@@ -91,7 +91,7 @@ const boolean = (
   env,
 });
 
-/** The options, in the README's order (options with a variable first). */
+/** The options, in the order of `docs/configuration.md` (options with a variable first). */
 export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
   other(
     'baseUrl',
@@ -139,7 +139,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
   other(
     'compatibleWith',
     'none',
-    'during a rolling upgrade, the oldest release still running on the same database (`0.1.0`): this instance then writes only what that release reads; unset it once the last such instance is gone (see [Rolling upgrades](#rolling-upgrades))',
+    'during a rolling upgrade, the oldest release still running on the same database (`0.1.0`): this instance then writes only what that release reads; unset it once the last such instance is gone (see [Rolling upgrades](operations.md#rolling-upgrades))',
     'SFS_COMPATIBLE_WITH',
   ),
   integer(
@@ -219,7 +219,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
   other(
     'changeFeed.listenUrl',
     "the host DataSource's connection options",
-    "direct or session-mode PostgreSQL URL for the change feed's `LISTEN` connection (set it when `DATABASE_URL` goes through a transaction pooler; see [Deploying behind connection poolers](#deploying-behind-connection-poolers))",
+    "direct or session-mode PostgreSQL URL for the change feed's `LISTEN` connection (set it when `DATABASE_URL` goes through a transaction pooler; see [Deploying behind connection poolers](operations.md#deploying-behind-connection-poolers))",
     'SFS_LISTEN_DATABASE_URL',
   ),
   other(

@@ -149,7 +149,7 @@ describe('resolveSfsAuthOptions', () => {
 });
 
 describe('sfsAuthOptionsFromEnv', () => {
-  it('maps the environment variables of the README table', () => {
+  it('maps the environment variables of the configuration table (docs/configuration.md)', () => {
     const env = {
       SFS_BASE_URL: 'https://sfs.example.com',
       SFS_API_KEY: 'key',

@@ -68,7 +68,7 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     'changeFeed.mode': () => changeFeedMode(problems, options.changeFeed?.mode),
   };
   const resolved: Record<string, unknown> = {};
-  // In the table's order, so problems are listed as the README lists the options.
+  // In the table's order, so problems are listed as docs/configuration.md lists the options.
   for (const row of SFS_OPTION_TABLE) {
     const value = sfsValueAt(options, row.path);
     let result: unknown;

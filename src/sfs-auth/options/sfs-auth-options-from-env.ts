@@ -24,7 +24,7 @@ const FROM_TEXT: Readonly<Record<string, (text: string) => string>> = {
 };
 
 /**
- * Maps the environment variables of the README's configuration table (the rows of
+ * Maps the environment variables of the configuration table in `docs/configuration.md` (the rows of
  * `SFS_OPTION_TABLE` that name one) to module options. Values are passed through as strings;
  * `resolveSfsAuthOptions` validates them at boot.
  */
