@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Mutation testing of the pure-logic modules (`npm run test:mutation`, see README "Mutation testing").
+ * Mutation testing of the pure-logic modules (`npm run test:mutation`, see docs/testing.md).
  * Only files without I/O are mutated: their specs run in `jest.mutation.config.js`, without a database.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -9,7 +9,7 @@ export default {
   testRunner: 'jest',
   jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
-  // The modules without I/O (scores in README.md, "Mutation testing"; the undetected mutants left
+  // The modules without I/O (scores in docs/testing.md, "Mutation testing"; the undetected mutants left
   // are listed there, all equivalent). `sfsLockKeyAsRelease010` and the body reader of
   // admin-body.limits.ts take a SQL session and a request stream, which their specs give them.
   mutate: [

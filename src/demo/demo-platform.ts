@@ -25,7 +25,7 @@ const BAD_PATH = {
 };
 
 /**
- * The demo host's HTTP adapter. What a Fastify host sets for the module (README, "Fastify"):
+ * The demo host's HTTP adapter. What a Fastify host sets for the module (docs/wiring.md, "Fastify"):
  * parameters longer than 128 characters (identifiers are up to 128; Fastify's default is 100), and a path
  * that does not decode, which Fastify's router refuses before any route or filter, answered in
  * the admin error shape as the Express demo's edge filter does.

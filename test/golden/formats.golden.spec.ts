@@ -277,7 +277,7 @@ describe('golden: lease keys of token keys', () => {
  * SFS wire bodies (src/sfs-auth/sfs/sfs-wire.ts). SFS defines them, not us: if one changes, real
  * SFS rejects the call (no platform token, no client token, no revocation) while the sandbox, which
  * reads the same constants, keeps passing. Change them only when SFS does, together with the
- * sandbox and the README, and never by editing these vectors alone.
+ * sandbox and docs/sfs-token-api.md, and never by editing these vectors alone.
  */
 describe('golden: SFS wire bodies', () => {
   it.each([

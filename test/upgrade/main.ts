@@ -288,8 +288,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * What the current instances are told while the previous release still runs: the README's
- * upgrade rule. `UPGRADE_COMPAT=off` leaves it out, to see what it prevents.
+ * What the current instances are told while the previous release still runs: the upgrade rule
+ * of docs/operations.md ("Rolling upgrades"). `UPGRADE_COMPAT=off` leaves it out, to see what it prevents.
  */
 function compatibilityEnv(fromVersion: string): Record<string, string> {
   return process.env.UPGRADE_COMPAT === 'off' ? {} : { SFS_COMPATIBLE_WITH: fromVersion };

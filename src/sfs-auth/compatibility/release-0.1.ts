@@ -4,7 +4,7 @@ import type { SfsSqlSession } from '../persistence/sql-session';
 
 /**
  * What an instance does while instances of 0.1.0 still run on its database
- * (`compatibleWith: '0.1.0'`, see the README's "Rolling upgrades"). 0.1.0 mints holding a
+ * (`compatibleWith: '0.1.0'`, see "Rolling upgrades" in docs/operations.md). 0.1.0 mints holding a
  * transaction-scoped advisory lock per key across its SFS call and inserts its row before it
  * commits; it cannot read material sealed under tenant data keys. So this release, in that mode,
  * seals material as 0.1.0 does (format v1, directly under the ring key: `token-cipher.ts`) and

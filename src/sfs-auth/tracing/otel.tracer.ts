@@ -28,7 +28,7 @@ class OtelOperationSpan implements SfsOperationSpan {
   /**
    * Whether the span records anything: not when no tracer provider is registered, or the sampler
    * dropped it. Then nothing is built for it (a refresh would otherwise allocate a few KB of
-   * attributes for nothing; see "Performance" in the README).
+   * attributes for nothing).
    */
   get recording(): boolean {
     return this.span.isRecording();

@@ -4,7 +4,7 @@ import type { DemoHarness } from './demo-harness';
 /** The prefix of one tenant's admin API (the tenant segment is used as given: may be encoded). */
 export const adminPrefix = (tenant: string): string => `/sfs/admin/tenants/${tenant}`;
 
-/** The tenant routes of the admin API (README, "Tenant admin API"), offboarding aside. */
+/** The tenant routes of the admin API (docs/admin-api.md, "Routes"), offboarding aside. */
 export type AdminRouteName =
   | 'list'
   | 'get'
@@ -31,7 +31,7 @@ export interface AdminRoute {
   readonly paged: boolean;
 }
 
-/** Every admin route, in the README's order. */
+/** Every admin route, in the order of docs/admin-api.md. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { name: 'list', method: 'get', path: '/tokens', oneToken: false, paged: true },
   { name: 'get', method: 'get', path: '/tokens/:tokenId', oneToken: true, paged: false },

@@ -10,7 +10,7 @@ import {
 } from 'nestjs-sfs-auth';
 import { HostEventLog } from './host-event.log';
 
-/** A fresh host's module, wired exactly as the README's "Wiring into a host app" shows. */
+/** A fresh host's module, wired exactly as the README's "Wiring" shows. */
 @Module({
   imports: [
     TypeOrmModule.forRoot({
