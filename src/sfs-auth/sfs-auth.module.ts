@@ -46,8 +46,12 @@ import {
 import { SfsTokenService } from './tokens/sfs-token.service';
 import { SfsTokenMinter } from './serving/token-minter';
 import { SfsTokenMaterial } from './serving/token-material';
-import { SfsUnstoredTokenDiscarder } from './serving/unstored-token.discarder';
-import { SfsLateTokenRecorder } from './serving/late-token.recorder';
+import { SfsTokenIssuer } from './serving/token-issuer';
+import { SfsMintInstrumentation } from './serving/mint.instrumentation';
+import { SfsRevokeInstrumentation } from './revocation/revoke.instrumentation';
+import { SfsQueuedRevocations } from './revocation/queued-revocations';
+import { SfsCallAuthService } from './tokens/call-auth.service';
+import { SfsClientTokenCalls } from './sfs/client-token.calls';
 import { SfsTokenRefreshService } from './refresh/token-refresh.service';
 import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';
 import { SfsTokenRevocationService } from './revocation/token-revocation.service';
@@ -89,11 +93,14 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsEventPublisher,
     SfsTokenMaterial,
     SfsTokenMinter,
-    SfsUnstoredTokenDiscarder,
-    SfsLateTokenRecorder,
+    SfsClientTokenCalls,
+    SfsTokenIssuer,
+    SfsMintInstrumentation,
     SfsTokenServingService,
     SfsTokenRefreshService,
     SfsTokenRevocationService,
+    SfsRevokeInstrumentation,
+    SfsQueuedRevocations,
     SfsTokenReencryptionService,
     SfsRefreshWorker,
     SfsRevocationWorker,
@@ -105,6 +112,7 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsTenantOffboardingService,
     SfsOffboardingWorker,
     SfsTokenService,
+    SfsCallAuthService,
     SfsApiClient,
     SfsAuthEventListener,
     SfsAuthHealthIndicator,

@@ -6,7 +6,6 @@ import type { SfsTokenPageAfter } from './token-read.types';
 import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SfsTokenMinter } from '../serving/token-minter';
-import { SfsTokenMaterial } from '../serving/token-material';
 import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
@@ -53,7 +52,6 @@ export class SfsTokenAdminService {
     private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
-    private readonly material: SfsTokenMaterial,
     private readonly cursors: SfsAdminCursorCodec,
     private readonly eventIds: SfsAdminEventIds,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -100,12 +98,7 @@ export class SfsTokenAdminService {
       clientKey: body.clientKey,
       subjectId: body.subjectId ?? null,
     };
-    const { token, minted } = await this.minter.ensure(
-      key,
-      actor,
-      (current, now) => this.material.servable(current, now),
-      body.reason,
-    );
+    const { token, minted } = await this.minter.ensureServable(key, actor, body.reason);
     const record = await this.find(tenantId, token.tokenId);
     return { created: minted, record: sfsTokenRecordView(record) };
   }

@@ -33,6 +33,7 @@ export class SfsOffboardingWorker extends SfsScheduledWorker<SfsOffboardingRepor
       intervalMs: options.sweepIntervalMs,
       enabled: options.workers.enabled,
     });
+    offboarding.whenStarted(() => this.nudge());
   }
 
   protected override hasBacklog(report: SfsOffboardingReport): boolean {

@@ -13,8 +13,7 @@ import {
 } from '../options/sfs-auth-options.interface';
 import type { SfsOffboardingRecord } from './offboarding.queries';
 import { SfsTenantOffboardingStore } from './tenant-offboarding.store';
-import { SfsRevocationWorker } from '../revocation/revocation.worker';
-import { SfsTokenServingService } from '../serving/token-serving.service';
+import { SfsQueuedRevocations } from '../revocation/queued-revocations';
 
 /**
  * Tenant offboarding, as a resumable state machine kept in the tenant's tombstone
@@ -33,11 +32,11 @@ import { SfsTokenServingService } from '../serving/token-serving.service';
 export class SfsTenantOffboardingService {
   /** What was last announced per tenant in progress, so an unchanged step stays quiet. */
   private readonly announced = new Map<string, string>();
+  private readonly startListeners = new Set<() => void>();
 
   constructor(
     private readonly store: SfsTenantOffboardingStore,
-    private readonly serving: SfsTokenServingService,
-    private readonly revocationWorker: SfsRevocationWorker,
+    private readonly queuedRevocations: SfsQueuedRevocations,
     private readonly dataKeys: SfsTenantDataKeys,
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -50,7 +49,13 @@ export class SfsTenantOffboardingService {
    */
   async start(tenantId: string, reason: string, actor: string): Promise<SfsTenantOffboardedEvent> {
     const { record, created } = await this.queue(tenantId, reason, actor);
+    this.startListeners.forEach((listener) => listener());
     return this.announce(record, created);
+  }
+
+  /** Calls `listener` after each {@link start} here (the worker then runs a pass at once). */
+  whenStarted(listener: () => void): void {
+    this.startListeners.add(listener);
   }
 
   /** The tenant's offboarding as it stands, or `null` when it was never offboarded. */
@@ -95,8 +100,7 @@ export class SfsTenantOffboardingService {
 
   private async queue(tenantId: string, reason: string, actor: string) {
     const request = await this.store.requestRevocations(tenantId, reason, actor, this.now());
-    request.queued.forEach((id) => this.serving.forget(id));
-    if (request.queued.length > 0) this.revocationWorker.nudge();
+    this.queuedRevocations.queued(request.queued);
     return request;
   }
 

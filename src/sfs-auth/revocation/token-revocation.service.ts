@@ -3,14 +3,6 @@ import { SfsClock } from '../clock/clock';
 import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import {
-  SFS_AUTH_EVENTS,
-  SfsTokenEventBase,
-  SfsTokenFailedEvent,
-  SfsTokenRevokedEvent,
-} from '../events/sfs-auth-events';
-import { SfsEventPublisher } from '../events/sfs-event.publisher';
-import { SfsMetricsRecorder, type SfsMetricOutcome } from '../options/metrics-recorder';
-import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
 } from '../options/sfs-auth-options.interface';
@@ -19,17 +11,11 @@ import { workBackoffMs } from '../scheduling/backoff';
 import { SfsSemaphore } from '../common/semaphore';
 import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import { sfsErrorDetail } from '../errors/safe-error';
-import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
-import { SfsTokenApi } from '../sfs/sfs-token.api';
-import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
+import { SfsClientTokenCalls } from '../sfs/client-token.calls';
+import { SfsRevokeInstrumentation, type SfsRevocationOutcome } from './revoke.instrumentation';
 import type { SfsActor, SfsRevocationWork } from '../model/token-record';
 
-/** What one revocation pass did to one outbox row. */
-export type SfsRevocationOutcome =
-  | { tokenId: string; outcome: 'revoked'; confirmedBy: 'sfs' | 'already-dead' | 'expired' }
-  | { tokenId: string; outcome: 'retry'; code: string; nextAttemptAt: Date }
-  | { tokenId: string; outcome: 'failed'; code: string }
-  | { tokenId: string; outcome: 'skipped' };
+export type { SfsRevocationOutcome } from './revoke.instrumentation';
 
 /** The report of one revocation pass. */
 export interface SfsRevocationReport {
@@ -42,34 +28,23 @@ export interface SfsRevocationReport {
 /** Batches one pass claims at most before it hands over (the worker then runs another pass). */
 const MAX_BATCHES_PER_PASS = 10;
 
-/** How each outcome is counted (`skipped`: another instance's write won; not an attempt). */
-const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | null> = {
-  revoked: 'ok',
-  retry: 'retry',
-  failed: 'failed',
-  skipped: null,
-};
-
 /**
  * Revocation through the outbox: a request marks tokens `revoking` and queues them in one
  * transaction (from then on they are never served); passes call SFS until it confirms. Transient
  * failures back off for up to `revocationGiveUpSeconds`; then the row is `failed`, visible and
- * retryable. Nothing is dropped silently.
+ * retryable. Nothing is dropped silently. Spans, metrics and events are the instrumentation's
+ * (`revoke.instrumentation.ts`).
  */
 @Injectable()
 export class SfsTokenRevocationService {
   constructor(
     private readonly outbox: SfsRevocationOutbox,
-    @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
-    private readonly platform: SfsPlatformTokenProvider,
+    private readonly calls: SfsClientTokenCalls,
     private readonly cipher: SfsTenantTokenCipher,
-    private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
-    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
+    private readonly instrumentation: SfsRevokeInstrumentation,
   ) {}
-
-  private readonly tracer = sfsTracer();
 
   /** Queues the revocation of every live token of `filter`; returns their ids. */
   request(filter: SfsRevocationFilter, reason: string, actor: SfsActor): Promise<string[]> {
@@ -104,25 +79,8 @@ export class SfsTokenRevocationService {
       batchSize,
       lanes: concurrency + Math.ceil(concurrency / 2),
       maxBatches: MAX_BATCHES_PER_PASS,
-      work: (work) => this.revokeCounted(work, sfsSlots),
+      work: (work) => this.instrumentation.observe(work, () => this.revokeOne(work, sfsSlots)),
     });
-  }
-
-  /**
-   * Every revocation outcome is decided in this service: counted here, once per attempt, and
-   * traced (span `sfs-auth.revoke`, the SFS attempts are its children).
-   */
-  private async revokeCounted(
-    work: SfsRevocationWork,
-    sfsSlots: SfsSemaphore,
-  ): Promise<SfsRevocationOutcome> {
-    const key = { tenantId: work.tenantId, clientKey: work.clientKey, id: work.tokenId };
-    const outcome = await this.tracer.operation('revoke', sfsKeyAttributes(key), () =>
-      this.revokeOne(work, sfsSlots),
-    );
-    const metric = REVOKE_METRIC[outcome.outcome];
-    if (metric) this.metrics.countOperation('revoke', metric);
-    return outcome;
   }
 
   private async revokeOne(
@@ -138,11 +96,7 @@ export class SfsTokenRevocationService {
         tenantId: work.tenantId,
         tokenId: work.tokenId,
       });
-      await sfsSlots.run(() =>
-        this.platform.withPlatformToken(work.tenantId, (platformToken) =>
-          this.api.revokeClientToken(platformToken, token, { tenantId: work.tenantId }),
-        ),
-      );
+      await sfsSlots.run(() => this.calls.revoke(work.tenantId, token));
       return this.confirm(work, 'sfs');
     } catch (error) {
       if (alreadyDead(error)) return this.confirm(work, 'already-dead');
@@ -168,11 +122,6 @@ export class SfsTokenRevocationService {
       },
     });
     if (!done) return { tokenId: work.tokenId, outcome: 'skipped' };
-    const base = new SfsTokenEventBase(work.tenantId, work.tokenId, work.clientKey, work.subjectId);
-    this.publisher.publish(
-      SFS_AUTH_EVENTS.tokenRevoked,
-      new SfsTokenRevokedEvent(base, work.reason),
-    );
     return { tokenId: work.tokenId, outcome: 'revoked', confirmedBy: by };
   }
 
@@ -207,10 +156,6 @@ export class SfsTokenRevocationService {
     );
     if (!recorded) return { tokenId: work.tokenId, outcome: 'skipped' };
     if (!permanent) return { tokenId: work.tokenId, outcome: 'retry', code, nextAttemptAt };
-    this.publisher.publish(
-      SFS_AUTH_EVENTS.tokenFailed,
-      new SfsTokenFailedEvent(work.tenantId, work.tokenId, 'revoke', code, true),
-    );
     return { tokenId: work.tokenId, outcome: 'failed', code };
   }
 }

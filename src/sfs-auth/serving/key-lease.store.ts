@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sfsLockKeyAsRelease010 } from '../compatibility/release-0.1';
@@ -10,6 +10,7 @@ import {
 import { sfsInTransaction } from '../persistence/sql-session';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import { SfsBatcher } from '../common/batcher';
+import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import {
   sfsClaimKey,
   sfsClaimKeys,
@@ -52,13 +53,29 @@ export class SfsKeyLeaseStore extends SfsTypeOrmStore {
     { maxItems: RECORDINGS_PER_STATEMENT, maxInFlight: RECORDING_STATEMENTS_IN_FLIGHT },
   );
 
+  /** How long this instance's leases last (`workers.leaseMs`). */
+  readonly leaseMs: number;
+
   constructor(
     @InjectDataSource() dataSource: DataSource,
     @Inject(SFS_AUTH_RESOLVED_OPTIONS)
-    { compatibleWith }: Pick<SfsAuthResolvedOptions, 'compatibleWith'> = {},
+    {
+      compatibleWith,
+      workers = { leaseMs: 0 },
+    }: Partial<Pick<SfsAuthResolvedOptions, 'compatibleWith'>> & {
+      readonly workers?: Pick<SfsAuthResolvedOptions['workers'], 'leaseMs'>;
+    } = {},
+    /** The claimant this instance is ({@link claimHere}). */
+    @Optional() @Inject(SFS_INSTANCE_ID) readonly owner: string = 'unnamed',
   ) {
     super(dataSource);
     this.release010 = compatibleWith === '0.1.0';
+    this.leaseMs = workers.leaseMs;
+  }
+
+  /** {@link claimKey} as this instance, for `workers.leaseMs`. */
+  claimHere(key: SfsTokenKey, now: Date): Promise<SfsKeyClaim> {
+    return this.claimKey(key, this.owner, now, this.leaseMs);
   }
 
   /**

@@ -1,33 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  SFS_AUTH_EVENTS,
-  SfsTokenEventBase,
-  SfsTokenIssuedEvent,
-  SfsTokenRefreshedEvent,
-} from '../events/sfs-auth-events';
-import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import { SfsTenantGate } from './tenant-gate';
-import { SfsMetricsRecorder, type SfsMetricOperation } from '../options/metrics-recorder';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
 import { SfsKeyLeaseStore, type SfsKeyClaim, type SfsKeyLease } from './key-lease.store';
-import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
-import { SfsPlatformTokenProvider } from '../sfs/platform-token.provider';
-import { SfsTokenApi } from '../sfs/sfs-token.api';
-import { sfsKeyAttributes, sfsTracer, type SfsOperationSpan } from '../tracing/sfs-tracer';
-import { SfsLateTokenRecorder } from './late-token.recorder';
-import { SfsUnstoredTokenDiscarder } from './unstored-token.discarder';
-import {
-  sfsMintFailureOutcome,
-  sfsMintSpanResult,
-  type SfsMintDecision,
-  type SfsMintOutcome,
-  type SfsServableToken,
-} from './mint-outcome';
+import type { SfsMintDecision, SfsMintOutcome, SfsServableToken } from './mint-outcome';
+import { SfsMintInstrumentation, type SfsMintProgress } from './mint.instrumentation';
+import { SfsTokenIssuer } from './token-issuer';
 import { SfsTokenMaterial } from './token-material';
 import type { SfsActor, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import type { SfsSemaphore } from '../common/semaphore';
@@ -62,30 +40,19 @@ const WAIT_MAX_MS = 500;
  * A caller that finds the key claimed by someone else polls (with backoff) until the holder's
  * result is there or its lease has run out, and then takes the key over. A token that loses (fence
  * taken over, or the replaced row revoked meanwhile) is stored `revoking` and revoked through the
- * outbox; one that cannot be recorded at all is revoked at once by the unstored-token discarder.
- * Being the one place, it is also where `mint` (first token of a key) and `refresh` (a
- * replacement, by a worker or on demand) are counted for the metrics recorder, and traced: span
- * `sfs-auth.mint` (renamed `sfs-auth.refresh` for a replacement), or the refresh span it runs in,
- * with the time spent waiting on another claimant's lease.
+ * outbox; one that cannot be recorded at all is revoked at once (`token-issuer.ts`). This is the
+ * protocol only: spans, metrics and events are the instrumentation's (`mint.instrumentation.ts`).
  */
 @Injectable()
 export class SfsTokenMinter {
   constructor(
     private readonly leases: SfsKeyLeaseStore,
-    @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
-    private readonly platform: SfsPlatformTokenProvider,
+    private readonly issuer: SfsTokenIssuer,
     private readonly material: SfsTokenMaterial,
-    private readonly publisher: SfsEventPublisher,
-    private readonly discarder: SfsUnstoredTokenDiscarder,
-    @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
-    @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
-    @Inject(SFS_INSTANCE_ID) private readonly owner: string,
     private readonly gate: SfsTenantGate,
-    private readonly late: SfsLateTokenRecorder,
+    @Inject(SfsClock) private readonly clock: SfsClock,
+    private readonly instrumentation: SfsMintInstrumentation,
   ) {}
-
-  private readonly tracer = sfsTracer();
 
   /**
    * The key's token, for a caller that needs one now (serving, the admin API's mint): the active
@@ -118,6 +85,15 @@ export class SfsTokenMinter {
     );
   }
 
+  /** {@link ensure} reusing the active row while it is servable (an admin's mint, with its reason). */
+  ensureServable(
+    key: SfsTokenKey,
+    actor: SfsActor,
+    reason?: string,
+  ): Promise<{ token: SfsServableToken; minted: boolean }> {
+    return this.ensure(key, actor, (current, now) => this.material.servable(current, now), reason);
+  }
+
   /**
    * Replaces `row` with a new token while it is still the key's active row: a refresh, by a worker
    * or on demand (`skipped` when another token took its place meanwhile).
@@ -142,62 +118,24 @@ export class SfsTokenMinter {
     decide: SfsMintDecision,
     pass: SfsReplaceOptions = {},
   ): Promise<SfsMintOutcome> {
-    return this.tracer.operation(
-      'mint',
-      sfsKeyAttributes(key),
-      (span) => this.mintCounted(key, actor, decide, span, pass),
-      { join: true, describe: sfsMintSpanResult },
+    return this.instrumentation.observe(key, (progress) =>
+      this.claimAndMint(key, actor, decide, progress, pass),
     );
-  }
-
-  private async mintCounted(
-    key: SfsTokenKey,
-    actor: SfsActor,
-    decide: SfsMintDecision,
-    span: SfsOperationSpan,
-    pass: SfsReplaceOptions,
-  ): Promise<SfsMintOutcome> {
-    // Set once SFS is about to be asked, so a failure before that (claim, read) counts as nothing.
-    const attempt: { operation?: SfsMetricOperation; accessToken?: string } = {};
-    let outcome: SfsMintOutcome;
-    try {
-      outcome = await this.claimAndMint(key, actor, decide, attempt, span, pass);
-    } catch (error) {
-      if (attempt.operation) {
-        this.metrics.countOperation(
-          attempt.operation,
-          sfsMintFailureOutcome(attempt.operation, error),
-        );
-      }
-      // SFS issued a token that no committed row records: it must not stay live.
-      if (attempt.accessToken) await this.discarder.discard(key.tenantId, attempt.accessToken);
-      throw error;
-    }
-    // 'lost' (a revocation or a takeover won the race) is neither a success nor a failure.
-    if (outcome.kind === 'minted') {
-      this.metrics.countOperation(outcome.replaced ? 'refresh' : 'mint', 'ok');
-    }
-    this.announce(key, outcome);
-    return outcome;
   }
 
   private async claimAndMint(
     key: SfsTokenKey,
     actor: SfsActor,
     decide: SfsMintDecision,
-    attempt: { operation?: SfsMetricOperation; accessToken?: string },
-    span: SfsOperationSpan,
+    progress: SfsMintProgress,
     { claimed, sfsSlots, reason }: SfsReplaceOptions,
   ): Promise<SfsMintOutcome> {
-    const leaseMs = this.options.workers.leaseMs;
     // Bounded: a holder records or its lease runs out within leaseMs; twice that is a fault.
-    const giveUpAt = performance.now() + 2 * leaseMs;
+    const giveUpAt = performance.now() + 2 * this.leases.leaseMs;
     for (let round = 0; ; round++) {
       const now = this.clock.now();
       const claim =
-        round === 0 && claimed
-          ? claimed
-          : await this.leases.claimKey(key, this.owner, new Date(now), leaseMs);
+        round === 0 && claimed ? claimed : await this.leases.claimHere(key, new Date(now));
       const decision = await decide(claim.current, now);
       if (claim.lease && decision !== 'mint') await this.leases.releaseKey(claim.lease);
       if (decision === 'skip') return { kind: 'skipped', reason: 'the active token changed' };
@@ -208,9 +146,8 @@ export class SfsTokenMinter {
         // A key with no active token (the state an offboarding leaves every key in) is not minted
         // for an offboarded tenant, whoever asks; a refresh has an active token and skips the read.
         if (!claim.current) await this.refuseOffboarded(claim.lease);
-        attempt.operation = claim.current ? 'refresh' : 'mint';
-        span.rename(attempt.operation);
-        return this.mintWith(claim.lease, key, { actor, reason }, claim.current, attempt, sfsSlots);
+        progress.asking(claim.current ? 'refresh' : 'mint');
+        return this.mintWith(claim.lease, key, { actor, reason }, claim.current, sfsSlots);
       }
       // Another claimant is minting this key: its result (or its lease running out) comes next.
       if (performance.now() >= giveUpAt) {
@@ -224,7 +161,7 @@ export class SfsTokenMinter {
       const backoff = Math.min(WAIT_MAX_MS, WAIT_FIRST_MS * 2 ** Math.min(round, 5));
       const waitFrom = performance.now();
       await pause(backoff / 2 + Math.random() * (backoff / 2));
-      span.addWait('lease', performance.now() - waitFrom);
+      progress.waitedForLease(performance.now() - waitFrom);
     }
   }
 
@@ -237,51 +174,38 @@ export class SfsTokenMinter {
     }
   }
 
-  /** Outbound event, after the transaction committed. */
-  private announce(key: SfsTokenKey, outcome: SfsMintOutcome): void {
-    if (outcome.kind !== 'minted') return;
-    const base = new SfsTokenEventBase(
-      key.tenantId,
-      outcome.token.tokenId,
-      key.clientKey,
-      key.subjectId,
-    );
-    const expiresAt = new Date(outcome.token.expiresAt);
-    if (outcome.replaced) {
-      this.publisher.publish(
-        SFS_AUTH_EVENTS.tokenRefreshed,
-        new SfsTokenRefreshedEvent(base, outcome.replaced, expiresAt),
-      );
-    } else {
-      this.publisher.publish(SFS_AUTH_EVENTS.tokenIssued, new SfsTokenIssuedEvent(base, expiresAt));
-    }
-  }
-
   private async mintWith(
     lease: SfsKeyLease,
     key: SfsTokenKey,
     by: { actor: SfsActor; reason?: string },
     current: SfsTokenRecord | null,
-    attempt: { accessToken?: string },
     sfsSlots: SfsSemaphore | undefined,
   ): Promise<SfsMintOutcome> {
     let issued: { accessToken: string; expiresInSeconds: number };
     try {
       // No transaction is open and no connection is checked out while SFS answers.
-      const call = () =>
-        this.platform.withPlatformToken(key.tenantId, (platformToken) =>
-          this.api.createClientToken(platformToken, key.clientKey, {
-            tenantId: key.tenantId,
-            // This attempt timed out, yet SFS issued the token: it is recorded and revoked.
-            onLateToken: (late) => void this.late.record(key, by.actor, late),
-          }),
-        );
+      const call = () => this.issuer.issue(key, by.actor);
       issued = await (sfsSlots ? sfsSlots.run(call) : call());
     } catch (error) {
       await this.leases.releaseKey(lease).catch(() => undefined);
       throw error;
     }
-    attempt.accessToken = issued.accessToken;
+    try {
+      return await this.record(lease, key, by, current, issued);
+    } catch (error) {
+      // SFS issued a token that no committed row records: it must not stay live.
+      await this.issuer.discard(key.tenantId, issued.accessToken);
+      throw error;
+    }
+  }
+
+  private async record(
+    lease: SfsKeyLease,
+    key: SfsTokenKey,
+    by: { actor: SfsActor; reason?: string },
+    current: SfsTokenRecord | null,
+    issued: { accessToken: string; expiresInSeconds: number },
+  ): Promise<SfsMintOutcome> {
     // The SFS slot this call held (the pass's or the bulkhead's) may already be another mint's:
     // its request goes out first. Sealing and the recording statement (whose write holds the
     // event loop) would otherwise run before undici writes it, which it does only after this

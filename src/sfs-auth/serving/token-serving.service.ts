@@ -122,6 +122,19 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     return token;
   }
 
+  /**
+   * After SFS rejected `tokenId` (401): drops it and mints its key a new token, unless another
+   * servable token already took its place.
+   */
+  async replaceRejected(key: SfsTokenKey, tokenId: string): Promise<void> {
+    this.forget(tokenId);
+    await this.minter.ensure(
+      key,
+      'host',
+      (current, now) => current.id !== tokenId && this.material.servable(current, now),
+    );
+  }
+
   /** Drops a token from this instance's cache (the feed tells the other instances). */
   forget(tokenId: string): void {
     this.cache.invalidateToken(tokenId);

@@ -1,22 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { Injectable } from '@nestjs/common';
 import type { SfsTenantOffboardedEvent } from '../events/sfs-auth-events';
 import { SfsTenantOffboardingService } from '../offboarding/tenant-offboarding.service';
-import { SfsOffboardingWorker } from '../offboarding/offboarding.worker';
-import { SfsRevocationWorker } from '../revocation/revocation.worker';
-import { SfsCredentialsResolver } from '../options/credentials-resolver';
-import { apiKeyAuth } from '../sfs/sfs-wire';
+import { SfsQueuedRevocations } from '../revocation/queued-revocations';
+import { SfsCallAuthService, type SfsCallAuth } from './call-auth.service';
 import {
   checkRevokeRequest,
   toTokenKey,
   type SfsClientTokenRequest,
   type SfsRevokeRequest,
 } from '../model/token-inputs';
-import { SfsTokenMinter } from '../serving/token-minter';
-import { SfsTokenMaterial } from '../serving/token-material';
 import type { SfsActor } from '../model/token-record';
 import {
   SfsTokenReencryptionService,
@@ -33,13 +25,7 @@ export interface SfsClientToken {
   readonly expiresAt: Date;
 }
 
-/** Headers and `data` fields to put on an SFS call in the configured auth mode. */
-export interface SfsCallAuth {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly data: Readonly<Record<string, string>>;
-  /** The token used (token mode only), so a 401 can replace exactly that one. */
-  readonly tokenId?: string;
-}
+export type { SfsCallAuth } from './call-auth.service';
 
 function clientToken(token: {
   tokenId: string;
@@ -62,15 +48,11 @@ function clientToken(token: {
 export class SfsTokenService {
   constructor(
     private readonly serving: SfsTokenServingService,
-    private readonly minter: SfsTokenMinter,
-    private readonly material: SfsTokenMaterial,
     private readonly revocation: SfsTokenRevocationService,
-    private readonly revocationWorker: SfsRevocationWorker,
+    private readonly queuedRevocations: SfsQueuedRevocations,
     private readonly reencryption: SfsTokenReencryptionService,
     private readonly offboarding: SfsTenantOffboardingService,
-    private readonly offboardingWorker: SfsOffboardingWorker,
-    @Inject(SfsCredentialsResolver) private readonly credentials: SfsCredentialsResolver,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    private readonly callAuth: SfsCallAuthService,
   ) {}
 
   /**
@@ -114,8 +96,7 @@ export class SfsTokenService {
       why,
       actor,
     );
-    ids.forEach((id) => this.serving.forget(id));
-    if (ids.length > 0) this.revocationWorker.nudge();
+    this.queuedRevocations.queued(ids);
     return ids.length;
   }
 
@@ -128,23 +109,13 @@ export class SfsTokenService {
   ): Promise<number> {
     checkRevokeRequest({ tenantId, tokenId }, 'retry');
     const count = await this.revocation.retryFailed(tenantId, tokenId, actor, reason);
-    if (count > 0) this.revocationWorker.nudge();
+    this.queuedRevocations.retried(count);
     return count;
   }
 
   /** The auth of an SFS call: a Bearer client token, or the testing-only api-key header + `clientKey`. */
-  async authFor(request: SfsClientTokenRequest): Promise<SfsCallAuth> {
-    const key = toTokenKey(request);
-    if (this.options.authMode === 'api-key') {
-      const { apiKey } = await this.credentials.resolve(key.tenantId);
-      return apiKeyAuth(apiKey, key.clientKey);
-    }
-    const token = await this.serving.get(key, 'host');
-    return {
-      headers: { Authorization: `Bearer ${token.accessToken}` },
-      data: {},
-      tokenId: token.tokenId,
-    };
+  authFor(request: SfsClientTokenRequest): Promise<SfsCallAuth> {
+    return this.callAuth.authFor(request);
   }
 
   /**
@@ -171,9 +142,7 @@ export class SfsTokenService {
     actor: SfsActor = 'host',
   ): Promise<SfsTenantOffboardedEvent> {
     const why = checkRevokeRequest({ tenantId }, reason);
-    const state = await this.offboarding.start(tenantId, why, actor);
-    this.offboardingWorker.nudge();
-    return state;
+    return this.offboarding.start(tenantId, why, actor);
   }
 
   /** Where the tenant's offboarding stands (the tombstone once done), or `null` if never asked. */
@@ -183,14 +152,7 @@ export class SfsTokenService {
   }
 
   /** After SFS rejected `tokenId` (401): replaces it with a new token, once, and returns the new auth. */
-  async replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
-    const key = toTokenKey(request);
-    this.serving.forget(tokenId);
-    await this.minter.ensure(
-      key,
-      'host',
-      (current, now) => current.id !== tokenId && this.material.servable(current, now),
-    );
-    return this.authFor(request);
+  replaceRejected(request: SfsClientTokenRequest, tokenId: string): Promise<SfsCallAuth> {
+    return this.callAuth.replaceRejected(request, tokenId);
   }
 }
