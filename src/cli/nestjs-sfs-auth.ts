@@ -10,9 +10,10 @@ import { cliEnvironment, cliSynopsis, cliUsage, parseCliArgs } from './cli-args'
 import { type CliCommand, type CliExit, CliFailure, CliUsageError } from './cli-command';
 import { CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor.command';
+import { keysReencryptCommand } from './commands/keys-reencrypt.command';
 
 /** Every command, in the order the usage text lists them. */
-const COMMANDS: readonly CliCommand[] = [doctorCommand];
+const COMMANDS: readonly CliCommand[] = [doctorCommand, keysReencryptCommand];
 
 async function main(args: readonly string[]): Promise<CliExit> {
   const usage = cliUsage(COMMANDS);
