@@ -11,9 +11,15 @@ import { type CliCommand, type CliExit, CliFailure, CliUsageError } from './cli-
 import { CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor.command';
 import { keysReencryptCommand } from './commands/keys-reencrypt.command';
+import { revocationsListCommand, revocationsRetryCommand } from './commands/revocations.command';
 
 /** Every command, in the order the usage text lists them. */
-const COMMANDS: readonly CliCommand[] = [doctorCommand, keysReencryptCommand];
+const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  keysReencryptCommand,
+  revocationsListCommand,
+  revocationsRetryCommand,
+];
 
 async function main(args: readonly string[]): Promise<CliExit> {
   const usage = cliUsage(COMMANDS);
