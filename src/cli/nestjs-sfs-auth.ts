@@ -12,6 +12,7 @@ import { CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor.command';
 import { keysReencryptCommand } from './commands/keys-reencrypt.command';
 import { revocationsListCommand, revocationsRetryCommand } from './commands/revocations.command';
+import { tenantsListCommand, tenantsOffboardCommand } from './commands/tenants.command';
 
 /** Every command, in the order the usage text lists them. */
 const COMMANDS: readonly CliCommand[] = [
@@ -19,6 +20,8 @@ const COMMANDS: readonly CliCommand[] = [
   keysReencryptCommand,
   revocationsListCommand,
   revocationsRetryCommand,
+  tenantsListCommand,
+  tenantsOffboardCommand,
 ];
 
 async function main(args: readonly string[]): Promise<CliExit> {
