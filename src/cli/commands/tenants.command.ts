@@ -9,6 +9,7 @@ import { SfsTokenService } from '../../sfs-auth/tokens/sfs-token.service';
 import { type CliCommand, CliUsageError, identifierOption } from '../cli-command';
 import { operatorActor, withOperatorApp } from '../operator-app';
 import { SFS_IDENTIFIER_RULE, sfsIsIdentifier } from '../../sfs-auth/model/identifiers';
+import { checkRevokeRequest } from '../../sfs-auth/model/token-inputs';
 
 const COLUMNS = ['active', 'revoking', 'revoked', 'expired', 'failed'] as const;
 
@@ -97,6 +98,8 @@ export const tenantsOffboardCommand: CliCommand = {
       );
     }
     const reason = input.values.get('reason') ?? 'offboarded by an operator (nestjs-sfs-auth CLI)';
+    // The service's own check, before connecting: a reason it refuses is a usage error (exit 2).
+    checkRevokeRequest({ tenantId }, reason);
     const state = await withOperatorApp(input.env, io, async (app) =>
       sfsTenantOffboardingView(
         await app.get(SfsTokenService).offboardTenant(tenantId, reason, operatorActor()),

@@ -81,11 +81,18 @@ describe('nestjs-sfs-auth tenants', () => {
     [['tenants', 'offboard', 'acme', '--confirm', 'ACME'], /refusing to offboard acme/],
     [['tenants', 'offboard', '--confirm', 'acme'], /tenants offboard needs the tenant id/],
     [['tenants', 'offboard', 'a b', '--confirm', 'a b'], /the tenant id must be 1-128 characters/],
+    [
+      ['tenants', 'offboard', 'acme', '--confirm', 'acme', '--reason', 'x'.repeat(201)],
+      /reason must be 1-200 characters/,
+    ],
     [['tenants', 'offboard', 'acme', 'globex', '--confirm', 'acme'], /unexpected argument globex/],
   ])('offboard %j: refused with exit 2, nothing changes', async (args, message) => {
     const run = await d.cli([...args, '--json']);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(message);
+    // Refused before connecting: the same answer with a database that cannot be reached.
+    const offline = await d.cli(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(offline.code).toBe(2);
     expect(await tombstones()).toEqual([]);
     expect(await acmeStatuses()).toEqual(['active', 'active', 'active', 'revoked']);
     // Still served as before.
