@@ -1,77 +1,72 @@
 #!/usr/bin/env node
 /**
- * `nestjs-sfs-auth`: the package's command line (`npx nestjs-sfs-auth doctor`). It reads the
- * process environment, and the variables of `--env-file` for those the environment lacks.
+ * `nestjs-sfs-auth`: the package's command line for operators (`npx nestjs-sfs-auth <command>`).
+ * Each command reads the process environment, and the variables of `--env-file` for those the
+ * environment lacks; `--json` prints one JSON document on stdout. Exit 0: done; 1: failed; 2: usage.
  */
-import { readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
-import { formatSfsDoctorReport } from '../sfs-auth/doctor/doctor-report';
-import { runSfsDoctor } from '../sfs-auth/doctor/sfs-doctor';
+import { SfsAuthError, SfsInvalidInputError } from '../sfs-auth/errors/sfs-auth.error';
+import { sfsEnvSecretMask, SfsSecretMask } from '../sfs-auth/options/secret-mask';
+import { cliEnvironment, cliSynopsis, cliUsage, parseCliArgs } from './cli-args';
+import { type CliCommand, type CliExit, CliFailure, CliUsageError } from './cli-command';
+import { CliIo } from './cli-io';
+import { doctorCommand } from './commands/doctor.command';
+import { keysReencryptCommand } from './commands/keys-reencrypt.command';
+import { revocationsListCommand, revocationsRetryCommand } from './commands/revocations.command';
+import { tenantsListCommand, tenantsOffboardCommand } from './commands/tenants.command';
 
-const USAGE = `usage: nestjs-sfs-auth doctor [--client-key K] [--env-file F] [--json] [--migrations-table T]
+/** Every command, in the order the usage text lists them. */
+const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  keysReencryptCommand,
+  revocationsListCommand,
+  revocationsRetryCommand,
+  tenantsListCommand,
+  tenantsOffboardCommand,
+];
 
-Proves a deployment before traffic does: options, TLS to SFS, every SFS token call (with
---client-key: a client token minted, used, revoked, and refused after), the database, its
-migrations, the key ring on stored rows, the change feed, the admin keys.
-Exit 0: no step failed; 1: a step failed; 2: usage.`;
-
-interface Parsed {
-  clientKey?: string;
-  envFile?: string;
-  json: boolean;
-  migrationsTable?: string;
-}
-
-function parse(args: string[]): Parsed | string {
-  if (args[0] !== 'doctor') return args[0] ? `unknown command: ${args[0]}` : 'no command';
-  const parsed: Parsed = { json: false };
-  for (let i = 1; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
-      return next;
-    };
-    try {
-      if (arg === '--json') parsed.json = true;
-      else if (arg === '--client-key') parsed.clientKey = value();
-      else if (arg === '--env-file') parsed.envFile = value();
-      else if (arg === '--migrations-table') parsed.migrationsTable = value();
-      else return `unknown option: ${arg}`;
-    } catch (error) {
-      return (error as Error).message;
+async function main(args: readonly string[]): Promise<CliExit> {
+  const usage = cliUsage(COMMANDS);
+  let io = new CliIo(false, new SfsSecretMask());
+  let command: CliCommand | undefined;
+  try {
+    const request = parseCliArgs(args, COMMANDS);
+    if (request.help) {
+      io.line(usage);
+      return 0;
     }
-  }
-  return parsed;
-}
-
-async function main(): Promise<number> {
-  const parsed = parse(process.argv.slice(2));
-  if (typeof parsed === 'string') {
-    console.error(`${parsed}\n\n${USAGE}`);
-    return 2;
-  }
-  let fromFile: Record<string, string> = {};
-  if (parsed.envFile) {
-    try {
-      fromFile = parseEnv(readFileSync(parsed.envFile, 'utf8')) as Record<string, string>;
-    } catch {
-      console.error(`cannot read the env file ${parsed.envFile}\n\n${USAGE}`);
+    command = request.command;
+    const env = cliEnvironment(request.envFile, process.env);
+    io = new CliIo(request.json, sfsEnvSecretMask(env));
+    return await request.command.run({ ...request.input, env }, io);
+  } catch (error) {
+    if (error instanceof CliUsageError || error instanceof SfsInvalidInputError) {
+      const about = (error instanceof CliUsageError && error.command) || command;
+      io.error(
+        about
+          ? `${error.message}\n\nusage: ${cliSynopsis(about)}\n(nestjs-sfs-auth --help lists every command)`
+          : `${error.message}\n\n${usage}`,
+      );
       return 2;
     }
+    // Expected failures state their reason; anything else only its name (a message may hold a URL).
+    const reason =
+      error instanceof CliFailure
+        ? error.message
+        : error instanceof SfsAuthError
+          ? `${error.code} ${error.message}`
+          : `unexpected ${error instanceof Error ? error.name : 'error'}`;
+    io.error(`${command?.name ?? 'nestjs-sfs-auth'} failed: ${reason}`);
+    if (io.json) io.result({ ok: false, error: reason }, () => []);
+    return 1;
   }
-  const report = await runSfsDoctor(
-    { ...fromFile, ...process.env },
-    { clientKey: parsed.clientKey, migrationsTable: parsed.migrationsTable },
-  );
-  console.log(parsed.json ? JSON.stringify(report, null, 2) : formatSfsDoctorReport(report));
-  return report.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`doctor crashed: ${error instanceof Error ? error.name : 'error'}`);
-    process.exit(1);
-  },
-);
+/** Exits once stdout and stderr are flushed (writes to a pipe may still be queued on some systems). */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  console.error(`nestjs-sfs-auth crashed: ${error instanceof Error ? error.name : 'error'}`);
+  exit(1);
+});

@@ -5,6 +5,8 @@ import {
   sfsListEvents,
   sfsListRevocations,
   sfsListTokens,
+  sfsRevocationTenantIds,
+  sfsTenantIds,
   sfsTenantSummary,
 } from './token-read.queries';
 import type { SfsTokenEvent } from '../model/token-record';
@@ -20,7 +22,8 @@ import type {
 
 /**
  * The admin API's read side (listings, summaries, audit events). Nothing here changes
- * state, and every query is scoped to one tenant.
+ * state, and every query is scoped to one tenant, except the two tenant directories the operator
+ * CLI reads ({@link tenantIds}, {@link revocationTenantIds}): ids only, never a tenant's rows.
  */
 @Injectable()
 export class SfsTokenReadModel extends SfsTypeOrmStore {
@@ -39,6 +42,16 @@ export class SfsTokenReadModel extends SfsTypeOrmStore {
 
   listRevocations(query: SfsRevocationListQuery): Promise<SfsRevocationEntry[]> {
     return this.single((sql) => sfsListRevocations(sql, query));
+  }
+
+  /** Every tenant with counted tokens or an offboarding tombstone, by id. */
+  tenantIds(): Promise<string[]> {
+    return this.single((sql) => sfsTenantIds(sql));
+  }
+
+  /** Tenants with revocation outbox rows (`pending`, `failed`, or either), by id. */
+  revocationTenantIds(status?: SfsRevocationListQuery['status']): Promise<string[]> {
+    return this.single((sql) => sfsRevocationTenantIds(sql, status));
   }
 
   /** The tokens a revocation by `filter` would take at `now` (a bulk revoke's dry run). */

@@ -53,6 +53,20 @@ const LIST_REVOCATIONS = `
   ORDER BY r.requested_at, r.token_id
   LIMIT $3`;
 
+// The tenant directory of the operator CLI: every tenant with counted tokens (the counts the triggers
+// keep, a few rows per tenant, never the token rows) or an offboarding tombstone.
+const TENANT_IDS = `
+  SELECT tenant_id FROM sfs_tenant_token_count
+  UNION SELECT tenant_id FROM sfs_tenant_token_count_delta
+  UNION SELECT tenant_id FROM sfs_tenant_offboarding
+  ORDER BY tenant_id`;
+
+// Tenants with outbox rows (of one status, or any): walks ix_sfs_token_revocation_tenant_status.
+const REVOCATION_TENANT_IDS = `
+  SELECT DISTINCT tenant_id FROM sfs_token_revocation
+  WHERE ($1::varchar IS NULL OR status = $1::varchar)
+  ORDER BY tenant_id`;
+
 const COUNT_REVOCABLE = `SELECT count(*)::int AS n ${SFS_REVOCABLE_TOKENS}`;
 
 // One statement, so every figure comes from the same snapshot. It reads the counts the triggers
@@ -166,6 +180,21 @@ export async function sfsListRevocations(
     actor: row.actor,
     requestedAt: row.requested_at,
   }));
+}
+
+/** See {@link SfsTokenReadModel.tenantIds}. */
+export async function sfsTenantIds(sql: SfsSqlSession): Promise<string[]> {
+  const rows = await sql.rows<{ tenant_id: string }>(TENANT_IDS);
+  return rows.map((r) => r.tenant_id);
+}
+
+/** See {@link SfsTokenReadModel.revocationTenantIds}. */
+export async function sfsRevocationTenantIds(
+  sql: SfsSqlSession,
+  status?: SfsRevocationListQuery['status'],
+): Promise<string[]> {
+  const rows = await sql.rows<{ tenant_id: string }>(REVOCATION_TENANT_IDS, [status ?? null]);
+  return rows.map((r) => r.tenant_id);
 }
 
 /** See {@link SfsTokenReadModel.countRevocable}. */

@@ -98,9 +98,13 @@ export class SfsTenantDataKeys {
   /**
    * Rewraps every data key not wrapped under the wrapper's current key, in batches of
    * `batchSize` (one row per tenant: the cost does not depend on the token count). Resumable: a
-   * later run picks up whatever is still wrapped under another key.
+   * later run picks up whatever is still wrapped under another key. `onBatch` hears what each
+   * batch did, as it completes.
    */
-  async rewrapAll(batchSize: number): Promise<SfsRewrapReport> {
+  async rewrapAll(
+    batchSize: number,
+    onBatch?: (batch: SfsRewrapReport & { readonly rows: number }) => void,
+  ): Promise<SfsRewrapReport> {
     const report = { rewrapped: 0, failed: 0, skipped: 0 };
     const target = await this.wrapper.currentKeyId();
     let after: string | null = null;
@@ -110,10 +114,17 @@ export class SfsTenantDataKeys {
         this.rewrapOne(row),
       );
       const updates = rewrapped.filter((u): u is SfsDataKeyRewrap => u !== null);
-      report.failed += rows.length - updates.length;
       const written = await this.store.rewrap(updates, new Date(this.clock.now()));
-      report.rewrapped += written;
-      report.skipped += updates.length - written;
+      const batch = {
+        rows: rows.length,
+        rewrapped: written,
+        failed: rows.length - updates.length,
+        skipped: updates.length - written,
+      };
+      report.rewrapped += batch.rewrapped;
+      report.failed += batch.failed;
+      report.skipped += batch.skipped;
+      if (rows.length > 0) onBatch?.(batch);
       if (rows.length < batchSize) return report;
       after = rows[rows.length - 1].tenantId;
     }

@@ -26,6 +26,14 @@ export interface SfsReencryptReport {
   readonly skipped: number;
 }
 
+/** What one batch of a re-encryption run did, reported as it completes. */
+export interface SfsReencryptBatch extends SfsReencryptReport {
+  /** `rewrap`: tenant data keys rewrapped; `migrate`: ring-sealed token rows moved. */
+  readonly phase: 'rewrap' | 'migrate';
+  /** Data keys or token rows the batch read. */
+  readonly rows: number;
+}
+
 /**
  * Key rotation with envelope encryption: rewraps each tenant's data key under the wrapper's
  * current key (one row per tenant, whatever the token count), then moves the rows still sealed
@@ -43,8 +51,14 @@ export class SfsTokenReencryptionService {
     @Inject(SfsClock) private readonly clock: SfsClock,
   ) {}
 
-  async run(batchSize = 500): Promise<SfsReencryptReport> {
-    const rewrap = await this.dataKeys.rewrapAll(batchSize);
+  /** One run over every data key and ring-sealed row; `onBatch` hears each batch as it completes. */
+  async run(
+    batchSize = 500,
+    onBatch?: (batch: SfsReencryptBatch) => void,
+  ): Promise<SfsReencryptReport> {
+    const rewrap = await this.dataKeys.rewrapAll(batchSize, (batch) =>
+      onBatch?.({ phase: 'rewrap', migrated: 0, ...batch }),
+    );
     const report = {
       rewrapped: rewrap.rewrapped,
       migrated: 0,
@@ -54,10 +68,13 @@ export class SfsTokenReencryptionService {
     let afterId: string | null = null;
     for (;;) {
       const rows = await this.store.findRingSealed(afterId, batchSize);
+      const batch = { rewrapped: 0, migrated: 0, failed: 0, skipped: 0 };
       for (const row of rows) {
         const outcome = await this.migrate(row);
         report[outcome]++;
+        batch[outcome]++;
       }
+      if (rows.length > 0) onBatch?.({ phase: 'migrate', rows: rows.length, ...batch });
       if (rows.length < batchSize) return report;
       afterId = rows[rows.length - 1].id;
     }

@@ -1,5 +1,6 @@
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { resolveSfsAuthOptions } from '../options/resolve-sfs-auth-options';
+import { sfsEnvSecretMask, type SfsSecretMask } from '../options/secret-mask';
 import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
 import { sfsAuthOptionsFromEnv } from '../options/sfs-auth-options-from-env';
 import {
@@ -27,23 +28,6 @@ export interface SfsDoctorOptions {
   readonly migrationsTable?: string;
 }
 
-/** Everything the doctor must never print: replaced wherever it would appear in a detail. */
-class Secrets {
-  private readonly masks = new Map<string, string>();
-
-  add(value: string | undefined, mask = '***'): void {
-    if (value && value.length >= 4) this.masks.set(value, mask);
-  }
-
-  redact(text: string): string {
-    let out = text;
-    for (const [value, mask] of [...this.masks].sort((a, b) => b[0].length - a[0].length)) {
-      out = out.split(value).join(mask);
-    }
-    return out;
-  }
-}
-
 /**
  * Proves a deployment end to end, reading the variables of `sfsAuthOptionsFromEnv` (plus
  * `DATABASE_URL`, `SFS_LISTEN_DATABASE_URL`, `SFS_CHANGE_FEED_MODE`): options, TLS, every SFS token
@@ -54,17 +38,9 @@ export async function runSfsDoctor(
   env: Readonly<Record<string, string | undefined>>,
   options: SfsDoctorOptions = {},
 ): Promise<SfsDoctorReport> {
-  const secrets = new Secrets();
+  // Everything the doctor must never print, and the tokens it mints (added as they come).
+  const secrets = sfsEnvSecretMask(env);
   const run = new SfsDoctorRun((text) => secrets.redact(text));
-  for (const name of ['SFS_SECRET', 'SFS_ENCRYPTION_KEYS', 'SFS_ADMIN_KEYS'])
-    secrets.add(env[name]);
-  for (const part of (env.SFS_ENCRYPTION_KEYS ?? '').split(',')) secrets.add(part.split(':')[1]);
-  for (const part of (env.SFS_ADMIN_KEYS ?? '').split(',')) secrets.add(part.split('=')[1]);
-  secrets.add(env.SFS_API_KEY, `${(env.SFS_API_KEY ?? '').slice(0, 4)}…`);
-  for (const name of ['DATABASE_URL', 'SFS_LISTEN_DATABASE_URL']) {
-    const password = env[name] ? safeUrl(env[name])?.password : undefined;
-    secrets.add(password && decodeURIComponent(password));
-  }
 
   let resolved: SfsAuthResolvedOptions | undefined;
   await run.step('options', async () => {
@@ -99,7 +75,7 @@ export async function runSfsDoctor(
 
 async function sfsSteps(
   run: SfsDoctorRun,
-  secrets: Secrets,
+  secrets: SfsSecretMask,
   options: SfsAuthResolvedOptions,
   doctor: SfsDoctorOptions,
 ): Promise<void> {
@@ -239,12 +215,4 @@ async function databaseSteps(
   const mode = options?.changeFeed.mode ?? env.SFS_CHANGE_FEED_MODE ?? 'auto';
   const listenUrl = (options ? options.changeFeed.listenUrl : env.SFS_LISTEN_DATABASE_URL) ?? url;
   await run.step('change feed', () => checkChangeFeed(url, listenUrl, mode));
-}
-
-function safeUrl(value: string | undefined): URL | undefined {
-  try {
-    return value ? new URL(value) : undefined;
-  } catch {
-    return undefined;
-  }
 }
