@@ -12,12 +12,6 @@ import {
   ROOT,
 } from '../support/markdown';
 
-/**
- * Pages another branch is writing, linked to already: a link to one is accepted while the page is
- * missing and checked like any other once it exists. Remove an entry once its page is merged.
- */
-const PAGES_BEING_WRITTEN = new Set(['docs/cli.md']);
-
 /** Folders whose paths the pages name in code spans (`test/...spec.ts`, `src/...`): they must exist. */
 const REPOSITORY_PATH = /^(src|test|migrations|bench|scripts|console|browser|docs)\/[\w./-]*$/;
 /** Build outputs the pages name, absent from a fresh clone. */
@@ -38,7 +32,7 @@ function brokenLinks(page: string, markdown = readPage(page)): string[] {
       continue;
     }
     if (!existsSync(join(ROOT, resolved))) {
-      if (!PAGES_BEING_WRITTEN.has(resolved)) problems.push(`${where} (no such file)`);
+      problems.push(`${where} (no such file)`);
       continue;
     }
     if (anchor === undefined || !resolved.endsWith('.md')) continue;
