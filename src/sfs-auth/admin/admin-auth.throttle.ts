@@ -91,7 +91,7 @@ export class SfsAdminAuthThrottle {
   private readonly ipv6PrefixBits: number;
 
   constructor(
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: Pick<SfsAuthResolvedOptions, 'admin'>,
     @Inject(SfsClock) private readonly clock: SfsClock,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {

@@ -19,7 +19,7 @@ import type { SfsAdminApiExtras } from '../sfs-auth.module-definition';
 
 /** The host's authorizer, else the static-key one; neither configured → the app refuses to boot. */
 export function sfsAdminAuthorizerFactory(
-  options: SfsAuthResolvedOptions,
+  options: Pick<SfsAuthResolvedOptions, 'admin'>,
   ring?: SfsKeyRing,
 ): SfsAdminAuthorizer {
   if (options.admin.authorizer) return options.admin.authorizer;

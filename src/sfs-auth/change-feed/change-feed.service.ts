@@ -58,7 +58,7 @@ export class SfsChangeFeedService
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: Pick<SfsAuthResolvedOptions, 'changeFeed'>,
   ) {
     this.settings = options.changeFeed;
     const { mode, listenUrl, pollIntervalMs } = this.settings;

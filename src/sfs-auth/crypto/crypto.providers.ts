@@ -20,15 +20,18 @@ export const SFS_CRYPTO_PROVIDERS: Provider[] = [
   {
     provide: SfsKeyRing,
     inject: [SFS_AUTH_RESOLVED_OPTIONS],
-    useFactory: (options: SfsAuthResolvedOptions) => new SfsKeyRing(options.encryptionKeys),
+    useFactory: (options: Pick<SfsAuthResolvedOptions, 'encryptionKeys'>) =>
+      new SfsKeyRing(options.encryptionKeys),
   },
   SfsTokenCipher,
   SfsTenantKeyStore,
   {
     provide: SfsKeyWrapper,
     inject: [SFS_AUTH_RESOLVED_OPTIONS, SfsKeyRing],
-    useFactory: (options: SfsAuthResolvedOptions, ring: SfsKeyRing): SfsKeyWrapper =>
-      options.keyWrapper ?? new SfsRingKeyWrapper(ring),
+    useFactory: (
+      options: Pick<SfsAuthResolvedOptions, 'keyWrapper'>,
+      ring: SfsKeyRing,
+    ): SfsKeyWrapper => options.keyWrapper ?? new SfsRingKeyWrapper(ring),
   },
   SfsTenantDataKeys,
   SfsTenantTokenCipher,

@@ -51,7 +51,8 @@ export class SfsTenantDataKeys {
     @Inject(SfsTenantKeyStore) private readonly store: SfsTenantKeyRows,
     @Inject(SfsKeyWrapper) private readonly wrapper: SfsKeyWrapper,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'dataKeys' | 'workers'>,
   ) {
     const { cacheTtlMs, cacheMaxEntries } = options.dataKeys;
     this.cache = new SfsDataKeyCache(clock, cacheTtlMs, cacheMaxEntries);

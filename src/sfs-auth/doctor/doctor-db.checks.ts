@@ -102,7 +102,7 @@ interface KeySampleRow {
  */
 export async function checkKeyRing(
   client: Client,
-  options: SfsAuthResolvedOptions,
+  options: Pick<SfsAuthResolvedOptions, 'encryptionKeys'>,
 ): Promise<SfsDoctorVerdict> {
   const { rows } = await client.query<KeySampleRow>(
     `SELECT t.id, t.tenant_id, t.token_ciphertext, t.token_key_id, k.wrapped_key, k.wrapping_key_id

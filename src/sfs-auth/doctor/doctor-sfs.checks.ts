@@ -39,7 +39,12 @@ export function describeConnectionFailure(error: unknown): string {
 export class SfsDoctorWire {
   private readonly dispatcher?: Dispatcher;
 
-  constructor(private readonly options: SfsAuthResolvedOptions) {
+  constructor(
+    private readonly options: Pick<
+      SfsAuthResolvedOptions,
+      'apiKey' | 'baseUrl' | 'caPem' | 'dispatcher' | 'requestTimeoutMs' | 'secret'
+    >,
+  ) {
     this.dispatcher = sfsDispatcherFor(options);
   }
 

@@ -70,7 +70,8 @@ export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {
     private readonly rows: SfsServingStore,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'handoff' | 'refreshLeadSeconds'>,
     @Inject(SfsMetricsRecorder) private readonly metrics: SfsMetricsRecorder,
   ) {}
 

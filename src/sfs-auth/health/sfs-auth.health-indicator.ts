@@ -43,7 +43,8 @@ export class SfsAuthHealthIndicator {
   constructor(
     private readonly store: SfsHealthStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'health'>,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
   ) {}
 

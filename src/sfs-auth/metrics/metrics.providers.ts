@@ -43,8 +43,9 @@ export const SFS_METRICS_PROVIDERS: Provider[] = [
   {
     provide: SfsMetricsRecorder,
     inject: [SFS_AUTH_RESOLVED_OPTIONS],
-    useFactory: (options: SfsAuthResolvedOptions): SfsMetricsRecorder =>
-      sfsMetricsRecorderFor(options),
+    useFactory: (
+      options: Pick<SfsAuthResolvedOptions, 'baseUrl' | 'metrics'>,
+    ): SfsMetricsRecorder => sfsMetricsRecorderFor(options),
   },
   SfsMetricsFiguresRegistration,
 ];

@@ -25,7 +25,8 @@ export class SfsOffboardingWorker extends SfsScheduledWorker<SfsOffboardingRepor
   constructor(
     private readonly offboarding: SfsTenantOffboardingService,
     @Inject(SFS_INSTANCE_ID) owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'sweepIntervalMs' | 'workers'>,
     registry: SchedulerRegistry,
   ) {
     super(registry, {

@@ -40,7 +40,8 @@ export class SfsTenantOffboardingService {
     private readonly dataKeys: SfsTenantDataKeys,
     private readonly publisher: SfsEventPublisher,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'changeFeed' | 'retention'>,
   ) {}
 
   /**

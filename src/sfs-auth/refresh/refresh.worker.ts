@@ -20,7 +20,8 @@ export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {
     private readonly refresh: SfsTokenRefreshService,
     private readonly serving: SfsTokenServingService,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'sweepIntervalMs' | 'workers'>,
     registry: SchedulerRegistry,
   ) {
     super(registry, {

@@ -49,7 +49,11 @@ export class SfsTokenRefreshService {
     private readonly queue: SfsRefreshQueue,
     private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<
+      SfsAuthResolvedOptions,
+      'idleServiceTokenSeconds' | 'maxSessionAgeSeconds' | 'workers'
+    >,
   ) {}
 
   private readonly tracer = sfsTracer();

@@ -39,7 +39,8 @@ export class SfsRetentionService {
   constructor(
     private readonly store: SfsTokenRetentionStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'retention'>,
   ) {}
 
   /** One run: tokens first, so events of purged tokens age out on their own schedule. */

@@ -18,7 +18,8 @@ export class SfsRetentionWorker extends SfsScheduledWorker<SfsRetentionReport> {
   constructor(
     private readonly retention: SfsRetentionService,
     @Inject(SFS_INSTANCE_ID) owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    options: Pick<SfsAuthResolvedOptions, 'retention' | 'workers'>,
     registry: SchedulerRegistry,
   ) {
     super(registry, {

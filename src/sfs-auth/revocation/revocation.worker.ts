@@ -17,7 +17,8 @@ export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport>
   constructor(
     private readonly revocation: SfsTokenRevocationService,
     @Inject(SFS_INSTANCE_ID) private readonly owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    options: Pick<SfsAuthResolvedOptions, 'sweepIntervalMs' | 'workers'>,
     registry: SchedulerRegistry,
   ) {
     super(registry, {

@@ -42,7 +42,8 @@ export class SfsTokenRevocationService {
     private readonly calls: SfsClientTokenCalls,
     private readonly cipher: SfsTenantTokenCipher,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'workers'>,
     private readonly instrumentation: SfsRevokeInstrumentation,
   ) {}
 

@@ -28,7 +28,8 @@ export class SfsTokenMaterial {
   constructor(
     private readonly cipher: SfsTenantTokenCipher,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'refreshLeadSeconds'>,
   ) {}
 
   get leadMs(): number {

@@ -43,7 +43,8 @@ export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {
     private readonly rows: SfsServingStore,
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'cache'>,
   ) {
     this.cache = new SfsTokenCache(options.cache.maxEntries);
     this.lastUsed = new SfsLastUsedTracker(

@@ -51,7 +51,8 @@ export class SfsPlatformTokenProvider implements OnApplicationShutdown {
     @Inject(SfsTokenApi) private readonly api: SfsTokenApi,
     @Inject(SfsCredentialsResolver) private readonly resolver: SfsCredentialsResolver,
     @Inject(SfsClock) private readonly clock: SfsClock,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<SfsAuthResolvedOptions, 'shutdownTimeoutMs'>,
   ) {}
 
   /** A platform token for `tenantId`'s account, valid for at least the renewal margin. */

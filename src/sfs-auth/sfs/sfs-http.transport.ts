@@ -94,7 +94,18 @@ export class SfsHttpTransport {
   readonly bulkhead: SfsSemaphore;
 
   constructor(
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) private readonly options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS)
+    private readonly options: Pick<
+      SfsAuthResolvedOptions,
+      | 'baseUrl'
+      | 'caPem'
+      | 'dispatcher'
+      | 'lateAnswerGraceMs'
+      | 'metrics'
+      | 'requestTimeoutMs'
+      | 'retry'
+      | 'sfs'
+    >,
     @Optional() @Inject(SfsSleep) sleep?: SfsSleep,
     @Optional() @Inject(SfsMetricsRecorder) metrics?: SfsMetricsRecorder,
   ) {

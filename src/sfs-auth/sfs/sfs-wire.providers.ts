@@ -22,7 +22,9 @@ export const SFS_WIRE_PROVIDERS: Provider[] = [
   {
     provide: SfsCredentialsResolver,
     inject: [SFS_AUTH_RESOLVED_OPTIONS],
-    useFactory: (options: SfsAuthResolvedOptions): SfsCredentialsResolver =>
+    useFactory: (
+      options: Pick<SfsAuthResolvedOptions, 'apiKey' | 'credentialsResolver' | 'secret'>,
+    ): SfsCredentialsResolver =>
       options.credentialsResolver ??
       new SfsStaticCredentialsResolver({
         apiKey: options.apiKey ?? '',

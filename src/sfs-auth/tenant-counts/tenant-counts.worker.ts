@@ -23,7 +23,7 @@ export class SfsTenantCountsWorker extends SfsScheduledWorker<number> {
   constructor(
     private readonly counts: SfsTenantCountsStore,
     @Inject(SFS_INSTANCE_ID) owner: string,
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: Pick<SfsAuthResolvedOptions, 'workers'>,
     registry: SchedulerRegistry,
   ) {
     super(registry, {

@@ -49,7 +49,7 @@ export class SfsAdminConsoleController {
   private readonly enabled: boolean;
 
   constructor(
-    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: SfsAuthResolvedOptions,
+    @Inject(SFS_AUTH_RESOLVED_OPTIONS) options: Pick<SfsAuthResolvedOptions, 'admin'>,
     @Inject(SFS_ADMIN_CONSOLE_EXTRA) extra: boolean,
   ) {
     this.enabled = extra || options.admin.console;
