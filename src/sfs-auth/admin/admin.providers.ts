@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { SfsKeyRing } from '../crypto/key-ring';
-import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { sfsAssertAdminAuthorizer } from '../options/config-assertions';
 import {
   type SfsAuthResolvedOptions,
   SFS_AUTH_RESOLVED_OPTIONS,
@@ -22,16 +22,13 @@ export function sfsAdminAuthorizerFactory(
   options: Pick<SfsAuthResolvedOptions, 'admin'>,
   ring?: SfsKeyRing,
 ): SfsAdminAuthorizer {
-  if (options.admin.authorizer) return options.admin.authorizer;
-  if (options.admin.keys.length > 0) {
-    return new SfsStaticKeyAdminAuthorizer(options.admin.keys, {
+  sfsAssertAdminAuthorizer(options.admin);
+  return (
+    options.admin.authorizer ??
+    new SfsStaticKeyAdminAuthorizer(options.admin.keys, {
       labelSecret: ring ? sfsAdminKeyLabelSecret(ring) : undefined,
-    });
-  }
-  throw new SfsAuthConfigError([
-    'the admin API is enabled (adminApi: true) but has no authorizer: set admin.authorizer, ' +
-      'or admin.keys (SFS_ADMIN_KEYS) for the static-key authorizer',
-  ]);
+    })
+  );
 }
 
 const SFS_ADMIN_PROVIDERS: Provider[] = [

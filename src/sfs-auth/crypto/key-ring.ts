@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { sfsAssertKeyRing } from '../options/config-assertions';
 import type { SfsEncryptionKey } from '../options/encryption-keys';
 
 const FINGERPRINT_SALT = Buffer.from('nestjs-sfs-auth/fingerprint', 'utf8');
@@ -21,17 +21,8 @@ export class SfsKeyRing {
   private readonly hmacKey: Buffer;
 
   constructor(keys: ReadonlyArray<SfsEncryptionKey>) {
-    if (keys.length === 0) {
-      throw new SfsAuthConfigError(['encryptionKeys (SFS_ENCRYPTION_KEYS) holds no key']);
-    }
-    const byId = new Map<string, Buffer>();
-    for (const { id, key } of keys) {
-      if (key.length !== 32) {
-        throw new SfsAuthConfigError([`encryptionKeys: key '${id}' must be 32 bytes`]);
-      }
-      if (byId.has(id)) throw new SfsAuthConfigError([`encryptionKeys: id '${id}' is used twice`]);
-      byId.set(id, Buffer.from(key));
-    }
+    sfsAssertKeyRing(keys);
+    const byId = new Map(keys.map(({ id, key }) => [id, Buffer.from(key)]));
     this.byId = byId;
     this.current = { id: keys[0].id, key: byId.get(keys[0].id) as Buffer };
     const anchor = keys[keys.length - 1];

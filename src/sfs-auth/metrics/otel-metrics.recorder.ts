@@ -8,7 +8,7 @@ import type {
   SfsHandoffMetric,
 } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
-import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { sfsRequirePeer } from '../options/config-assertions';
 
 type Attributes = Record<string, string | number>;
 
@@ -85,12 +85,11 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
   private gaugesRegistered = false;
 
   constructor(private readonly options: SfsOtelMetricsOptions = {}) {
-    const meter =
+    const meter = sfsRequirePeer(
       options.meter ??
-      loadOptionalPeer<OtelApi>('@opentelemetry/api')?.metrics.getMeter('nestjs-sfs-auth');
-    if (!meter) {
-      throw new SfsAuthConfigError(['SfsOtelMetricsRecorder needs @opentelemetry/api or a meter']);
-    }
+        loadOptionalPeer<OtelApi>('@opentelemetry/api')?.metrics.getMeter('nestjs-sfs-auth'),
+      'SfsOtelMetricsRecorder needs @opentelemetry/api or a meter',
+    );
     this.meter = meter;
     this.duration = meter.createHistogram('http.client.request.duration', {
       description: 'Duration of HTTP client requests (each attempt to SFS)',

@@ -9,7 +9,7 @@ import type {
 } from '../options/metrics-recorder';
 import { SFS_HANDOFF_METRICS } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
-import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { sfsRequirePeer } from '../options/config-assertions';
 
 const OPERATIONS: readonly SfsMetricOperation[] = ['mint', 'refresh', 'revoke'];
 const OUTCOMES: readonly SfsMetricOutcome[] = ['ok', 'retry', 'failed'];
@@ -57,10 +57,10 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private gaugesRegistered = false;
 
   constructor(private readonly options: SfsPrometheusMetricsOptions = {}) {
-    const prom = loadOptionalPeer<PromClient>('prom-client');
-    if (!prom) {
-      throw new SfsAuthConfigError(['SfsPrometheusMetricsRecorder needs the prom-client package']);
-    }
+    const prom = sfsRequirePeer(
+      loadOptionalPeer<PromClient>('prom-client'),
+      'SfsPrometheusMetricsRecorder needs the prom-client package',
+    );
     this.prom = prom;
     this.registry = options.registry ?? prom.register;
     this.operations = new prom.Counter({

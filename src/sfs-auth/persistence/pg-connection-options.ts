@@ -1,17 +1,13 @@
 import type { ClientConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
-import { SfsAuthConfigError } from '../errors/sfs-auth.error';
+import { sfsAssertPostgres } from '../options/config-assertions';
 
 /**
  * node-postgres client settings equivalent to the host DataSource's own pool (the master of a
  * replicated setup), built the way TypeORM's postgres driver builds them, `extra` included.
  */
 export function sfsPgClientConfig(options: DataSourceOptions): ClientConfig {
-  if (options.type !== 'postgres') {
-    throw new SfsAuthConfigError([
-      `nestjs-sfs-auth needs a postgres DataSource (got '${options.type}')`,
-    ]);
-  }
+  sfsAssertPostgres(options);
   const credentials = options.replication?.master ?? options;
   return {
     connectionString: credentials.url,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, getGlobalDispatcher, type Dispatcher } from 'undici';
-import { SfsAuthConfigError, SfsAuthError } from '../errors/sfs-auth.error';
+import { SfsAuthError } from '../errors/sfs-auth.error';
+import { sfsAssertHttps } from '../options/config-assertions';
 import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
 import { SfsMetricsRecorder, type SfsCallObservation } from '../options/metrics-recorder';
 import {
@@ -172,11 +173,7 @@ export class SfsHttpTransport {
 
   private urlFor(path: string): URL {
     const url = new URL(`${this.options.baseUrl}${path}`);
-    if (url.protocol !== 'https:' || !path.startsWith('/')) {
-      throw new SfsAuthConfigError([
-        `SFS calls must use https:// (refusing ${url.protocol}// for ${path})`,
-      ]);
-    }
+    sfsAssertHttps(url, path);
     return url;
   }
 
