@@ -3,7 +3,6 @@ import { SfsClock } from '../clock/clock';
 import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
 import { SfsTokenReadModel } from './token-read.model';
 import type { SfsTokenPageAfter } from './token-read.types';
-import { SfsServingStore } from '../serving/serving.store';
 import { SfsTokenService } from '../tokens/sfs-token.service';
 import { SfsTokenMinter } from '../serving/token-minter';
 import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
@@ -49,7 +48,6 @@ const REVOCATIONS_LIMIT = 50;
 export class SfsTokenAdminService {
   constructor(
     private readonly reads: SfsTokenReadModel,
-    private readonly rows: SfsServingStore,
     private readonly tokens: SfsTokenService,
     private readonly minter: SfsTokenMinter,
     private readonly cursors: SfsAdminCursorCodec,
@@ -212,7 +210,7 @@ export class SfsTokenAdminService {
   }
 
   private async find(tenantId: string, tokenId: string): Promise<SfsTokenRecord> {
-    const record = await this.rows.findById(tenantId, tokenId);
+    const record = await this.reads.findToken(tenantId, tokenId);
     if (!record) throw new SfsTokenNotFoundError(tenantId, tokenId);
     return record;
   }

@@ -9,7 +9,8 @@ import {
   sfsTenantIds,
   sfsTenantSummary,
 } from './token-read.queries';
-import type { SfsTokenEvent } from '../model/token-record';
+import type { SfsTokenEvent, SfsTokenRecord } from '../model/token-record';
+import { sfsFindById } from '../serving/serving.queries';
 import type {
   SfsTokenPage,
   SfsTokenListQuery,
@@ -27,6 +28,11 @@ import type {
  */
 @Injectable()
 export class SfsTokenReadModel extends SfsTypeOrmStore {
+  /** One token record of the tenant, whatever its status, or `null`. */
+  findToken(tenantId: string, tokenId: string): Promise<SfsTokenRecord | null> {
+    return this.single((sql) => sfsFindById(sql, tenantId, tokenId));
+  }
+
   listTokens(query: SfsTokenListQuery): Promise<SfsTokenPage> {
     return this.single((sql) => sfsListTokens(sql, query));
   }
