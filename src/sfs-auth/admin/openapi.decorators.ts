@@ -21,31 +21,24 @@ interface OpenApiDecorators {
   ApiTags(...tags: string[]): OpenApiDecorator;
 }
 
-const NAMES: readonly (keyof OpenApiDecorators)[] = [
-  'ApiExcludeController',
-  'ApiBearerAuth',
-  'ApiCreatedResponse',
-  'ApiOkResponse',
-  'ApiOperation',
-  'ApiProperty',
-  'ApiPropertyOptional',
-  'ApiResponse',
-  'ApiTags',
-];
-
 /** `@nestjs/swagger`'s decorators, or no-ops when the host does not have the package. */
 export function loadOpenApiDecorators(load?: (name: string) => unknown): OpenApiDecorators {
   const swagger = loadOptionalPeer<Partial<OpenApiDecorators>>('@nestjs/swagger', load) ?? {};
   const noop: OpenApiDecorator = () => undefined;
-  const decorators = {} as Record<
-    keyof OpenApiDecorators,
-    (...args: unknown[]) => OpenApiDecorator
-  >;
-  for (const name of NAMES) {
-    const real = swagger[name] as ((...args: unknown[]) => OpenApiDecorator) | undefined;
-    decorators[name] = typeof real === 'function' ? real : () => noop;
-  }
-  return decorators as unknown as OpenApiDecorators;
+  const none = (): OpenApiDecorator => noop;
+  const or = <F>(real: F | undefined): F | typeof none =>
+    typeof real === 'function' ? real : none;
+  return {
+    ApiExcludeController: or(swagger.ApiExcludeController),
+    ApiBearerAuth: or(swagger.ApiBearerAuth),
+    ApiCreatedResponse: or(swagger.ApiCreatedResponse),
+    ApiOkResponse: or(swagger.ApiOkResponse),
+    ApiOperation: or(swagger.ApiOperation),
+    ApiProperty: or(swagger.ApiProperty),
+    ApiPropertyOptional: or(swagger.ApiPropertyOptional),
+    ApiResponse: or(swagger.ApiResponse),
+    ApiTags: or(swagger.ApiTags),
+  };
 }
 
 export const {
