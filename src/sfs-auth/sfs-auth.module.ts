@@ -8,10 +8,8 @@ import { SfsEventPublisher } from './events/sfs-event.publisher';
 import { SfsAuthHealthIndicator } from './health/sfs-auth.health-indicator';
 import { SFS_METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { resolveSfsAuthOptions } from './options/resolve-sfs-auth-options';
-import {
-  type SfsAuthModuleOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from './options/sfs-auth-options.interface';
+import { type SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from './options/option-table';
 import { SFS_AUTH_ENTITIES } from './persistence/entities';
 import { SFS_CRYPTO_PROVIDERS } from './crypto/crypto.providers';
 import { SfsReencryptionStore } from './crypto/reencryption.store';

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { SfsManualClock } from '../clock/clock';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsMetricsRecorder } from '../options/metrics-recorder';
 import { SfsAdminAuthThrottle, sfsThrottleClientOf } from './admin-auth.throttle';
+import { illTyped } from '../../../test/support/ill-typed';
 
 const options = (
   authFailureLimit: number,
   { authFailureWindowMs = 60_000, authFailureAlarmLimit = 1_000_000, ipv6Prefix = 64 } = {},
 ) =>
-  ({
+  illTyped<SfsAuthResolvedOptions>({
     admin: {
       keys: [],
       authFailureLimit,
@@ -16,7 +17,7 @@ const options = (
       authFailureAlarmLimit,
       authThrottleIpv6Prefix: ipv6Prefix,
     },
-  }) as unknown as SfsAuthResolvedOptions;
+  });
 
 /** A recorder that counts the alarms it is told of (the port's optional method). */
 class AlarmCounter implements SfsMetricsRecorder {

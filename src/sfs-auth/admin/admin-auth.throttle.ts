@@ -2,10 +2,7 @@ import { isIPv6 } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 
 /** Clients remembered at most; the least recently failing ones are forgotten first. */
 const MAX_CLIENTS = 10_000;

@@ -1,5 +1,5 @@
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { sfsAdminAuthorizerFactory } from './admin.providers';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';

@@ -1,10 +1,7 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { SfsKeyRing } from '../crypto/key-ring';
 import { sfsAssertAdminAuthorizer } from '../options/config-assertions';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
 import { SfsAdminEdgeInstaller } from './admin-edge.installer';

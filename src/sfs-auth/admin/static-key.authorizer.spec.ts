@@ -1,6 +1,7 @@
 import { parseAdminKeys } from '../options/admin-keys';
 import { createHash } from 'node:crypto';
 import { sfsAdminKeyLabel, SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
+import { illTyped } from '../../../test/support/ill-typed';
 
 const ACME = 'acme-key-0123456789abcdef';
 const ALL = 'all-tenants-0123456789abcdef';
@@ -119,7 +120,7 @@ describe('parseAdminKeys', () => {
         "admin.keys (SFS_ADMIN_KEYS) entry 4: must be tenantId=key (no '=' found)",
       ],
     );
-    expect(parseAdminKeys({ acme: 42 as unknown as string }).problems).toEqual([
+    expect(parseAdminKeys({ acme: illTyped<string>(42) }).problems).toEqual([
       'admin.keys (SFS_ADMIN_KEYS) entry 1 (tenant acme): key must be at least 16 characters',
     ]);
   });

@@ -10,10 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
 import { SfsTokenChangeListeners } from './token-change.listeners';
 import { SfsTokenChangePoller } from './token-change.poller';

@@ -1,9 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { SfsKeyWrapper } from '../options/key-wrapper';
-import {
-  SFS_AUTH_RESOLVED_OPTIONS,
-  type SfsAuthResolvedOptions,
-} from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS, type SfsAuthResolvedOptions } from '../options/option-table';
 import { SfsKeyRing } from './key-ring';
 import { SfsRingKeyWrapper } from './ring-key.wrapper';
 import { SfsTenantDataKeys } from './tenant-data-keys';

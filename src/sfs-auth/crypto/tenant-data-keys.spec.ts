@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SfsManualClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.types';
 import { SfsDataKeyCache } from './data-key.cache';
 import { SfsKeyRing } from './key-ring';

@@ -2,10 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import {
   SfsTenantKeyStore,
   type SfsDataKeyRewrap,

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  SFS_AUTH_RESOLVED_OPTIONS,
-  type SfsAuthResolvedOptions,
-} from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS, type SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsSealedToken } from '../model/token-record';
 import { SFS_AEAD_HEADER_BYTES, sfsAdditionalData, sfsAeadOpen, sfsAeadSeal } from './aead';
 import type { SfsDataKey } from './data-key.cache';

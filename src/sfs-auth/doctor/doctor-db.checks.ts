@@ -5,7 +5,7 @@ import { SfsKeyRing } from '../crypto/key-ring';
 import { SfsRingKeyWrapper } from '../crypto/ring-key.wrapper';
 import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsTokenCipher } from '../crypto/token-cipher';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import { verdict, type SfsDoctorVerdict } from './doctor-report';
 
 /** The tables the module's entities map, in the migrations' schema. */

@@ -1,6 +1,6 @@
 import { connect, rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import {
   sfsDispatcherFor,
   sfsExchange,

@@ -1,7 +1,7 @@
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { resolveSfsAuthOptions } from '../options/resolve-sfs-auth-options';
 import { sfsEnvSecretMask, type SfsSecretMask } from '../options/secret-mask';
-import type { SfsAuthResolvedOptions } from '../options/sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from '../options/option-table';
 import { sfsAuthOptionsFromEnv } from '../options/sfs-auth-options-from-env';
 import {
   clientTokenBody,

@@ -16,11 +16,8 @@ import { sfsErrorCode } from '../errors/safe-error';
 import { assertIdentifier } from '../model/identifiers';
 import { browserRenewAt } from '../model/refresh-schedule';
 import { toTokenKey } from '../model/token-inputs';
-import {
-  type SfsAuthResolvedOptions,
-  type SfsHandoffSubject,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsHandoffSubject } from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsServingStore } from '../serving/serving.store';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
 import { type SfsClientToken, SfsTokenService } from '../tokens/sfs-token.service';

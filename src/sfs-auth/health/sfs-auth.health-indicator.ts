@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsHealthStore } from './health.store';
 import type { SfsAuthHealthFigures } from '../model/health-figures';
 import { sfsHealthVerdict } from './sfs-auth.health-verdict';

@@ -6,10 +6,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { SfsAuthHealthIndicator } from '../health/sfs-auth.health-indicator';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { sfsMetricsRecorderFor } from './guarded-metrics.recorder';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
 

@@ -2,10 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { SfsOffboardingStatus } from '../events/sfs-auth-events';
 import { SfsTenantOffboardingService } from './tenant-offboarding.service';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';
 import { SfsScheduledWorker } from '../scheduling/scheduled-worker';
 import { sfsErrorCode } from '../errors/safe-error';

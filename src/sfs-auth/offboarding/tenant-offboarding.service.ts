@@ -7,10 +7,7 @@ import {
   type SfsOffboardingStatus,
 } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import type { SfsOffboardingRecord } from './offboarding.queries';
 import { SfsTenantOffboardingStore } from './tenant-offboarding.store';
 import { SfsQueuedRevocations } from '../revocation/queued-revocations';

@@ -1,3 +1,16 @@
+import type { Dispatcher } from 'undici';
+import type { SfsAdminAuthorizer } from './admin-authorizer';
+import type { SfsCredentialsResolver } from './credentials-resolver';
+import type { SfsEncryptionKey } from './encryption-keys';
+import type { SfsKeyWrapper } from './key-wrapper';
+import type { SfsMetricsRecorder } from './metrics-recorder';
+import type {
+  SfsAuthMode,
+  SfsChangeFeedMode,
+  SfsCompatibleRelease,
+  SfsHandoffOptions,
+} from './sfs-auth-options.interface';
+
 /**
  * Every option of `SfsAuthModuleOptions` described once, as data: where it lives, the environment
  * variable `sfsAuthOptionsFromEnv` maps to it, its default, its bounds and what it means.
@@ -8,9 +21,9 @@
  */
 
 /** What every row has. */
-interface SfsOptionRowBase {
+interface SfsOptionRowBase<P extends string> {
   /** Dotted path in `SfsAuthModuleOptions` (and in the resolved options). */
-  readonly path: string;
+  readonly path: P;
   /** The environment variable mapped to it, if any. */
   readonly env?: string;
   /** What it means (the words of `docs/configuration.md`; links are relative to `docs/`). */
@@ -18,7 +31,7 @@ interface SfsOptionRowBase {
 }
 
 /** An integer option (numbers may come as strings, as from the environment). */
-export interface SfsIntegerOptionRow extends SfsOptionRowBase {
+export interface SfsIntegerOptionRow<P extends string = string> extends SfsOptionRowBase<P> {
   readonly kind: 'integer';
   readonly default: number;
   readonly min: number;
@@ -28,16 +41,26 @@ export interface SfsIntegerOptionRow extends SfsOptionRowBase {
 }
 
 /** A switch. */
-export interface SfsBooleanOptionRow extends SfsOptionRowBase {
+export interface SfsBooleanOptionRow<P extends string = string> extends SfsOptionRowBase<P> {
   readonly kind: 'boolean';
   readonly default: boolean;
 }
 
-/** Anything else: text checked by its own rule in `option-checks.ts`, or an object passed through. */
-export interface SfsOtherOptionRow extends SfsOptionRowBase {
+/**
+ * Anything else: text checked by its own rule in `option-checks.ts`, or an object passed through.
+ * `T` is its resolved value's type.
+ */
+export interface SfsOtherOptionRow<
+  P extends string = string,
+  T = unknown,
+> extends SfsOptionRowBase<P> {
   readonly kind: 'other';
   /** The default column of `docs/configuration.md`. */
   readonly defaultText: string;
+  /** Read by another option's check (`environment`, `caFile`), and not an option resolved itself. */
+  readonly input?: true;
+  /** Never set: carries `T` into {@link SfsAuthResolvedOptions}. */
+  resolvesTo?(value: T): T;
 }
 
 /** One row of {@link SFS_OPTION_TABLE}. */
@@ -48,14 +71,14 @@ const DAY = 86_400;
 /** The SFS API origin used when `baseUrl` is not given. */
 export const SFS_DEFAULT_BASE_URL = 'https://api.sendforsign.com';
 
-const integer = (
-  path: string,
+const integer = <P extends string>(
+  path: P,
   defaultValue: number,
   min: number,
   max: number,
   doc: string,
   extra: { env?: string; defaultNote?: string } = {},
-): SfsIntegerOptionRow => ({
+): SfsIntegerOptionRow<P> => ({
   kind: 'integer',
   path,
   default: defaultValue,
@@ -65,25 +88,42 @@ const integer = (
   ...extra,
 });
 
-const other = (
-  path: string,
+/** `other<T>()(path, ...)`: a row whose option resolves to a `T`. */
+const other =
+  <T>() =>
+  <P extends string>(
+    path: P,
+    defaultText: string,
+    doc: string,
+    env?: string,
+  ): SfsOtherOptionRow<P, T> => ({
+    kind: 'other',
+    path,
+    defaultText,
+    doc,
+    env,
+  });
+
+const input = <P extends string>(
+  path: P,
   defaultText: string,
   doc: string,
   env?: string,
-): SfsOtherOptionRow => ({
+): SfsOtherOptionRow<P, never> & { readonly input: true } => ({
   kind: 'other',
   path,
   defaultText,
   doc,
   env,
+  input: true,
 });
 
-const boolean = (
-  path: string,
+const boolean = <P extends string>(
+  path: P,
   defaultValue: boolean,
   doc: string,
   env?: string,
-): SfsBooleanOptionRow => ({
+): SfsBooleanOptionRow<P> => ({
   kind: 'boolean',
   path,
   default: defaultValue,
@@ -92,51 +132,51 @@ const boolean = (
 });
 
 /** The options, in the order of `docs/configuration.md` (options with a variable first). */
-export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
-  other(
+export const SFS_OPTION_TABLE = [
+  other<string>()(
     'baseUrl',
     `\`${SFS_DEFAULT_BASE_URL}\``,
     'SFS API origin; must be `https://`',
     'SFS_BASE_URL',
   ),
-  other(
+  other<string | undefined>()(
     'apiKey',
     'none',
     'platform API key (or a `credentialsResolver` per tenant)',
     'SFS_API_KEY',
   ),
-  other(
+  other<string | undefined>()(
     'secret',
     'none',
     'platform API secret, required in `token` mode (or a `credentialsResolver` per tenant)',
     'SFS_SECRET',
   ),
-  other(
+  other<SfsAuthMode>()(
     'authMode',
     '`token`',
     '`token`, or `api-key` (testing only; refused when `NODE_ENV=production`)',
     'SFS_AUTH_MODE',
   ),
-  other(
+  input(
     'environment',
     'none',
     "the host's `NODE_ENV`: `production` refuses the `api-key` mode",
     'NODE_ENV',
   ),
-  other('caFile', 'none', 'extra PEM CA trusted for SFS TLS (private CA, sandbox)', 'SFS_CA_FILE'),
-  other(
+  input('caFile', 'none', 'extra PEM CA trusted for SFS TLS (private CA, sandbox)', 'SFS_CA_FILE'),
+  other<string | undefined>()(
     'caPem',
     'none',
     'the same CA as PEM text, no file needed (`\\n` escapes are read as newlines)',
     'SFS_CA_PEM',
   ),
-  other(
+  other<ReadonlyArray<SfsEncryptionKey>>()(
     'encryptionKeys',
     'required',
     '`id:base64key,...` (32-byte AES keys); the first wraps new tenant data keys, all unwrap (and open older rows sealed directly under a ring key)',
     'SFS_ENCRYPTION_KEYS',
   ),
-  other(
+  other<SfsCompatibleRelease | undefined>()(
     'compatibleWith',
     'none',
     'during a rolling upgrade, the oldest release still running on the same database (`0.1.0`): this instance then writes only what that release reads; unset it once the last such instance is gone (see [Rolling upgrades](operations.md#rolling-upgrades))',
@@ -164,7 +204,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
       defaultNote: '(60 first mints on a 3 s SFS finish in one wave)',
     },
   ),
-  other(
+  other<ReadonlyArray<{ tenantId: string; key: string }>>()(
     'admin.keys',
     'none (demo: generated under `.data/`)',
     'static admin keys: `tenantId=key,...`, `*=key` for every tenant',
@@ -216,13 +256,13 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     'audit events are purged this long after they happened',
     { env: 'SFS_RETENTION_EVENT_SECONDS', defaultNote: '(90 days)' },
   ),
-  other(
+  other<string | undefined>()(
     'changeFeed.listenUrl',
     "the host DataSource's connection options",
     "direct or session-mode PostgreSQL URL for the change feed's `LISTEN` connection (set it when `DATABASE_URL` goes through a transaction pooler; see [Deploying behind connection poolers](operations.md#deploying-behind-connection-poolers))",
     'SFS_LISTEN_DATABASE_URL',
   ),
-  other(
+  other<SfsChangeFeedMode>()(
     'changeFeed.mode',
     '`auto`',
     '`auto` (prove that a `NOTIFY` comes back on the `LISTEN` connection, else poll), `listen` (boot fails unless proven), `poll` (no `LISTEN` at all)',
@@ -245,7 +285,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     { env: 'SFS_DATA_KEY_CACHE_TTL_MS' },
   ),
   // Options without a variable.
-  other(
+  other<SfsKeyWrapper | undefined>()(
     'keyWrapper',
     'the `encryptionKeys` ring (`SfsRingKeyWrapper`)',
     'wraps the per-tenant data keys (an `SfsKeyWrapper`, e.g. a KMS adapter)',
@@ -257,8 +297,12 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     10_000_000,
     'most unwrapped data keys kept in memory',
   ),
-  other('credentialsResolver', 'none', 'per-tenant SFS credentials (an `SfsCredentialsResolver`)'),
-  other(
+  other<SfsCredentialsResolver | undefined>()(
+    'credentialsResolver',
+    'none',
+    'per-tenant SFS credentials (an `SfsCredentialsResolver`)',
+  ),
+  other<Dispatcher | undefined>()(
     'dispatcher',
     'none',
     'full control of the HTTP connection pool (an undici `Agent`); overrides `caPem`',
@@ -346,7 +390,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     365 * DAY,
     "a subject's tokens are refreshed at most this long after its first token",
   ),
-  other(
+  other<SfsAdminAuthorizer | undefined>()(
     'admin.authorizer',
     'none',
     'decides who may administer which tenant (an `SfsAdminAuthorizer`); takes precedence over `admin.keys`',
@@ -358,7 +402,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     86_400_000,
     'the sliding window of `admin.authFailureLimit`',
   ),
-  other(
+  other<SfsHandoffOptions['resolveSubject']>()(
     'handoff.resolveSubject',
     'none (no hand-off)',
     'the signed-in user of a request (`{ tenantId, clientKey, subjectId }` or `null`): turns on `GET /sfs/session/token` and its stream',
@@ -402,7 +446,7 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     30 * 86_400_000,
     'down when the oldest pending revocation is older than this',
   ),
-  other(
+  other<SfsMetricsRecorder | undefined>()(
     'metrics',
     '`SfsOtelMetricsRecorder` when `@opentelemetry/api` is installed, else none',
     'where the module reports counters and SFS call latencies (an `SfsMetricsRecorder`)',
@@ -421,10 +465,50 @@ export const SFS_OPTION_TABLE: readonly SfsOptionRow[] = [
     60_000,
     'how long a probe waits for its `NOTIFY` to come back',
   ),
-];
+] as const satisfies readonly SfsOptionRow[];
+
+type SfsResolvedRow = Exclude<(typeof SFS_OPTION_TABLE)[number], { readonly input: true }>;
+type SfsResolvedPath = SfsResolvedRow['path'];
+type SfsValueOf<R> = R extends { readonly kind: 'integer' }
+  ? number
+  : R extends { readonly kind: 'boolean' }
+    ? boolean
+    : R extends SfsOtherOptionRow<string, infer T>
+      ? T
+      : never;
+type SfsValueAt<P> = SfsValueOf<Extract<SfsResolvedRow, { readonly path: P }>>;
+type SfsTopLevel<P> = P extends `${string}.${string}` ? never : P;
+type SfsGroupOf<P> = P extends `${infer G}.${string}` ? G : never;
+type SfsMemberOf<P, G extends string> = P extends `${G}.${infer M}` ? M : never;
+
+/**
+ * Options after defaults and validation: what the module's services read (each the slice it
+ * needs). Derived from {@link SFS_OPTION_TABLE}, its one source: a row's path is where its value
+ * sits, its kind (or the `T` of an `other<T>()` row) the value's type.
+ */
+export type SfsAuthResolvedOptions = SfsFields<SfsTopLevel<SfsResolvedPath>, ''> & {
+  readonly [G in SfsGroupOf<SfsResolvedPath>]: SfsFields<SfsMemberOf<SfsResolvedPath, G>, `${G}.`>;
+};
+
+/** The fields `K` whose rows are at `${Prefix}${K}`; those that may be `undefined` are optional. */
+type SfsFields<K extends string, Prefix extends string> = {
+  readonly [
+    F in K as undefined extends SfsValueAt<`${Prefix}${F}`> ? never : F
+  ]: SfsValueAt<`${Prefix}${F}`>;
+} & {
+  readonly [
+    F in K as undefined extends SfsValueAt<`${Prefix}${F}`> ? F : never
+  ]?: SfsValueAt<`${Prefix}${F}`>;
+};
+
+/** Injection token of the validated {@link SfsAuthResolvedOptions}. */
+export const SFS_AUTH_RESOLVED_OPTIONS = Symbol('SFS_AUTH_RESOLVED_OPTIONS');
+
+/** Every row, as rows (their paths and value types widened). */
+export const SFS_OPTION_ROWS: readonly SfsOptionRow[] = SFS_OPTION_TABLE;
 
 /** The rows of integer options. */
-export const SFS_INTEGER_OPTIONS = SFS_OPTION_TABLE.filter(
+export const SFS_INTEGER_OPTIONS = SFS_OPTION_ROWS.filter(
   (row): row is SfsIntegerOptionRow => row.kind === 'integer',
 );
 

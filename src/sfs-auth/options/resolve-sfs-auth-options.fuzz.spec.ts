@@ -11,6 +11,7 @@ import { SFS_OPTION_TABLE, sfsSetValueAt, sfsValueAt } from './option-table';
 import { resolveSfsAuthOptions } from './resolve-sfs-auth-options';
 import { sfsAuthOptionsFromEnv } from './sfs-auth-options-from-env';
 import type { SfsAuthModuleOptions } from './sfs-auth-options.interface';
+import { illTyped } from '../../../test/support/ill-typed';
 
 /** The variables `sfsAuthOptionsFromEnv` reads. */
 const ENV_NAMES = SFS_OPTION_TABLE.flatMap((row) => (row.env ? [row.env] : []));
@@ -151,7 +152,7 @@ function resolve(options: SfsAuthModuleOptions): Outcome {
   try {
     return {
       ok: true,
-      resolved: resolveSfsAuthOptions(options) as unknown as Record<string, unknown>,
+      resolved: { ...resolveSfsAuthOptions(options) },
     };
   } catch (error) {
     if (error instanceof SfsAuthConfigError) return { ok: false, error };
@@ -421,13 +422,15 @@ describe('regressions found by the properties above', () => {
   it('null is an option left unset (as the environment reader treats it)', () => {
     // Shrunk counterexamples: `parseAdminKeys(null)` and `{ workers: { batchSize: null } }`.
     expect(parseAdminKeys(null)).toEqual({ keys: [], problems: [] });
-    const resolved = resolveSfsAuthOptions({
-      ...valid,
-      baseUrl: null,
-      workers: { batchSize: null, enabled: null },
-      admin: { keys: null },
-      changeFeed: { listenUrl: null, mode: null },
-    } as unknown as SfsAuthModuleOptions);
+    const resolved = resolveSfsAuthOptions(
+      illTyped<SfsAuthModuleOptions>({
+        ...valid,
+        baseUrl: null,
+        workers: { batchSize: null, enabled: null },
+        admin: { keys: null },
+        changeFeed: { listenUrl: null, mode: null },
+      }),
+    );
     expect(resolved).toMatchObject({
       baseUrl: 'https://api.sendforsign.com',
       workers: { batchSize: 100, enabled: true },

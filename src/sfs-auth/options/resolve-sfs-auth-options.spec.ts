@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import { resolveSfsAuthOptions } from './resolve-sfs-auth-options';
 import { sfsAuthOptionsFromEnv } from './sfs-auth-options-from-env';
+import { illTyped } from '../../../test/support/ill-typed';
 
 const key = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
 const valid = { apiKey: 'api-key', secret: 'top-secret-value', encryptionKeys: key() };
@@ -125,7 +126,7 @@ describe('resolveSfsAuthOptions', () => {
     const resolveSubject = () => null;
     const resolved = resolveSfsAuthOptions({ ...valid, handoff: { resolveSubject } });
     expect(resolved.handoff.resolveSubject).toBe(resolveSubject);
-    const notAFunction = 'user' as unknown as typeof resolveSubject;
+    const notAFunction = illTyped<typeof resolveSubject>('user');
     expect(
       problems(() =>
         resolveSfsAuthOptions({ ...valid, handoff: { resolveSubject: notAFunction } }),

@@ -20,7 +20,8 @@ import {
   sfsSetValueAt,
   sfsValueAt,
 } from './option-table';
-import type { SfsAuthModuleOptions, SfsAuthResolvedOptions } from './sfs-auth-options.interface';
+import type { SfsAuthModuleOptions } from './sfs-auth-options.interface';
+import type { SfsAuthResolvedOptions } from './option-table';
 
 /**
  * Applies defaults and validates every option, throwing one {@link SfsAuthConfigError} that lists
@@ -84,5 +85,5 @@ export function resolveSfsAuthOptions(options: SfsAuthModuleOptions): SfsAuthRes
     sfsSetValueAt(resolved, row.path, result);
   }
   if (problems.length > 0) throw new SfsAuthConfigError(problems);
-  return resolved as unknown as SfsAuthResolvedOptions;
+  return resolved as SfsAuthResolvedOptions;
 }

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsTokenRefreshService, type SfsRefreshReport } from './token-refresh.service';
 import { SfsTokenServingService } from '../serving/token-serving.service';
 import { SFS_INSTANCE_ID } from '../scheduling/instance-id';

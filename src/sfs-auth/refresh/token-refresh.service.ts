@@ -3,10 +3,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
 import { SfsEventPublisher } from '../events/sfs-event.publisher';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsKeyLeaseStore, type SfsKeyClaim } from '../serving/key-lease.store';
 import { SfsRefreshQueue } from './refresh.queue';
 import { workBackoffMs } from '../scheduling/backoff';

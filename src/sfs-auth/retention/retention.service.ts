@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsTokenRetentionStore } from './token-retention.store';
 
 /** Most batches of each kind per run: a huge backlog is worked off over several runs. */

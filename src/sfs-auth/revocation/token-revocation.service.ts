@@ -2,10 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsTenantTokenCipher } from '../crypto/tenant-token.cipher';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsRevocationOutbox, type SfsRevocationFilter } from './revocation.outbox';
 import { workBackoffMs } from '../scheduling/backoff';
 import { SfsSemaphore } from '../common/semaphore';

@@ -3,10 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sfsLockKeyAsRelease010 } from '../compatibility/release-0.1';
 import { SfsTokenConflictError } from '../errors/sfs-auth.error';
-import {
-  SFS_AUTH_RESOLVED_OPTIONS,
-  type SfsAuthResolvedOptions,
-} from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS, type SfsAuthResolvedOptions } from '../options/option-table';
 import { sfsInTransaction } from '../persistence/sql-session';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import { SfsBatcher } from '../common/batcher';

@@ -11,10 +11,7 @@ import type {
   SfsServableRecord,
   SfsTokenRecord,
 } from '../model/token-record';
-import {
-  SFS_AUTH_RESOLVED_OPTIONS,
-  type SfsAuthResolvedOptions,
-} from '../options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS, type SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsMintRecord } from './key-lease.store';
 import type { SfsServableToken } from './mint-outcome';
 

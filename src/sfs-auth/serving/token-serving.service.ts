@@ -6,10 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsServingStore } from './serving.store';
 import { SFS_LAST_USED_MIN_LIMIT, SfsLastUsedTracker } from './last-used.tracker';
 import { SfsSingleFlight } from '../common/single-flight';

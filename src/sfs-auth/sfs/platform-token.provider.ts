@@ -2,10 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { createHash } from 'node:crypto';
 import { SfsClock } from '../clock/clock';
 import { SfsApiError, SfsAuthError } from '../errors/sfs-auth.error';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { sfsTracer, type SfsSpanAttributes } from '../tracing/sfs-tracer';
 import { SfsCredentialsResolver, type SfsCredentials } from '../options/credentials-resolver';
 import { SfsTokenApi } from './sfs-token.api';

@@ -3,6 +3,7 @@ import { getEventListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { resolveSfsAuthOptions } from '../options/resolve-sfs-auth-options';
 import { SfsHttpTransport, sfsExchange } from './sfs-http.transport';
+import { illTyped } from '../../../test/support/ill-typed';
 
 describe('SfsHttpTransport', () => {
   const resolved = resolveSfsAuthOptions({
@@ -42,7 +43,7 @@ describe('sfsExchange', () => {
         body: { text: async () => '{"ok":true}' },
       });
     };
-    return { seen, dispatcher: { request } as unknown as Dispatcher };
+    return { seen, dispatcher: illTyped<Dispatcher>({ request }) };
   };
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

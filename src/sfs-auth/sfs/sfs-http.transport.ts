@@ -5,10 +5,7 @@ import { SfsAuthError } from '../errors/sfs-auth.error';
 import { sfsAssertHttps } from '../options/config-assertions';
 import { sfsMetricsRecorderFor } from '../metrics/guarded-metrics.recorder';
 import { SfsMetricsRecorder, type SfsCallObservation } from '../options/metrics-recorder';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { sfsTracer } from '../tracing/sfs-tracer';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from './retry-policy';
 import { SfsSemaphore } from '../common/semaphore';

@@ -9,6 +9,7 @@ import { cleanSfsMessage } from './sfs-error.mapping';
 import { SfsHttpTransport } from './sfs-http.transport';
 import { SfsHttpTokenApi } from './sfs-token.api';
 import { parseErrorMessage, parseTokenResponse, type SfsIssuedToken } from './sfs-wire';
+import { illTyped } from '../../../test/support/ill-typed';
 
 /** SFS's message as the module may show it: 200 printable ASCII characters at most. */
 const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
@@ -151,7 +152,7 @@ describe('SfsHttpTokenApi over any SFS answer (fuzzed)', () => {
         body: { text: async () => answer.text },
       };
     };
-    return { request } as unknown as Dispatcher;
+    return illTyped<Dispatcher>({ request });
   }
 
   const calls = [

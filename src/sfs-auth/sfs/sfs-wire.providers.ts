@@ -1,8 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import {
   SfsCredentialsResolver,
   SfsStaticCredentialsResolver,

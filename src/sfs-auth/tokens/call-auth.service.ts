@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toTokenKey, type SfsClientTokenRequest } from '../model/token-inputs';
 import { SfsCredentialsResolver } from '../options/credentials-resolver';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsTokenServingService } from '../serving/token-serving.service';
 import { apiKeyAuth } from '../sfs/sfs-wire';
 

@@ -5,10 +5,8 @@ import { format } from 'node:util';
 import { SfsSandbox } from '../../../src/sandbox';
 import { SfsClock, SfsSystemClock } from '../../../src/sfs-auth/clock/clock';
 import { resolveSfsAuthOptions } from '../../../src/sfs-auth/options/resolve-sfs-auth-options';
-import {
-  type SfsAuthModuleOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../../../src/sfs-auth/options/sfs-auth-options.interface';
+import { type SfsAuthModuleOptions } from '../../../src/sfs-auth/options/sfs-auth-options.interface';
+import { SFS_AUTH_RESOLVED_OPTIONS } from '../../../src/sfs-auth/options/option-table';
 import { SFS_WIRE_PROVIDERS } from '../../../src/sfs-auth/sfs/sfs-wire.providers';
 
 /** Every line any Nest logger wrote, at every level. */

@@ -9,10 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '../openapi.decorators';
 import { SfsAdminExceptionFilter } from '../admin-exception.filter';
-import {
-  type SfsAuthResolvedOptions,
-  SFS_AUTH_RESOLVED_OPTIONS,
-} from '../../options/sfs-auth-options.interface';
+import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../../options/option-table';
 import { type SfsConsoleAsset, SFS_CONSOLE_ASSETS, sfsConsoleFile } from './console-assets';
 
 /** Injection token: whether the `adminApi: { console: true }` extra asked for the console. */
