@@ -6,6 +6,7 @@
  *
  * The NestJS 12 host gets the latest of every package the README names; the NestJS 11 host gets
  * the lower bound of every peer range the tarball declares, so the ranges stay honest.
+ * Then the examples of `examples/` (test/hosts/examples.ts), built and run on the same tarball.
  * Prints one line per check and, last, `hosts: N passed, M failed`; writes the results as JSON to
  * `HOSTS_RESULTS` (default `.hosts-results.json`).
  */
@@ -29,6 +30,7 @@ import {
 } from '../../src/dev/embedded-postgres';
 import { SfsSandbox } from '../../src/sandbox';
 import { createTestDatabase } from '../support/test-database';
+import { EXAMPLES, testExample } from './examples';
 import { hostSpecs, type HostSpec } from './host-specs';
 import { checkTarball, readPackedManifest, type PackedManifest } from './tarball-checks';
 
@@ -311,6 +313,7 @@ async function main(): Promise<void> {
       for (const spec of hostSpecs(readme, manifest)) {
         await testHost(spec, tarball, manifest);
       }
+      for (const example of EXAMPLES) await testExample(example, tarball, step);
     }
   } finally {
     rmSync(packDir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ export function documentationPages(): string[] {
     'README.md',
     ...(existsSync(join(ROOT, 'CHANGELOG.md')) ? ['CHANGELOG.md'] : []),
     ...docs,
+    ...(existsSync(join(ROOT, 'examples/README.md')) ? ['examples/README.md'] : []),
   ];
 }
 
