@@ -34,11 +34,11 @@ export {
   SfsTokenService,
   type SfsCallAuth,
   type SfsClientToken,
-} from './sfs-auth/tokens/sfs-token.service';
+} from './sfs-auth/host-api/sfs-token.service';
 export type { SfsClientTokenRequest, SfsRevokeRequest } from './sfs-auth/model/token-inputs';
 export type { SfsTokenStatus } from './sfs-auth/model/token-record';
 export type { SfsReencryptReport } from './sfs-auth/crypto/token-reencryption.service';
-export { SfsApiClient } from './sfs-auth/tokens/sfs-api.client';
+export { SfsApiClient } from './sfs-auth/host-api/sfs-api.client';
 
 // Events.
 export {

@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { withSfsAdminApi } from './admin/admin.providers';
-import { SfsApiClient } from './tokens/sfs-api.client';
+import { SfsApiClient } from './host-api/sfs-api.client';
 import { SfsClock, SfsSystemClock } from './clock/clock';
-import { SfsAuthEventListener } from './tokens/sfs-auth.listener';
+import { SfsAuthEventListener } from './login-logout/login-logout.listener';
 import { SfsEventPublisher } from './events/sfs-event.publisher';
 import { SfsAuthHealthIndicator } from './health/sfs-auth.health-indicator';
 import { SFS_METRICS_PROVIDERS } from './metrics/metrics.providers';
@@ -41,14 +41,14 @@ import {
   SFS_AUTH_OPTIONS_TYPE,
   SfsAuthConfigurableModule,
 } from './sfs-auth.module-definition';
-import { SfsTokenService } from './tokens/sfs-token.service';
+import { SfsTokenService } from './host-api/sfs-token.service';
 import { SfsTokenMinter } from './serving/token-minter';
 import { SfsTokenMaterial } from './serving/token-material';
 import { SfsTokenIssuer } from './serving/token-issuer';
 import { SfsMintInstrumentation } from './serving/mint.instrumentation';
 import { SfsRevokeInstrumentation } from './revocation/revoke.instrumentation';
 import { SfsQueuedRevocations } from './revocation/queued-revocations';
-import { SfsCallAuthService } from './tokens/call-auth.service';
+import { SfsCallAuthService } from './host-api/call-auth.service';
 import { SfsClientTokenCalls } from './sfs/client-token.calls';
 import { SfsTokenRefreshService } from './refresh/token-refresh.service';
 import { SfsTokenReencryptionService } from './crypto/token-reencryption.service';

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { sfsRevocationView } from '../../sfs-auth/admin/admin-views';
 import { SfsTokenReadModel } from '../../sfs-auth/admin/token-read.model';
 import type { SfsRevocationDto } from '../../sfs-auth/admin/dto/admin-responses.dto';
-import { SfsTokenService } from '../../sfs-auth/tokens/sfs-token.service';
+import { SfsTokenService } from '../../sfs-auth/host-api/sfs-token.service';
 import {
   type CliCommand,
   choiceOption,

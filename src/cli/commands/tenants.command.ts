@@ -5,7 +5,7 @@ import type {
   SfsTenantSummaryDto,
 } from '../../sfs-auth/admin/dto/admin-responses.dto';
 import { SfsClock } from '../../sfs-auth/clock/clock';
-import { SfsTokenService } from '../../sfs-auth/tokens/sfs-token.service';
+import { SfsTokenService } from '../../sfs-auth/host-api/sfs-token.service';
 import { type CliCommand, CliUsageError, identifierOption } from '../cli-command';
 import { operatorActor, withOperatorApp } from '../operator-app';
 import { SFS_IDENTIFIER_RULE, sfsIsIdentifier } from '../../sfs-auth/model/identifiers';

@@ -3,7 +3,7 @@ import { SfsClock } from '../clock/clock';
 import { SfsTokenNotActiveError, SfsTokenNotFoundError } from '../errors/sfs-auth.error';
 import { SfsTokenReadModel } from './token-read.model';
 import type { SfsTokenPageAfter } from './token-read.types';
-import { SfsTokenService } from '../tokens/sfs-token.service';
+import { SfsTokenService } from '../host-api/sfs-token.service';
 import { SfsTokenMinter } from '../serving/token-minter';
 import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../model/token-record';
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';

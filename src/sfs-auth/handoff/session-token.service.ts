@@ -20,7 +20,7 @@ import { type SfsHandoffSubject } from '../options/sfs-auth-options.interface';
 import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsServingStore } from '../serving/serving.store';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
-import { type SfsClientToken, SfsTokenService } from '../tokens/sfs-token.service';
+import { type SfsClientToken, SfsTokenService } from '../host-api/sfs-token.service';
 
 /** What the browser is handed: the token, its expiry, and when to ask again. */
 export interface SfsHandedToken {

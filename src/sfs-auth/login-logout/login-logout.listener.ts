@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { OnEvent } from '@nestjs/event-emitter';
 import { SfsAuthError } from '../errors/sfs-auth.error';
 import { assertIdentifier, sfsIsIdentifier } from '../model/identifiers';
-import { SfsTokenService } from './sfs-token.service';
+import { SfsTokenService } from '../host-api/sfs-token.service';
 import { SFS_AUTH_EVENTS, SfsLoginEvent, SfsLogoutEvent } from '../events/sfs-auth-events';
 import { sfsErrorForLog } from '../errors/safe-error';
 
