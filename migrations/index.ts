@@ -20,7 +20,12 @@ export {
   CreateSfsAuthTables1764300000000,
 };
 
-/** Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`. */
+/**
+ * Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`.
+ *
+ * @group Persistence
+ * @publicApi
+ */
 export const SFS_AUTH_MIGRATIONS = [
   CreateSfsAuthTables1764300000000,
   AddSfsAuthRetentionIndexes1764400000000,

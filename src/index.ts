@@ -6,6 +6,7 @@
  * this entry, the module's `exports` and those tags together.
  *
  * @packageDocumentation
+ * @module nestjs-sfs-auth
  */
 
 // Module: the module, its extras and options.

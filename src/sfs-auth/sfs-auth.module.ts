@@ -62,6 +62,9 @@ import { SfsTokenServingService } from './serving/token-serving.service';
  * Holds SFS client tokens for a multi-tenant host: `SfsAuthModule.forRoot(options)` or
  * `forRootAsync({ useFactory })`. The host provides TypeORM (with `SFS_AUTH_ENTITIES` and
  * `SFS_AUTH_MIGRATIONS`), `ScheduleModule.forRoot()` and `EventEmitterModule.forRoot()`.
+ *
+ * @group Module
+ * @publicApi
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SFS_AUTH_ENTITIES])],

@@ -22,7 +22,12 @@ export {
   SfsTokenRevocationEntity,
 };
 
-/** The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`. */
+/**
+ * The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`.
+ *
+ * @group Persistence
+ * @publicApi
+ */
 export const SFS_AUTH_ENTITIES = [
   SfsClientTokenEntity,
   SfsTokenRevocationEntity,
