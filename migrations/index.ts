@@ -1,3 +1,4 @@
+import type { MigrationInterface } from 'typeorm';
 import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
@@ -26,7 +27,8 @@ export {
  * @group Persistence
  * @publicApi
  */
-export const SFS_AUTH_MIGRATIONS = [
+// Typed as migrations, not as the list of them: the migration classes are internal.
+export const SFS_AUTH_MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateSfsAuthTables1764300000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,

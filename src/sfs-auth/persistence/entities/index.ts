@@ -28,7 +28,8 @@ export {
  * @group Persistence
  * @publicApi
  */
-export const SFS_AUTH_ENTITIES = [
+// Typed as classes, not as the list of them: the entity classes are internal.
+export const SFS_AUTH_ENTITIES: Array<new () => object> = [
   SfsClientTokenEntity,
   SfsTokenRevocationEntity,
   SfsTokenEventEntity,
