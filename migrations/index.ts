@@ -1,3 +1,4 @@
+import type { MigrationInterface } from 'typeorm';
 import { CreateSfsAuthTables1764300000000 } from './1764300000000-CreateSfsAuthTables';
 import { AddSfsAuthRetentionIndexes1764400000000 } from './1764400000000-AddSfsAuthRetentionIndexes';
 import { AddSfsAuthTokenChangeSequence1764500000000 } from './1764500000000-AddSfsAuthTokenChangeSequence';
@@ -20,8 +21,14 @@ export {
   CreateSfsAuthTables1764300000000,
 };
 
-/** Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`. */
-export const SFS_AUTH_MIGRATIONS = [
+/**
+ * Every migration of the module, in order: pass them to the host's `TypeOrmModule.forRoot`.
+ *
+ * @group Persistence
+ * @publicApi
+ */
+// Typed as migrations, not as the list of them: the migration classes are internal.
+export const SFS_AUTH_MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateSfsAuthTables1764300000000,
   AddSfsAuthRetentionIndexes1764400000000,
   AddSfsAuthTokenChangeSequence1764500000000,

@@ -9,17 +9,32 @@
  * tokens.onChange((token) => sfsComponent.setToken(token.accessToken));
  * tokens.onRevoked(() => showSignedOut());
  * ```
+ *
+ * @packageDocumentation
+ * @module nestjs-sfs-auth/browser
  */
 
-/** The token as the hand-off route gives it. */
+/**
+ * The token as the hand-off route gives it.
+ *
+ * @group Browser
+ * @publicApi
+ */
 export interface SfsBrowserToken {
+  /** The SFS client token, for the SFS components' `Authorization: Bearer` header. */
   readonly accessToken: string;
+  /** When SFS stops accepting it. */
   readonly expiresAt: Date;
   /** From then on the server has the replacement: the source asks again by itself. */
   readonly renewAt: Date;
 }
 
-/** Options of {@link createSfsTokenSource}. */
+/**
+ * Options of {@link createSfsTokenSource}.
+ *
+ * @group Browser
+ * @publicApi
+ */
 export interface SfsTokenSourceOptions {
   /** The hand-off route, e.g. `/sfs/session/token` (same origin). */
   readonly url: string;
@@ -31,7 +46,12 @@ export interface SfsTokenSourceOptions {
   readonly reconnectMs?: number;
 }
 
-/** A live token of the signed-in user. */
+/**
+ * A live token of the signed-in user.
+ *
+ * @group Browser
+ * @publicApi
+ */
 export interface SfsTokenSource {
   /** A live token: the one held while before its `renewAt`, else a fresh one from the server. */
   getToken(): Promise<string>;
@@ -45,9 +65,17 @@ export interface SfsTokenSource {
   close(): void;
 }
 
-/** The server said no one is signed in (`401`), or the token was revoked. */
+/**
+ * The server said no one is signed in (`401`), or the token was revoked.
+ *
+ * @group Browser
+ * @publicApi
+ */
 export class SfsTokenRevokedError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    /** `signed out` (the route answered `401`), or the reason the server gave for the revocation. */
+    readonly reason: string,
+  ) {
     super(`no SFS token: ${reason}`);
     this.name = 'SfsTokenRevokedError';
   }
@@ -69,7 +97,12 @@ const parse = (wire: WireToken): SfsBrowserToken => ({
   renewAt: new Date(wire.renewAt),
 });
 
-/** Creates a token source: it fetches on demand, follows the stream, and renews at `renewAt`. */
+/**
+ * Creates a token source: it fetches on demand, follows the stream, and renews at `renewAt`.
+ *
+ * @group Browser
+ * @publicApi
+ */
 export function createSfsTokenSource(options: SfsTokenSourceOptions): SfsTokenSource {
   const streamUrl = options.streamUrl ?? `${options.url.replace(/\/+$/, '')}/stream`;
   const changeListeners = new Set<(token: SfsBrowserToken) => void>();

@@ -1,6 +1,9 @@
 /**
  * `nestjs-sfs-auth/testing`: for hosts' tests. The SFS sandbox (an HTTPS simulation of the SFS token
  * API on 127.0.0.1) and a manual clock to bind to the `SfsClock` port.
+ *
+ * @packageDocumentation
+ * @module nestjs-sfs-auth/testing
  */
 export { SfsManualClock } from '../sfs-auth/clock/clock';
 export { SfsSandbox } from './sfs-sandbox';

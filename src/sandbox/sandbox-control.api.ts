@@ -13,9 +13,19 @@ import type {
   SfsSandboxTokenKind,
 } from './sfs-sandbox.types';
 
-/** Path prefix of the control API. */
+/**
+ * Path prefix of the control API.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export const SFS_SANDBOX_CONTROL_PREFIX = '/__sandbox/';
-/** Header carrying the control key. */
+/**
+ * Header carrying the control key.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export const SFS_SANDBOX_CONTROL_HEADER = 'X-Sandbox-Control';
 
 /** The sandbox operations the control API exposes. */

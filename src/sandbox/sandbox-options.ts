@@ -19,7 +19,12 @@ export interface ResolvedSandboxOptions {
   dialect?: SfsSandboxDialect;
 }
 
-/** The lifetime SFS documents for a platform token, used for both kinds by default. */
+/**
+ * The lifetime SFS documents for a platform token, used for both kinds by default.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export const SFS_SANDBOX_DEFAULT_LIFETIME_SECONDS = 1800;
 
 /** A fresh random account: `sbx_` API key and a 256-bit secret. */

@@ -24,6 +24,9 @@ import type {
  * A faithful HTTPS simulation of the SFS token API (`docs/sfs-token-api.md`) on 127.0.0.1, with a
  * self-signed certificate made at start (trust {@link SfsSandbox.caPem}), fault injection, a call
  * log and a control API under `/__sandbox/` for other processes. Always `await close()`.
+ *
+ * @group Testing
+ * @publicApi
  */
 export class SfsSandbox implements SandboxControlTarget {
   private readonly registry: SandboxTokenRegistry;
@@ -97,7 +100,12 @@ export class SfsSandbox implements SandboxControlTarget {
   }
 
   /** The first account's credentials: what a host configures as `apiKey` and `secret`. */
-  get credentials(): { readonly apiKey: string; readonly secret: string } {
+  get credentials(): {
+    /** The account's API key. */
+    readonly apiKey: string;
+    /** The account's secret. */
+    readonly secret: string;
+  } {
     const { apiKey, secret } = this.accounts[0];
     return { apiKey, secret };
   }
@@ -108,9 +116,13 @@ export class SfsSandbox implements SandboxControlTarget {
    * e.g. `sfsAuthOptionsFromEnv({ ...sandbox.env(), SFS_ENCRYPTION_KEYS })` in a host's test.
    */
   env(): {
+    /** The sandbox's origin ({@link url}). */
     SFS_BASE_URL: string;
+    /** The first account's API key. */
     SFS_API_KEY: string;
+    /** The first account's secret. */
     SFS_SECRET: string;
+    /** The sandbox's self-signed certificate, to trust for TLS. */
     SFS_CA_PEM: string;
   } {
     const { apiKey, secret } = this.credentials;

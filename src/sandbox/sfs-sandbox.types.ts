@@ -1,6 +1,13 @@
-/** Platform credentials the sandbox accepts. */
+/**
+ * Platform credentials the sandbox accepts.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxAccount {
+  /** The platform API key (`SFS_API_KEY`). */
   apiKey: string;
+  /** The platform secret (`SFS_SECRET`). */
   secret: string;
   /**
    * Client keys of this platform. When given, any other `clientKey` gets `404 Client not found`.
@@ -12,6 +19,9 @@ export interface SfsSandboxAccount {
 /**
  * Statuses of the client-token revoke call for cases the SFS docs leave open. Whatever the status,
  * an answer outside 2xx carries a `{code,message}` body.
+ *
+ * @group Testing
+ * @publicApi
  */
 export interface SfsSandboxRevokeStatuses {
   /** The token is unknown, not a client token, or belongs to another account. @default 404 */
@@ -22,7 +32,12 @@ export interface SfsSandboxRevokeStatuses {
   expired?: number;
 }
 
-/** How to start a sandbox. */
+/**
+ * How to start a sandbox.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxOptions {
   /** Accounts accepted by the credentials call. @default one generated account */
   accounts?: SfsSandboxAccount[];
@@ -42,7 +57,12 @@ export interface SfsSandboxOptions {
   dialect?: SfsSandboxDialect;
 }
 
-/** How an SFS may differ from the wire shapes the module sends and expects. */
+/**
+ * How an SFS may differ from the wire shapes the module sends and expects.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxDialect {
   /**
    * Request fields inside `data` under another name, by the module's field: e.g.
@@ -53,7 +73,12 @@ export interface SfsSandboxDialect {
   omitResponseFields?: ('access_token' | 'token_type' | 'expires_in')[];
 }
 
-/** One injected failure. */
+/**
+ * One injected failure.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxFault {
   /** Only a call of this kind takes this fault (queued faults only). @default any kind */
   kind?: SfsSandboxCallKind;
@@ -69,7 +94,12 @@ export interface SfsSandboxFault {
   delayMs?: number;
 }
 
-/** Random faults applied to calls (each roll independent). */
+/**
+ * Random faults applied to calls (each roll independent).
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxFaultProfile {
   /** Added latency, uniform in [min, max] ms. */
   latencyMs?: [number, number];
@@ -94,7 +124,12 @@ export interface SfsSandboxFaultProfile {
   seed?: number;
 }
 
-/** What an SFS call was, judged from its path, method, headers and body (even when malformed). */
+/**
+ * What an SFS call was, judged from its path, method, headers and body (even when malformed).
+ *
+ * @group Testing
+ * @publicApi
+ */
 export type SfsSandboxCallKind =
   | 'platform.create'
   | 'platform.revoke'
@@ -103,14 +138,22 @@ export type SfsSandboxCallKind =
   | 'contract.list'
   | 'unknown';
 
-/** One call the sandbox received, as logged. */
+/**
+ * One call the sandbox received, as logged.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxCall {
   /** Order of arrival, from 1. */
   seq: number;
   /** Arrival time, from the sandbox's `now`. */
   at: number;
+  /** The HTTP method. */
   method: string;
+  /** The request's path, e.g. `/api/token`. */
   path: string;
+  /** Which call it was. */
   kind: SfsSandboxCallKind;
   /** Lower-cased header names; secrets masked unless `reveal` was asked. */
   headers: Record<string, string>;
@@ -134,7 +177,12 @@ export interface SfsSandboxCall {
   clientKey?: string;
 }
 
-/** Filter and masking of {@link SfsSandboxCall} reads. */
+/**
+ * Filter and masking of {@link SfsSandboxCall} reads.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxCallFilter {
   /** Only calls of this kind. */
   kind?: SfsSandboxCallKind;
@@ -142,12 +190,24 @@ export interface SfsSandboxCallFilter {
   reveal?: boolean;
 }
 
-/** What a token is for: the platform (credentials call) or one client. */
+/**
+ * What a token is for: the platform (credentials call) or one client.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export type SfsSandboxTokenKind = 'platform' | 'client';
 
-/** A token the sandbox issued, with its state. Contains the token itself: test use only. */
+/**
+ * A token the sandbox issued, with its state. Contains the token itself: test use only.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxTokenInfo {
+  /** The token itself. */
   token: string;
+  /** A platform or a client token. */
   kind: SfsSandboxTokenKind;
   /** Account (platform API key) the token belongs to. */
   apiKey: string;
@@ -155,25 +215,50 @@ export interface SfsSandboxTokenInfo {
   clientKey?: string;
   /** Times in ms since epoch, from the sandbox's `now`. */
   issuedAt: number;
+  /** When it expires (ms since epoch). */
   expiresAt: number;
+  /** When it was revoked (ms since epoch), if it was. */
   revokedAt?: number;
   /** Neither expired nor revoked at the sandbox's `now`. */
   active: boolean;
 }
 
-/** Token lifetimes in seconds, as `expires_in` reports them. */
+/**
+ * Token lifetimes in seconds, as `expires_in` reports them.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxLifetimes {
+  /** Of platform tokens (the credentials call). */
   platform: number;
+  /** Of client tokens. */
   client: number;
 }
 
-/** Counts of the calls logged since the last reset. */
+/**
+ * Counts of the calls logged since the last reset.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export interface SfsSandboxStats {
+  /** Calls logged. */
   total: number;
   /** Calls that took an injected fault. */
   faulted: number;
   /** Per kind: total and per status (`"0"` = no answer). */
-  byKind: Partial<Record<SfsSandboxCallKind, { total: number; byStatus: Record<string, number> }>>;
+  byKind: Partial<
+    Record<
+      SfsSandboxCallKind,
+      {
+        /** Calls of that kind. */
+        total: number;
+        /** Calls of that kind per status answered. */
+        byStatus: Record<string, number>;
+      }
+    >
+  >;
   /** Per status over all kinds. */
   byStatus: Record<string, number>;
 }

@@ -1,7 +1,12 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { SfsAuthModuleOptions } from './options/sfs-auth-options.interface';
 
-/** Extras accepted next to the options by `forRoot`/`forRootAsync`. */
+/**
+ * Extras accepted next to the options by `forRoot`/`forRootAsync`.
+ *
+ * @group Module
+ * @publicApi
+ */
 export interface SfsAuthModuleExtras {
   /** Register the module globally. @default false */
   isGlobal?: boolean;
@@ -13,7 +18,11 @@ export interface SfsAuthModuleExtras {
   adminApi?: boolean | SfsAdminApiExtras;
 }
 
-/** The admin API extra in its object form. */
+/**
+ * The admin API extra in its object form.
+ *
+ * @inline
+ */
 export interface SfsAdminApiExtras {
   /** Serve the admin console at `<prefix>/sfs/admin/console`. @default false */
   console?: boolean;

@@ -33,7 +33,6 @@ import { SfsTenantCountsStore } from './tenant-counts/tenant-counts.store';
 import { SfsTenantCountsWorker } from './tenant-counts/tenant-counts.worker';
 import { SfsTenantGate } from './serving/tenant-gate';
 import { SfsTenantOffboardingService } from './offboarding/tenant-offboarding.service';
-import { SfsPlatformTokenProvider } from './sfs/platform-token.provider';
 import { SFS_WIRE_PROVIDERS } from './sfs/sfs-wire.providers';
 import {
   SFS_AUTH_ASYNC_OPTIONS_TYPE,
@@ -61,6 +60,9 @@ import { SfsTokenServingService } from './serving/token-serving.service';
  * Holds SFS client tokens for a multi-tenant host: `SfsAuthModule.forRoot(options)` or
  * `forRootAsync({ useFactory })`. The host provides TypeORM (with `SFS_AUTH_ENTITIES` and
  * `SFS_AUTH_MIGRATIONS`), `ScheduleModule.forRoot()` and `EventEmitterModule.forRoot()`.
+ *
+ * @group Module
+ * @publicApi
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SFS_AUTH_ENTITIES])],
@@ -116,17 +118,9 @@ import { SfsTokenServingService } from './serving/token-serving.service';
     SfsAuthHealthIndicator,
     SfsSessionTokenService,
   ],
-  exports: [
-    SfsTokenService,
-    SfsApiClient,
-    SfsPlatformTokenProvider,
-    SfsRefreshWorker,
-    SfsRevocationWorker,
-    SfsRetentionWorker,
-    SfsOffboardingWorker,
-    SfsClock,
-    SfsAuthHealthIndicator,
-  ],
+  // What a host injects, and nothing else: each is public (src/index.ts); the workers and the
+  // platform-token provider are internal (tests reach them with `app.get`).
+  exports: [SfsTokenService, SfsApiClient, SfsClock, SfsAuthHealthIndicator],
 })
 export class SfsAuthModule extends SfsAuthConfigurableModule {
   /** Options given directly; `adminApi: true` mounts the tenant admin API. */

@@ -15,7 +15,7 @@ import {
 /** Folders whose paths the pages name in code spans (`test/...spec.ts`, `src/...`): they must exist. */
 const REPOSITORY_PATH = /^(src|test|migrations|bench|scripts|console|browser|docs)\/[\w./-]*$/;
 /** Build outputs the pages name, absent from a fresh clone. */
-const BUILT_PATHS = new Set(['src/sfs-auth/admin/console/assets/']);
+const BUILT_PATHS = new Set(['src/sfs-auth/admin/console/assets/', 'docs/api/']);
 
 /** Every broken link of one page (its text read from disk unless given): `page:line target (why)`. */
 function brokenLinks(page: string, markdown = readPage(page)): string[] {

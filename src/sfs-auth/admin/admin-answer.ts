@@ -1,7 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 
-/** The JSON body of every admin error. */
+/**
+ * The JSON body of every admin error.
+ *
+ * @internal
+ */
 export interface SfsAdminErrorBody {
   statusCode: number;
   code: string;

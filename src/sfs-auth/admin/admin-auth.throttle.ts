@@ -76,6 +76,8 @@ interface ClientFailures {
  * Per instance, in memory: N instances let a client make N × limit guesses per window, which
  * keeps a guess at a 16-character key out of reach while costing no database round trip on the
  * unauthenticated path (an attacker's cheapest lever on a shared store).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAdminAuthThrottle {

@@ -23,6 +23,8 @@ export interface SfsCursorScope {
  * Opaque, tamper-checked page cursors: `base64url(json).base64url(hmac)`. The HMAC key is derived
  * from the key ring's fingerprint key, so every instance accepts every other's cursors; a cursor
  * only works for the list, tenant and filters it was issued for.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAdminCursorCodec {

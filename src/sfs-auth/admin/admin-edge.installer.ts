@@ -144,6 +144,8 @@ function installOnFastify(adapter: AbstractHttpAdapter, app: FastifyLikeApp): vo
  * are limited on the bytes as they arrive, before any parsing and before authentication, with
  * the same answers on Express and Fastify. Another platform gets a warning, and the admin API
  * keeps its checks on the parsed body (size, depth, NUL) behind the host's own body limit.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAdminEdgeInstaller implements OnModuleInit {

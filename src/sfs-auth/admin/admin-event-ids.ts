@@ -14,6 +14,8 @@ const TAG_BYTES = 16;
  * ids and page positions that reveal nothing of other tenants' activity. The id is an HMAC of the
  * tenant and the row id (stable, the same on every instance: its key derives from the key ring);
  * the position in a cursor is the row id sealed with AES-256-GCM, bound to the tenant.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAdminEventIds {

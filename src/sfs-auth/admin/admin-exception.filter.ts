@@ -88,6 +88,9 @@ function invalid(field: string, problem: string): SfsAdminErrorBody {
  * The admin controller's one exception filter: the only place where HTTP statuses meet the
  * module's typed errors. Unexpected errors answer a generic 500 and are logged by name only.
  * Answers through Nest's HTTP adapter, so Express and Fastify hosts get the same bytes.
+ *
+ * @group Admin API
+ * @publicApi
  */
 @Catch()
 export class SfsAdminExceptionFilter implements ExceptionFilter {

@@ -65,7 +65,11 @@ import { SfsTokenAdminService } from './token-admin.service';
 /** The route prefix of the tenant admin API. */
 export const SFS_ADMIN_ROUTE = 'sfs/admin/tenants/:tenantId';
 
-/** Tenant admin REST API: thin over {@link SfsTokenAdminService}; mounted with `adminApi: true`. */
+/**
+ * Tenant admin REST API: thin over {@link SfsTokenAdminService}; mounted with `adminApi: true`.
+ *
+ * @internal
+ */
 @ApiTags('sfs-auth admin')
 @ApiBearerAuth()
 @ApiResponse({

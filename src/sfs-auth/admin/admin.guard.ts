@@ -48,6 +48,8 @@ export interface AdminHttpRequest {
  * a client past its failed-authentication limit, then asks the {@link SfsAdminAuthorizer} (counting
  * an `unauthenticated` answer against the client), refuses a change asked with read-only access,
  * and stores the actor for the audit trail.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAdminGuard implements CanActivate {

@@ -61,6 +61,5 @@ export function withSfsAdminApi(
       ...SFS_ADMIN_PROVIDERS,
       { provide: SFS_ADMIN_CONSOLE_EXTRA, useValue: consoleExtra },
     ],
-    exports: [...(definition.exports ?? []), SfsTokenAdminService],
   };
 }

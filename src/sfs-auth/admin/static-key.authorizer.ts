@@ -17,7 +17,11 @@ interface HashedKey {
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
-/** How the shipped authorizer is built besides its keys. */
+/**
+ * How the shipped authorizer is built besides its keys.
+ *
+ * @inline
+ */
 export interface SfsStaticKeyAdminAuthorizerOptions {
   /**
    * Server-side secret of the keys' audit labels: a label is an HMAC of the key under it, so
@@ -46,6 +50,9 @@ export function sfsAdminKeyLabel(tenantId: string, key: string, secret: Buffer):
  * for every tenant, read-only ones named `<tenant>/read`; offboarding a tenant
  * (`action: 'offboard-tenant'`) takes a `*` key that is not read-only. Keys are kept only as SHA-256 digests and compared in constant time against
  * every entry (no early exit), so timing tells nothing about which key nearly matched.
+ *
+ * @group Ports
+ * @publicApi
  */
 export class SfsStaticKeyAdminAuthorizer implements SfsAdminAuthorizer {
   private readonly keys: ReadonlyArray<HashedKey>;

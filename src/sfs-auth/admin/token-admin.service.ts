@@ -43,6 +43,8 @@ const REVOCATIONS_LIMIT = 50;
 /**
  * The rules behind the tenant admin API. Every method is scoped to one tenant (the route's, which
  * the guard authorized), so a record of another tenant is simply not found.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenAdminService {

@@ -25,6 +25,8 @@ import type {
  * The admin API's read side (listings, summaries, audit events). Nothing here changes
  * state, and every query is scoped to one tenant, except the two tenant directories the operator
  * CLI reads ({@link tenantIds}, {@link revocationTenantIds}): ids only, never a tenant's rows.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenReadModel extends SfsTypeOrmStore {

@@ -33,6 +33,8 @@ const FALLBACK_WARNING =
  * - `auto`: LISTEN, proven at boot and every `probeIntervalMs`; while unproven, polling.
  * A probe NOTIFYs through the host's DataSource (the pooler, if any) and waits for the payload on
  * the LISTEN connection (`listenUrl`, if set).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsChangeFeedService

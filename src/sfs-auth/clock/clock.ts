@@ -1,9 +1,19 @@
-/** Time as a port, so expiry and refresh logic is tested by moving a clock instead of sleeping. */
+/**
+ * Time as a port, so expiry and refresh logic is tested by moving a clock instead of sleeping.
+ *
+ * @group Ports
+ * @publicApi
+ */
 export interface SfsClock {
   /** Current time in milliseconds since the epoch. */
   now(): number;
 }
-/** Injection token of the {@link SfsClock} port. */
+/**
+ * Injection token of the {@link SfsClock} port.
+ *
+ * @group Ports
+ * @publicApi
+ */
 export const SfsClock = Symbol('SfsClock');
 
 /** The wall clock. */
@@ -13,7 +23,12 @@ export class SfsSystemClock implements SfsClock {
   }
 }
 
-/** A clock that only moves when told: for tests. */
+/**
+ * A clock that only moves when told: for tests.
+ *
+ * @group Testing
+ * @publicApi
+ */
 export class SfsManualClock implements SfsClock {
   constructor(private current = Date.UTC(2026, 0, 1)) {}
   now(): number {

@@ -3,7 +3,11 @@ import { SfsTypeOrmStore } from '../persistence/typeorm-store';
 import { sfsFindRingSealed, sfsMarkUndecryptable, sfsReseal } from './reencryption.queries';
 import type { SfsNewTokenEvent, SfsSealedToken, SfsTokenRecord } from '../model/token-record';
 
-/** The token rows the key rotation moves from ring keys to tenant data keys. */
+/**
+ * The token rows the key rotation moves from ring keys to tenant data keys.
+ *
+ * @internal
+ */
 @Injectable()
 export class SfsReencryptionStore extends SfsTypeOrmStore {
   /**

@@ -15,6 +15,8 @@ function additionalData(context: SfsKeyWrapContext): Buffer {
  * bound to the tenant through the AAD. Layout `version (1) | iv (12) | tag (16) | data key`.
  * Unwraps under any key of the ring, so a prepended key takes over wrapping while the old one
  * still opens until `reencrypt()` has rewrapped every data key.
+ *
+ * @internal
  */
 export class SfsRingKeyWrapper implements SfsKeyWrapper {
   constructor(private readonly ring: SfsKeyRing) {}

@@ -37,6 +37,8 @@ export interface SfsRewrapReport {
  * Per-tenant data keys (envelope encryption): a random 32-byte key per tenant, created on first
  * use and stored only wrapped through the {@link SfsKeyWrapper} port. Unwrapped keys stay in a
  * bounded cache for `dataKeys.cacheTtlMs`; one unwrap per tenant is in flight at a time.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantDataKeys {

@@ -11,7 +11,11 @@ import type { SfsDataKeyRewrap, SfsStoredDataKey } from './tenant-key.types';
 
 export type { SfsStoredDataKey, SfsDataKeyRewrap } from './tenant-key.types';
 
-/** The per-tenant data keys, shaped for `SfsTenantDataKeys` and key rotation. */
+/**
+ * The per-tenant data keys, shaped for `SfsTenantDataKeys` and key rotation.
+ *
+ * @internal
+ */
 @Injectable()
 export class SfsTenantKeyStore extends SfsTypeOrmStore {
   find(tenantId: string): Promise<SfsStoredDataKey | null> {

@@ -31,6 +31,8 @@ function additionalData(context: SfsSealContext, dataKeyId: string): Buffer {
  * AES-256-GCM with the AAD binding tenant, token id and data key id; the row's key id column
  * holds the data key id. Opens v2, and v1 (sealed directly under a ring key, before data keys;
  * see `token-cipher.ts`) until `reencrypt()` has moved those rows.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantTokenCipher {

@@ -25,6 +25,8 @@ function additionalData(version: number, { tenantId, tokenId }: SfsSealContext):
  * `version (1) | iv (12) | tag (16) | data`. New material is sealed under per-tenant data keys
  * (v2, `tenant-token.cipher.ts`); v1 stays readable for rows written before. Errors name key and
  * token ids, never material.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenCipher {

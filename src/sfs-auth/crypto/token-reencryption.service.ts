@@ -8,7 +8,12 @@ import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import { SfsReencryptionStore } from './reencryption.store';
 import type { SfsTokenRecord } from '../model/token-record';
 
-/** What a re-encryption run did. */
+/**
+ * What a re-encryption run did.
+ *
+ * @group Tokens
+ * @publicApi
+ */
 export interface SfsReencryptReport {
   /** Tenant data keys rewrapped under the key wrapper's current key (token rows untouched). */
   readonly rewrapped: number;
@@ -40,6 +45,8 @@ export interface SfsReencryptBatch extends SfsReencryptReport {
  * directly under a ring key to their tenant's data key, in batches by id (resumable: a run starts
  * over from what is still ring-sealed, which an index finds without scanning the table). A row
  * whose key is missing is marked `failed` and reported, never crashing the run.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenReencryptionService {

@@ -1,4 +1,9 @@
-/** Every failure the module reports on purpose has one of these codes. */
+/**
+ * Every failure the module reports on purpose has one of these codes.
+ *
+ * @group Errors
+ * @publicApi
+ */
 export type SfsAuthErrorCode =
   | 'CONFIG_INVALID'
   | 'INVALID_INPUT'
@@ -22,7 +27,11 @@ export type SfsAuthErrorCode =
   | 'CHANGE_FEED_UNPROVEN'
   | 'TENANT_OFFBOARDED';
 
-/** Identifiers that help find the failing work; never secrets or token material. */
+/**
+ * Identifiers that help find the failing work; never secrets or token material.
+ *
+ * @inline
+ */
 export interface SfsAuthErrorContext {
   tenantId?: string;
   clientKey?: string;
@@ -38,18 +47,29 @@ export interface SfsAuthErrorContext {
 /**
  * Base of every expected failure. `retryable` tells callers and workers whether the same call may
  * succeed later; messages are built from identifiers only, so they are safe to log.
+ *
+ * @group Errors
+ * @publicApi
  */
 export class SfsAuthError extends Error {
+  /** The tenant of the failing work, when there is one. */
   readonly tenantId?: string;
+  /** The SFS client of the failing work, when there is one. */
   readonly clientKey?: string;
+  /** The subject (user or session) of the failing work, when there is one. */
   readonly subjectId?: string;
+  /** The token record concerned, when there is one. */
   readonly tokenId?: string;
+  /** The HTTP status SFS answered with, when the failure came from SFS. */
   readonly status?: number;
+  /** For retryable SFS failures: how long SFS asked to wait (`Retry-After`), in ms. */
   readonly retryAfterMs?: number;
 
   constructor(
+    /** What failed; each code has an entry in the troubleshooting guide. */
     readonly code: SfsAuthErrorCode,
     message: string,
+    /** Whether the same call may succeed later. */
     readonly retryable: boolean,
     context: SfsAuthErrorContext = {},
   ) {
@@ -64,9 +84,17 @@ export class SfsAuthError extends Error {
   }
 }
 
-/** Invalid module options: every problem found, reported at once at boot. */
+/**
+ * Invalid module options: every problem found, reported at once at boot.
+ *
+ * @group Errors
+ * @publicApi
+ */
 export class SfsAuthConfigError extends SfsAuthError {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    /** Every problem found, one sentence each, naming the option (and its variable, if any). */
+    readonly problems: readonly string[],
+  ) {
     super(
       'CONFIG_INVALID',
       `Invalid SfsAuthModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -75,9 +103,15 @@ export class SfsAuthConfigError extends SfsAuthError {
   }
 }
 
-/** A caller passed an invalid identifier or argument; `field` names it. */
+/**
+ * A caller passed an invalid identifier or argument; `field` names it.
+ *
+ * @group Errors
+ * @publicApi
+ */
 export class SfsInvalidInputError extends SfsAuthError {
   constructor(
+    /** The invalid argument or field (`tenantId`, `reason`, `limit`...). */
     readonly field: string,
     problem: string,
   ) {
@@ -85,10 +119,19 @@ export class SfsInvalidInputError extends SfsAuthError {
   }
 }
 
-/** SFS (or the path to it) failed; `code` says how, `retryable` whether to try again. */
+/**
+ * SFS (or the path to it) failed; `code` says how, `retryable` whether to try again.
+ *
+ * @group Errors
+ * @publicApi
+ */
 export class SfsApiError extends SfsAuthError {}
 
-/** A token record that does not exist (or belongs to another tenant). */
+/**
+ * A token record that does not exist (or belongs to another tenant).
+ *
+ * @internal
+ */
 export class SfsTokenNotFoundError extends SfsAuthError {
   constructor(tenantId: string, tokenId: string) {
     super('TOKEN_NOT_FOUND', `token ${tokenId} not found in tenant ${tenantId}`, false, {
@@ -117,6 +160,8 @@ const ADMIN_ACCESS = {
  * (`forbidden`), a change asked with read-only access (`read-only`, a 403 too) or by a page of
  * another site (`cross-site`, a 403: cookie-based host sign-in cannot be ridden), or from a client
  * past its failed-authentication limit (`throttled`, with `retryAfterMs`).
+ *
+ * @internal
  */
 export class SfsAdminAccessError extends SfsAuthError {
   constructor(
@@ -133,6 +178,8 @@ export class SfsAdminAccessError extends SfsAuthError {
  * An `active` token could not be recorded because another active row already holds its key (the
  * one-active-token-per-key index). Nothing was written; the caller holds a freshly minted token
  * and revokes it. Retryable: the other row is what the next read serves.
+ *
+ * @internal
  */
 export class SfsTokenConflictError extends SfsAuthError {
   constructor(
@@ -157,7 +204,11 @@ export class SfsTokenConflictError extends SfsAuthError {
   }
 }
 
-/** An operation that needs an `active` token was asked of a token in another state. */
+/**
+ * An operation that needs an `active` token was asked of a token in another state.
+ *
+ * @internal
+ */
 export class SfsTokenNotActiveError extends SfsAuthError {
   constructor(tenantId: string, tokenId: string, status: string) {
     super('TOKEN_NOT_ACTIVE', `token ${tokenId} is ${status}, not active`, false, {
@@ -170,6 +221,9 @@ export class SfsTokenNotActiveError extends SfsAuthError {
 /**
  * The tenant is being offboarded, or was: its tokens are no longer served and no new token is
  * minted for it (`SfsTokenService.offboardTenant`).
+ *
+ * @group Errors
+ * @publicApi
  */
 export class SfsTenantOffboardedError extends SfsAuthError {
   constructor(tenantId: string) {

@@ -14,6 +14,8 @@ type OutboundEventName = (typeof SFS_AUTH_EVENTS)[
 /**
  * Emits the module's outbound events, always after the state change was committed. A failing host
  * listener is logged and never breaks the module's own work.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsEventPublisher {

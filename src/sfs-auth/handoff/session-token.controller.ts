@@ -11,6 +11,8 @@ import {
  * The browser hand-off, on with `handoff.resolveSubject`: the signed-in user's client token and a
  * live stream of its replacements and revocation. Same origin only (no CORS headers are set);
  * errors in the admin API's shape.
+ *
+ * @internal
  */
 @Controller('sfs/session/token')
 @UseFilters(SfsAdminExceptionFilter)

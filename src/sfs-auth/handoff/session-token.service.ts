@@ -22,7 +22,11 @@ import { SfsServingStore } from '../serving/serving.store';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
 import { type SfsClientToken, SfsTokenService } from '../host-api/sfs-token.service';
 
-/** What the browser is handed: the token, its expiry, and when to ask again. */
+/**
+ * What the browser is handed: the token, its expiry, and when to ask again.
+ *
+ * @internal
+ */
 export interface SfsHandedToken {
   readonly accessToken: string;
   readonly expiresAt: string;
@@ -30,7 +34,11 @@ export interface SfsHandedToken {
   readonly renewAt: string;
 }
 
-/** One Server-Sent Event, in the shape Nest's `@Sse()` writes. */
+/**
+ * One Server-Sent Event, in the shape Nest's `@Sse()` writes.
+ *
+ * @internal
+ */
 export interface SfsSessionEvent {
   readonly type: 'token' | 'revoked' | 'heartbeat';
   readonly data: SfsHandedToken | { readonly reason: string } | Record<string, never>;
@@ -52,6 +60,8 @@ const keyOf = (s: SfsHandoffSubject) => `${s.tenantId}\u0000${s.clientKey}\u0000
  * and live streams that push its replacement and its revocation. A stream watches the token it
  * last sent through the change feed (so across instances, behind PgBouncer too), and reads the
  * row again when that token changes.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsSessionTokenService implements OnModuleInit, OnModuleDestroy {

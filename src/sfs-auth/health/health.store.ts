@@ -27,6 +27,8 @@ interface HealthFiguresRow {
 /**
  * The figures the health indicator and the metrics gauges read from the database: one read-only
  * statement on PostgreSQL.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsHealthStore extends SfsTypeOrmStore {

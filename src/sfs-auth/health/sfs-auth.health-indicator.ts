@@ -7,7 +7,11 @@ import { sfsHealthVerdict } from './sfs-auth.health-verdict';
 import { sfsDriverCode } from '../errors/safe-error';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 
-/** Options of one {@link SfsAuthHealthIndicator.isHealthy} call. */
+/**
+ * Options of one {@link SfsAuthHealthIndicator.isHealthy} call.
+ *
+ * @inline
+ */
 export interface SfsHealthCheckOptions {
   /** Longest wait for the database before reporting it down (`error: 'TIMEOUT'`). @default 1000 */
   readonly timeoutMs?: number;
@@ -17,10 +21,15 @@ export interface SfsHealthCheckOptions {
  * A result in `@nestjs/terminus`' shape (`{ [key]: { status, ...details } }`), assignable to its
  * `HealthIndicatorResult`: the module builds it itself, so terminus is the host's choice, not a
  * dependency.
+ *
+ * @inline
  */
 export type SfsHealthIndicatorResult = Record<
   string,
-  { status: 'up' | 'down' } & Record<string, unknown>
+  {
+    /** `down` when the database does not answer, or a threshold of `health` is crossed. */
+    status: 'up' | 'down';
+  } & Record<string, unknown>
 >;
 
 /** Same default as terminus' own database indicators. */
@@ -34,6 +43,10 @@ const DEFAULT_TIMEOUT_MS = 1000;
  * `changeFeed` (mode `listen`, `poll` or `degraded`, and lag): a degraded feed does not make the
  * module down, since the cache then keeps entries only `cache.degradedTtlMs`.
  * Works whether or not the host imports `TerminusModule`.
+ *
+ * @hideconstructor
+ * @group Health
+ * @publicApi
  */
 @Injectable()
 export class SfsAuthHealthIndicator {

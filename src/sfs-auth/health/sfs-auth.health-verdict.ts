@@ -6,10 +6,18 @@ export interface SfsHealthThresholds {
   readonly maxRevocationAgeMs: number;
 }
 
-/** Why the module is reported down while its database answers. */
+/**
+ * Why the module is reported down while its database answers.
+ *
+ * @internal
+ */
 export type SfsHealthProblem = 'overdue_refreshes' | 'stale_revocations';
 
-/** What the health indicator reports while the database answers (never token material). */
+/**
+ * What the health indicator reports while the database answers (never token material).
+ *
+ * @internal
+ */
 export interface SfsHealthDetails {
   readonly db: 'up';
   readonly overdueRefreshes: number;

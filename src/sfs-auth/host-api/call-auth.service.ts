@@ -5,9 +5,16 @@ import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../optio
 import { SfsTokenServingService } from '../serving/token-serving.service';
 import { apiKeyAuth } from '../sfs/sfs-wire';
 
-/** Headers and `data` fields to put on an SFS call in the configured auth mode. */
+/**
+ * Headers and `data` fields to put on an SFS call in the configured auth mode.
+ *
+ * @group Tokens
+ * @publicApi
+ */
 export interface SfsCallAuth {
+  /** Headers to set: `Authorization: Bearer <token>`, or the api-key mode's `X-Sendforsign-Key`. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Fields to add to the body's `data`: `clientKey` in the api-key mode, none in token mode. */
   readonly data: Readonly<Record<string, string>>;
   /** The token used (token mode only), so a 401 can replace exactly that one. */
   readonly tokenId?: string;
@@ -16,6 +23,8 @@ export interface SfsCallAuth {
 /**
  * The auth of an SFS call on behalf of a tenant's client (`authMode`): a Bearer client token, or
  * the testing-only api-key header with `clientKey` in `data`.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsCallAuthService {

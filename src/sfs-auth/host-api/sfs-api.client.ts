@@ -10,6 +10,10 @@ const ENTITY = /^[a-z][a-z0-9_-]{0,63}$/;
  * Calls any SFS entity endpoint (`POST /api/{entity}` with `{ data }`) on behalf of a tenant's
  * client, with the auth of the configured mode. On a 401 in token mode the token is replaced once
  * and the call retried once.
+ *
+ * @hideconstructor
+ * @group Tokens
+ * @publicApi
  */
 @Injectable()
 export class SfsApiClient {

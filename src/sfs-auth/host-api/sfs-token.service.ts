@@ -17,11 +17,20 @@ import {
 import { SfsTokenRevocationService } from '../revocation/token-revocation.service';
 import { SfsTokenServingService } from '../serving/token-serving.service';
 
-/** A client token handed to a host service. */
+/**
+ * A client token handed to a host service.
+ *
+ * @group Tokens
+ * @publicApi
+ */
 export interface SfsClientToken {
+  /** The token's record (admin API, events, `revoke({ tokenId })`); not the token itself. */
   readonly tokenId: string;
+  /** The SFS client token: secret, for the `Authorization: Bearer` header only. */
   readonly accessToken: string;
+  /** Always `Bearer`. */
   readonly tokenType: 'Bearer';
+  /** When SFS stops accepting it (never within the refresh lead of now). */
   readonly expiresAt: Date;
 }
 
@@ -43,6 +52,10 @@ function clientToken(token: {
 /**
  * What host services call: a valid client token for (tenant, clientKey, subject), revocation, and
  * the auth to put on SFS calls. Every identifier is validated (`SfsInvalidInputError`).
+ *
+ * @hideconstructor
+ * @group Tokens
+ * @publicApi
  */
 @Injectable()
 export class SfsTokenService {

@@ -9,6 +9,8 @@ import { sfsErrorForLog } from '../errors/safe-error';
 /**
  * Listens to the host's login and logout events. Each handler delegates, and catches and logs its
  * own failure with the tenant id (a host that must know awaits `SfsTokenService` directly).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsAuthEventListener implements BeforeApplicationShutdown {

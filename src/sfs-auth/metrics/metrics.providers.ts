@@ -14,6 +14,8 @@ import { SfsMetricsRecorder } from '../options/metrics-recorder';
  * Hands the recorder a reader of the module-wide figures, for its gauges. Once the module is
  * closing the reader fails at once (the gauges report nothing): a host's SDK flushes its metrics
  * at its own shutdown, after the app's, when the database may be gone and a read would hang.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsMetricsFiguresRegistration implements OnModuleInit, OnModuleDestroy {

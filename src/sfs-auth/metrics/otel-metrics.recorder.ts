@@ -10,14 +10,25 @@ import type {
 import { loadOptionalPeer } from '../common/optional-peer';
 import { sfsRequirePeer } from '../options/config-assertions';
 
+/**
+ * Attributes of one measurement.
+ *
+ * @inline
+ */
 type Attributes = Record<string, string | number>;
 
-/** An observable instrument, as `@opentelemetry/api` hands it out. */
+/**
+ * An observable instrument, as `@opentelemetry/api` hands it out.
+ *
+ * @inline
+ */
 export type SfsOtelObservable = object;
 
 /**
  * The slice of an OpenTelemetry `Meter` this adapter uses; `@opentelemetry/api`'s `Meter` fits.
  * Typed here so the package's types never name an optional peer.
+ *
+ * @inline
  */
 export interface SfsOtelMeter {
   createHistogram(
@@ -41,7 +52,11 @@ interface OtelApi {
   metrics: { getMeter(name: string, version?: string): SfsOtelMeter };
 }
 
-/** Options of {@link SfsOtelMetricsRecorder}. */
+/**
+ * Options of {@link SfsOtelMetricsRecorder}.
+ *
+ * @inline
+ */
 export interface SfsOtelMetricsOptions {
   /** The meter to record on. @default the global meter provider's `nestjs-sfs-auth` meter */
   readonly meter?: SfsOtelMeter;
@@ -73,6 +88,9 @@ export function sfsOtelApiAvailable(): boolean {
  * `sfs_auth.active_tokens`, `sfs_auth.oldest_pending_revocation_age` (s), `sfs_auth.change_feed_lag`
  * (s) and `sfs_auth.change_feed.mode` (`sfs_auth.mode`). No attribute holds token
  * material. Without an SDK registered the API records nothing, at no cost worth measuring.
+ *
+ * @group Ports
+ * @publicApi
  */
 export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
   private readonly meter: SfsOtelMeter;

@@ -30,7 +30,11 @@ interface PromClient {
   register: object;
 }
 
-/** Options of {@link SfsPrometheusMetricsRecorder}. */
+/**
+ * Options of {@link SfsPrometheusMetricsRecorder}.
+ *
+ * @inline
+ */
 export interface SfsPrometheusMetricsOptions {
   /** A prom-client `Registry` to register on. @default prom-client's global `register` */
   readonly registry?: object;
@@ -45,6 +49,9 @@ export interface SfsPrometheusMetricsOptions {
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
  * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
  * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
+ *
+ * @group Ports
+ * @publicApi
  */
 export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
   private readonly prom: PromClient;

@@ -2,15 +2,23 @@
 export interface SfsTokenHealthFigures {
   /** Active tokens whose `refresh_at` is older than `now - overdueAfterMs`. */
   readonly overdueRefreshes: number;
+  /** Revocations SFS has not confirmed yet (the outbox's pending rows). */
   readonly pendingRevocations: number;
+  /** When the oldest pending revocation was asked, or null when none is pending. */
   readonly oldestPendingRevocationAt: Date | null;
+  /** Revocations given up (`failed`, retryable from the admin API). */
   readonly failedRevocations: number;
   /** Token rows in status `failed`. */
   readonly failedTokens: number;
+  /** Token rows in status `active`. */
   readonly activeTokens: number;
 }
 
-/** How the change feed configured as `auto`, `listen` or `poll` currently learns of changes. */
+/**
+ * How the change feed configured as `auto`, `listen` or `poll` currently learns of changes.
+ *
+ * @inline
+ */
 export interface SfsChangeFeedStatus {
   /** The configured `changeFeed.mode`. */
   readonly configured: 'auto' | 'listen' | 'poll';
@@ -28,7 +36,12 @@ export interface SfsChangeFeedStatus {
   readonly lagMs: number | null;
 }
 
-/** The module-wide figures of `SfsAuthHealthIndicator.figures()`, also read by metrics gauges. */
+/**
+ * The module-wide figures of `SfsAuthHealthIndicator.figures()`, also read by metrics gauges.
+ *
+ * @group Health
+ * @publicApi
+ */
 export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
   /** How this instance learns of other instances' revocations, and how far behind it may be. */
   readonly changeFeed: SfsChangeFeedStatus;

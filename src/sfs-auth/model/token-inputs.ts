@@ -2,19 +2,35 @@ import { SfsInvalidInputError } from '../errors/sfs-auth.error';
 import { assertIdentifier, assertOptionalIdentifier, sfsIsUuid } from './identifiers';
 import type { SfsTokenKey } from './token-record';
 
-/** What a host asks a token for. */
+/**
+ * What a host asks a token for.
+ *
+ * @group Tokens
+ * @publicApi
+ */
 export interface SfsClientTokenRequest {
+  /** The host's tenant (1–128 characters of `[A-Za-z0-9._:@-]`, as every identifier). */
   tenantId: string;
+  /** The tenant's SFS client. */
   clientKey: string;
   /** A user or session; omitted for the tenant's shared service token of that client. */
   subjectId?: string | null;
 }
 
-/** Which tokens to revoke, within one tenant (all live tokens matching every given field). */
+/**
+ * Which tokens to revoke, within one tenant (all live tokens matching every given field).
+ *
+ * @group Tokens
+ * @publicApi
+ */
 export interface SfsRevokeRequest {
+  /** The tenant; alone, every live token of the tenant. */
   tenantId: string;
+  /** One token record (`SfsClientToken.tokenId`). */
   tokenId?: string;
+  /** The tokens of one SFS client. */
   clientKey?: string;
+  /** The tokens of one subject (user or session). */
   subjectId?: string;
 }
 

@@ -1,4 +1,8 @@
-/** Lifecycle of a client-token record. */
+/**
+ * Lifecycle of a client-token record.
+ *
+ * @internal
+ */
 export type SfsTokenStatus = 'active' | 'revoking' | 'revoked' | 'expired' | 'failed';
 
 /** Who caused a state change, for the audit trail. */

@@ -16,6 +16,8 @@ export interface SfsOffboardingReport {
  * Moves every unfinished tenant offboarding one step on, every `sweepIntervalMs` and right away
  * when one starts here; a purge in progress continues pass after pass. Any instance may take over
  * (the steps lock the tombstone), so an offboarding resumes after a crash.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsOffboardingWorker extends SfsScheduledWorker<SfsOffboardingReport> {

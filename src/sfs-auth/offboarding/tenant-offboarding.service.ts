@@ -24,6 +24,8 @@ import { SfsQueuedRevocations } from '../revocation/queued-revocations';
  * 3. `offboarded`: key leases, change-sequence rows and the data key are deleted; the tombstone
  *    stays, the one row of the tenant left.
  * Each state change and each progress is announced as `sfs-auth.tenant.offboarded`.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantOffboardingService {

@@ -14,7 +14,11 @@ import {
   type SfsPurgeBatch,
 } from './offboarding.queries';
 
-/** The offboarding tombstones and the tenant-wide purge, shaped for the offboarding service. */
+/**
+ * The offboarding tombstones and the tenant-wide purge, shaped for the offboarding service.
+ *
+ * @internal
+ */
 @Injectable()
 export class SfsTenantOffboardingStore extends SfsTypeOrmStore {
   find(tenantId: string): Promise<SfsOffboardingRecord | null> {

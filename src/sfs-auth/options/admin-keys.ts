@@ -3,7 +3,11 @@ import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../model/identifier
 /** Shortest static admin key accepted. */
 export const SFS_MIN_ADMIN_KEY_LENGTH = 16;
 
-/** A parsed static admin key: for one tenant, or `*` for all; read-only when named `<tenant>/read`. */
+/**
+ * A parsed static admin key: for one tenant, or `*` for all; read-only when named `<tenant>/read`.
+ *
+ * @inline
+ */
 export interface SfsAdminKeyEntry {
   readonly tenantId: string;
   readonly key: string;

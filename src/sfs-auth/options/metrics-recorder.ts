@@ -1,22 +1,46 @@
 import type { SfsAuthHealthFigures } from '../model/health-figures';
 
-/** Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`). */
+/**
+ * Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`).
+ *
+ * @inline
+ */
 export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;
 
-/** What the module counts. */
+/**
+ * What the module counts.
+ *
+ * @inline
+ */
 export type SfsMetricOperation = 'mint' | 'refresh' | 'revoke';
 
-/** How an operation ended: `ok`, a transient failure (retried later) or a permanent one. */
+/**
+ * How an operation ended: `ok`, a transient failure (retried later) or a permanent one.
+ *
+ * @inline
+ */
 export type SfsMetricOutcome = 'ok' | 'retry' | 'failed';
 
-/** One SFS HTTP call: which wire call, its HTTP status (0: no answer) and how long it took. */
+/**
+ * One SFS HTTP call: which wire call, its HTTP status (0: no answer) and how long it took.
+ *
+ * @group Ports
+ * @publicApi
+ */
 export interface SfsCallObservation {
+  /** The wire call: platform or client token creation or revocation, or a host's `SfsApiClient.call`. */
   readonly call: 'platform_token' | 'platform_revoke' | 'client_token' | 'client_revoke' | 'api';
+  /** The HTTP status SFS answered with; 0 when there was none (timeout, reset, refused). */
   readonly status: number;
+  /** From the request to the answer or the failure, in ms (the wait for a free slot left out). */
   readonly durationMs: number;
 }
 
-/** What the browser hand-off did: tokens served or refused, streams opened, closed or refused, pushes. */
+/**
+ * What the browser hand-off did: tokens served or refused, streams opened, closed or refused, pushes.
+ *
+ * @inline
+ */
 export type SfsHandoffMetric =
   | 'served'
   | 'unauthenticated'
@@ -42,9 +66,14 @@ export const SFS_HANDOFF_METRICS: readonly SfsHandoffMetric[] = [
  * Implementations must be cheap and must not throw. Gauges (overdue refreshes, pending
  * revocations...) are read on demand: the module calls `observeFigures` once at start with a
  * reader of `SfsAuthHealthIndicator.figures()`, for the recorder to register its gauges.
+ *
+ * @group Ports
+ * @publicApi
  */
 export interface SfsMetricsRecorder {
+  /** One mint, refresh or revocation ended, as `outcome` says. */
   countOperation(operation: SfsMetricOperation, outcome: SfsMetricOutcome): void;
+  /** One HTTP attempt at SFS ended (each retry is an attempt of its own). */
   observeSfsCall(observation: SfsCallObservation): void;
   /** Optional: register gauges that read the module-wide figures when collected. */
   observeFigures?(source: SfsFiguresSource): void;
@@ -59,5 +88,10 @@ export interface SfsMetricsRecorder {
   /** Optional: one event of the browser hand-off (open streams: opened − closed). */
   countHandoff?(event: SfsHandoffMetric): void;
 }
-/** Injection token of the {@link SfsMetricsRecorder} port (defaults to a no-op). */
+/**
+ * Injection token of the {@link SfsMetricsRecorder} port (defaults to a no-op).
+ *
+ * @group Ports
+ * @publicApi
+ */
 export const SfsMetricsRecorder = Symbol('SfsMetricsRecorder');

@@ -1,7 +1,11 @@
 import { SFS_OPTION_TABLE, sfsSetValueAt } from './option-table';
 import type { SfsAuthModuleOptions } from './sfs-auth-options.interface';
 
-/** Anything that reads configuration by name: `@nestjs/config`'s `ConfigService`, or a plain record. */
+/**
+ * Anything that reads configuration by name: `@nestjs/config`'s `ConfigService`, or a plain record.
+ *
+ * @inline
+ */
 export type SfsEnvSource =
   { get(key: string): unknown } | Readonly<Record<string, string | undefined>>;
 
@@ -27,6 +31,9 @@ const FROM_TEXT: Readonly<Record<string, (text: string) => string>> = {
  * Maps the environment variables of the configuration table in `docs/configuration.md` (the rows of
  * `SFS_OPTION_TABLE` that name one) to module options. Values are passed through as strings;
  * `resolveSfsAuthOptions` validates them at boot.
+ *
+ * @group Options
+ * @publicApi
  */
 export function sfsAuthOptionsFromEnv(source: SfsEnvSource): SfsAuthModuleOptions {
   const env = reader(source);

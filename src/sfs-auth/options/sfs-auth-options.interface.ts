@@ -4,10 +4,18 @@ import type { SfsKeyWrapper } from './key-wrapper';
 import type { SfsMetricsRecorder } from './metrics-recorder';
 import type { SfsCredentialsResolver } from './credentials-resolver';
 
-/** How the module authenticates calls to SFS. */
+/**
+ * How the module authenticates calls to SFS.
+ *
+ * @inline
+ */
 export type SfsAuthMode = 'token' | 'api-key';
 
-/** One AES-256 key of the key ring. */
+/**
+ * One AES-256 key of the key ring.
+ *
+ * @inline
+ */
 export interface SfsEncryptionKeyInput {
   /** Short identifier stored next to each ciphertext (1–32 chars of `[A-Za-z0-9_-]`). */
   id: string;
@@ -15,7 +23,12 @@ export interface SfsEncryptionKeyInput {
   key: string;
 }
 
-/** Retry policy for transient SFS failures (5xx, timeouts, resets, 429). */
+/**
+ * Retry policy for transient SFS failures (5xx, timeouts, resets, 429).
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsRetryOptions {
   /** Attempts per call including the first. @default 4 */
   maxAttempts?: number | string;
@@ -27,7 +40,11 @@ export interface SfsRetryOptions {
 
 /**
  * Options of {@link SfsAuthModule}. Numbers may be given as strings (as they come from the
- * environment); `resolveSfsAuthOptions` parses and validates everything at boot.
+ * environment); everything is parsed and validated at boot, every problem reported at once in
+ * one {@link SfsAuthConfigError}.
+ *
+ * @group Options
+ * @publicApi
  */
 export interface SfsAuthModuleOptions {
   /** SFS API origin; must be `https://`. @default 'https://api.sendforsign.com' */
@@ -106,16 +123,27 @@ export interface SfsAuthModuleOptions {
   changeFeed?: SfsChangeFeedOptions;
 }
 
-/** `auto` (prove LISTEN works, else poll), `listen` or `poll`. */
-/** A release an instance can run beside during a rolling upgrade (`compatibleWith`). */
+/**
+ * A release an instance can run beside during a rolling upgrade (`compatibleWith`).
+ *
+ * @inline
+ */
 export type SfsCompatibleRelease = '0.1.0';
 
+/**
+ * `auto` (prove LISTEN works, else poll), `listen` or `poll`.
+ *
+ * @inline
+ */
 export type SfsChangeFeedMode = 'auto' | 'listen' | 'poll';
 
 /**
  * Cross-instance cache invalidation. Behind a transaction pooler (PgBouncer, Supavisor, RDS Proxy)
  * a LISTEN through the pooler receives nothing: give `listenUrl` (direct or session mode), or let
  * `auto` fall back to polling the change sequence.
+ *
+ * @group Options
+ * @publicApi
  */
 export interface SfsChangeFeedOptions {
   /**
@@ -138,7 +166,12 @@ export interface SfsChangeFeedOptions {
   probeTimeoutMs?: number | string;
 }
 
-/** Limits on the calls one instance makes to SFS. */
+/**
+ * Limits on the calls one instance makes to SFS.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsCallOptions {
   /**
    * Bulkhead: HTTP requests to SFS in flight at once per instance (`SFS_MAX_CONCURRENT_CALLS`);
@@ -149,7 +182,12 @@ export interface SfsCallOptions {
   maxConcurrentCalls?: number | string;
 }
 
-/** Tenant admin REST API. */
+/**
+ * Tenant admin REST API.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsAdminOptions {
   /** Decides who may administer which tenant; takes precedence over `keys`. */
   authorizer?: SfsAdminAuthorizer;
@@ -188,14 +226,27 @@ export interface SfsAdminOptions {
   authThrottleIpv6Prefix?: number | string;
 }
 
-/** Who is signed in, as the host's own authentication (passport, JWT, session) says. */
+/**
+ * Who is signed in, as the host's own authentication (passport, JWT, session) says.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsHandoffSubject {
+  /** The user's tenant. */
   readonly tenantId: string;
+  /** The SFS client whose token the browser gets. */
   readonly clientKey: string;
+  /** The user (or session): the same `subjectId` the host's login event names. */
   readonly subjectId: string;
 }
 
-/** The browser hand-off of a signed-in user's client token. */
+/**
+ * The browser hand-off of a signed-in user's client token.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsHandoffOptions {
   /**
    * The signed-in user of a request (the platform's request object, after the host's guards and
@@ -213,7 +264,12 @@ export interface SfsHandoffOptions {
   heartbeatMs?: number | string;
 }
 
-/** Retention of dead rows (revoked, expired, failed) and audit events. */
+/**
+ * Retention of dead rows (revoked, expired, failed) and audit events.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsRetentionOptions {
   /** Run the purge on a timer (with the workers). @default true */
   enabled?: boolean;
@@ -227,7 +283,12 @@ export interface SfsRetentionOptions {
   intervalMs?: number | string;
 }
 
-/** When the health indicator reports the module down. */
+/**
+ * When the health indicator reports the module down.
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsHealthOptions {
   /** An active token this long past its `refresh_at` counts as overdue. @default 60000 */
   overdueAfterMs?: number | string;
@@ -237,7 +298,12 @@ export interface SfsHealthOptions {
   maxRevocationAgeMs?: number | string;
 }
 
-/** In-memory cache of decrypted tokens (per instance). */
+/**
+ * In-memory cache of decrypted tokens (per instance).
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsCacheOptions {
   /** Most tokens kept; 0 disables the cache. @default 10000 */
   maxEntries?: number | string;
@@ -247,7 +313,12 @@ export interface SfsCacheOptions {
   degradedTtlMs?: number | string;
 }
 
-/** Unwrapped per-tenant data keys kept in memory (per instance). */
+/**
+ * Unwrapped per-tenant data keys kept in memory (per instance).
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsDataKeyOptions {
   /**
    * How long an unwrapped data key is kept (`SFS_DATA_KEY_CACHE_TTL_MS`): a KMS is asked at most
@@ -259,7 +330,12 @@ export interface SfsDataKeyOptions {
   cacheMaxEntries?: number | string;
 }
 
-/** Background workers (one of each per instance; instances share work through the database). */
+/**
+ * Background workers (one of each per instance; instances share work through the database).
+ *
+ * @group Options
+ * @publicApi
+ */
 export interface SfsWorkerOptions {
   /** Run the refresh and revocation workers on a timer. Off: call their `runOnce()`. @default true */
   enabled?: boolean;

@@ -11,6 +11,8 @@ import type { SfsAttemptFailure, SfsNewTokenEvent, SfsTokenRecord } from '../mod
 /**
  * The refresh worker's queue, on PostgreSQL. Claims due rows with `FOR UPDATE SKIP LOCKED` and a lease;
  * every outcome is a compare-and-set on the row's `version`.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRefreshQueue extends SfsTypeOrmStore {

@@ -10,6 +10,8 @@ import { SfsScheduledWorker } from '../scheduling/scheduled-worker';
  * Runs refresh passes every `sweepIntervalMs` (and flushes `last_used_at`). Started at bootstrap
  * when workers are enabled; stopped and drained before the application shuts down, so no pass runs
  * against a closed DataSource.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRefreshWorker extends SfsScheduledWorker<SfsRefreshReport> {

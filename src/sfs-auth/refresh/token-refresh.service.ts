@@ -37,6 +37,8 @@ const MAX_BATCHES_PER_PASS = 10;
  * Replaces tokens before they expire. Instances share the work through the database: each pass
  * claims a bounded batch of due rows (SKIP LOCKED + lease), and every mint happens under the key
  * lock after re-reading the row, so a row is never refreshed twice and a revoked one never comes back.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenRefreshService {

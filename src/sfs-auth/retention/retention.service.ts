@@ -30,6 +30,8 @@ export const SFS_CHANGE_RETENTION_SECONDS = 3600;
  * `retention.batchSize` until a batch comes back short (at most {@link SFS_RETENTION_MAX_BATCHES}
  * per kind). Appends no audit events: recording the deletion of history would be history that is
  * itself never deleted. Windows are measured from the injected clock.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRetentionService {

@@ -9,6 +9,8 @@ import { SfsScheduledWorker } from '../scheduling/scheduled-worker';
  * Runs the retention purge every `retention.intervalMs` when both `workers.enabled` and
  * `retention.enabled` are on. Every instance may run it: the purge claims its rows with
  * `SKIP LOCKED`, so instances share the deletions. Drained before shutdown.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRetentionWorker extends SfsScheduledWorker<SfsRetentionReport> {

@@ -9,6 +9,8 @@ import { sfsPurgeDeadTokens, sfsPurgeEvents } from './retention.queries';
  * the only part that destroys history. Each call is one short transaction that claims its rows with
  * `FOR UPDATE SKIP LOCKED`, so instances purging at the same time split the work instead of waiting
  * on each other, and returns how many rows it deleted (at most `limit`).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenRetentionStore extends SfsTypeOrmStore {

@@ -6,6 +6,8 @@ import { SfsRevocationWorker } from './revocation.worker';
  * What follows revocations this instance just queued: the tokens leave this instance's cache at
  * once (the change feed tells the other instances) and the revocation worker starts a pass now
  * rather than at its next sweep, so SFS hears of a logout within one SFS call.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsQueuedRevocations {

@@ -26,6 +26,8 @@ export type { SfsRevocationFilter } from './revocation.queries';
 /**
  * The revocation outbox. A request marks tokens `revoking` and queues them in one
  * transaction; the worker claims due rows with a lease and settles each with a compare-and-set.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRevocationOutbox extends SfsTypeOrmStore {

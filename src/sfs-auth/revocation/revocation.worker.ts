@@ -8,6 +8,8 @@ import { SfsScheduledWorker } from '../scheduling/scheduled-worker';
 /**
  * Runs revocation passes over the outbox every `sweepIntervalMs`, and right away when this
  * instance queues a revocation (`nudge`). Drained before shutdown.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRevocationWorker extends SfsScheduledWorker<SfsRevocationReport> {

@@ -30,6 +30,8 @@ const REVOKE_METRIC: Record<SfsRevocationOutcome['outcome'], SfsMetricOutcome | 
  * (`token-revocation.service.ts`): span `sfs-auth.revoke` (the SFS attempts are its children),
  * the `revoke` count by outcome for the metrics recorder, and the `tokenRevoked` event of a
  * confirmed revocation or the `tokenFailed` event of one given up.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsRevokeInstrumentation {

@@ -31,6 +31,8 @@ const MAX_BATCHES_PER_PASS = 10;
  * failures back off for up to `revocationGiveUpSeconds`; then the row is `failed`, visible and
  * retryable. Nothing is dropped silently. Spans, metrics and events are the instrumentation's
  * (`revoke.instrumentation.ts`).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenRevocationService {

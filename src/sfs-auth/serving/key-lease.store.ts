@@ -38,6 +38,8 @@ export type { SfsKeyLease, SfsKeyClaim, SfsMintRecord } from './key-lease.types'
  * The key leases of the one mint flow ({@link SfsTokenMinter}). A short statement claims a
  * key and commits, SFS is called with no connection checked out, and the result is recorded only
  * while the claim's fence still holds.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsKeyLeaseStore extends SfsTypeOrmStore {

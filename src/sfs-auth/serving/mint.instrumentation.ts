@@ -25,6 +25,8 @@ export interface SfsMintProgress {
  * with the time spent waiting on another claimant's lease; `mint` and `refresh` counted for the
  * metrics recorder (once SFS was asked; `lost` is neither a success nor a failure); and the
  * `tokenIssued` / `tokenRefreshed` events of a token minted and recorded.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsMintInstrumentation {

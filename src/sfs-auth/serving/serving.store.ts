@@ -6,6 +6,8 @@ import type { SfsServableRecord, SfsTokenKey, SfsTokenRecord } from '../model/to
 /**
  * The reads that serve a token, and the usage stamps of served tokens, on PostgreSQL (the SQL is
  * in `serving.queries.ts`).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsServingStore extends SfsTypeOrmStore {

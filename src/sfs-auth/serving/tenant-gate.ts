@@ -6,6 +6,8 @@ import { SfsServingStore } from './serving.store';
  * Refuses mints for a tenant with an offboarding tombstone. Asks the database every time (one
  * primary-key read, next to an SFS call): the refusal holds on every instance from the moment the
  * offboarding committed, without waiting for the change feed.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantGate {

@@ -27,6 +27,8 @@ export const SFS_DISCARD_RETRY_DELAYS_MS: readonly number[] = [
  *   late answer whose row could not be written either) is revoked at SFS at once. There is no row
  *   to hold an outbox entry, so a failed attempt is retried in memory, in the background, with
  *   backoff; the first attempt is awaited by the caller.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenIssuer implements OnApplicationShutdown {

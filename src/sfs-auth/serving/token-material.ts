@@ -19,6 +19,8 @@ import type { SfsServableToken } from './mint-outcome';
  * Between a token row and the token it holds: opens a row into a servable token, says whether a
  * row or a token may still be served (not within the refresh lead), and seals a token SFS issued
  * into the rows that record it.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenMaterial {

@@ -42,6 +42,8 @@ const WAIT_MAX_MS = 500;
  * taken over, or the replaced row revoked meanwhile) is stored `revoking` and revoked through the
  * outbox; one that cannot be recorded at all is revoked at once (`token-issuer.ts`). This is the
  * protocol only: spans, metrics and events are the instrumentation's (`mint.instrumentation.ts`).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenMinter {

@@ -23,6 +23,8 @@ import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
 /**
  * Serves client tokens: memory, then the database, then a mint under the key lease. One in-process
  * flight per key, so a burst of callers costs one database read (and at most one mint).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTokenServingService implements OnModuleInit, OnModuleDestroy {

@@ -7,6 +7,8 @@ import type { SfsIssuedToken } from './sfs-wire';
  * The client-token calls made for a tenant, each with the tenant's platform token (minted, renewed,
  * and replaced once when SFS rejects it, by {@link SfsPlatformTokenProvider}). Minting, revoking
  * through the outbox and discarding an unrecorded token all call SFS through here.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsClientTokenCalls {

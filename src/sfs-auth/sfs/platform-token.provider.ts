@@ -36,6 +36,8 @@ function platformSpan(action: 'create' | 'revoke', tenantId?: string): SfsSpanAt
  * moment, renewed shortly before `expires_in` runs out, replaced once when SFS rejects it, and
  * revoked at application shutdown within `shutdownTimeoutMs`. Each mint and revocation is a span
  * `sfs-auth.platform-token` (a mint in the span of the operation that needed it).
+ *
+ * @internal
  */
 @Injectable()
 export class SfsPlatformTokenProvider implements OnApplicationShutdown {

@@ -80,6 +80,8 @@ export function sfsDispatcherFor(
  * Every attempt is also reported to the {@link SfsMetricsRecorder} (kind, status or 0, duration).
  * Every attempt passes the instance's bulkhead (`sfs.maxConcurrentCalls` in flight at most).
  * Every attempt is an HTTP client span (see `tracing/sfs-tracer.ts`), so retries are siblings.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsHttpTransport {

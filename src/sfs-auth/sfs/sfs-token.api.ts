@@ -55,7 +55,11 @@ export interface SfsTokenApi {
 /** Injection token of the {@link SfsTokenApi} port. */
 export const SfsTokenApi = Symbol('SfsTokenApi');
 
-/** {@link SfsTokenApi} over HTTPS, with the wire shapes of `sfs-wire.ts`. */
+/**
+ * {@link SfsTokenApi} over HTTPS, with the wire shapes of `sfs-wire.ts`.
+ *
+ * @internal
+ */
 @Injectable()
 export class SfsHttpTokenApi implements SfsTokenApi {
   constructor(@Inject(SfsHttpTransport) private readonly transport: SfsHttpTransport) {}

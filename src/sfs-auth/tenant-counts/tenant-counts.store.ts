@@ -22,6 +22,8 @@ const FOLD_DELTAS = `
  * The tenant token counts kept by the database (see
  * `migrations/1764800000000-AddSfsAuthTenantTokenCounts.ts`): the triggers append deltas, and
  * {@link foldDeltas} adds them into the counts so the admin summary reads a few rows per tenant.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantCountsStore extends SfsTypeOrmStore {

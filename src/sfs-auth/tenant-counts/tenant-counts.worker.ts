@@ -14,6 +14,8 @@ export const SFS_COUNTS_FOLD_BATCH = 5_000;
  * Folds the token-count deltas into the counts every {@link SFS_COUNTS_FOLD_INTERVAL_MS} when
  * `workers.enabled` is on. Every instance may run it (the fold claims with SKIP LOCKED). The counts
  * are exact without it; it keeps the deltas a tenant's summary adds up few.
+ *
+ * @internal
  */
 @Injectable()
 export class SfsTenantCountsWorker extends SfsScheduledWorker<number> {

@@ -1,10 +1,8 @@
-import {
-  SfsApiClient,
-  type SfsCallObservation,
-  type SfsMetricOperation,
-  type SfsMetricOutcome,
-  type SfsMetricsRecorder,
-} from '../../../src';
+import { SfsApiClient, type SfsCallObservation, type SfsMetricsRecorder } from '../../../src';
+import type {
+  SfsMetricOperation,
+  SfsMetricOutcome,
+} from '../../../src/sfs-auth/options/metrics-recorder';
 import type { SfsSandboxCallKind } from '../../../src/sandbox';
 import { TokenFixture, type TestInstance } from '../../support/token-fixture';
 

@@ -38,6 +38,8 @@ const PAGE_PATH = /^((?:\/[A-Za-z0-9._~-]+)*?)(\/sfs\/admin)\/console\/?$/i;
  * the global prefix honoured) when `admin.console` or `adminApi: { console: true }` is set, else
  * 404. It is only a client of the admin API: every call it makes goes through the admin guard,
  * its throttle and its audit trail.
+ *
+ * @internal
  */
 @ApiExcludeController()
 @Controller('sfs/admin/console')

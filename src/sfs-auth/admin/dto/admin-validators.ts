@@ -3,7 +3,12 @@ import { ApiPropertyOptional } from '../openapi.decorators';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { SFS_IDENTIFIER_PATTERN, SFS_IDENTIFIER_RULE } from '../../model/identifiers';
 
-/** `tenantId`, `clientKey`, `subjectId`: a string of 1–128 `[A-Za-z0-9._:@-]`. */
+/**
+ * `tenantId`, `clientKey`, `subjectId`: a string of 1–128 `[A-Za-z0-9._:@-]`.
+ *
+ * @group Admin API
+ * @publicApi
+ */
 export function IsSfsIdentifier(): PropertyDecorator {
   return applyDecorators(
     IsString({ message: '$property must be a string' }),

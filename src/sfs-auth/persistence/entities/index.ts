@@ -22,8 +22,14 @@ export {
   SfsTokenRevocationEntity,
 };
 
-/** The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`. */
-export const SFS_AUTH_ENTITIES = [
+/**
+ * The module's entities: list them in the host's `TypeOrmModule.forRoot({ entities })`.
+ *
+ * @group Persistence
+ * @publicApi
+ */
+// Typed as classes, not as the list of them: the entity classes are internal.
+export const SFS_AUTH_ENTITIES: Array<new () => object> = [
   SfsClientTokenEntity,
   SfsTokenRevocationEntity,
   SfsTokenEventEntity,
