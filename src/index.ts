@@ -94,4 +94,4 @@ export { SFS_AUTH_MIGRATIONS } from '../migrations';
 
 // Health.
 export { SfsAuthHealthIndicator } from './sfs-auth/health/sfs-auth.health-indicator';
-export type { SfsAuthHealthFigures } from './sfs-auth/model/health-figures';
+export type { SfsAuthHealthGauges } from './sfs-auth/model/health-gauges';

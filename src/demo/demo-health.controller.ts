@@ -15,7 +15,7 @@ export interface DemoHealthSettings {
   /** `sandbox` when the demo started the SFS sandbox, `external` with `SFS_BASE_URL`. */
   readonly sfs: 'sandbox' | 'external';
   /**
-   * Whether anyone may read the module's figures (token and revocation counts, ages, change-feed
+   * Whether anyone may read the module's gauges (token and revocation counts, ages, change-feed
    * mode): `SFS_DEMO_HEALTH_DETAILS=true`, for a private network. Otherwise up/down only.
    */
   readonly details: boolean;
@@ -29,7 +29,7 @@ export function demoHealthDetailsFromEnv(
 }
 
 /**
- * `GET /health`: `{ status: 'ok', db: 'up', sfs }`, or 503 with `status: 'error'`. The figures
+ * `GET /health`: `{ status: 'ok', db: 'up', sfs }`, or 503 with `status: 'error'`. The gauges
  * behind the verdict (`details`) only with `SFS_DEMO_HEALTH_DETAILS=true`: they count every
  * tenant's tokens, which is not for an unauthenticated caller.
  */

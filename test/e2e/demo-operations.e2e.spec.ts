@@ -7,7 +7,7 @@ describe.each(DEMO_PLATFORMS)(
     beforeAll(() => demo.start(`e2e_ops_${platform}`));
     afterAll(() => demo.close());
 
-    it('/health with SFS_DEMO_HEALTH_DETAILS shows the figures of the module, never a path', async () => {
+    it('/health with SFS_DEMO_HEALTH_DETAILS shows the gauges of the module, never a path', async () => {
       const health = await demo.http.get('/health').expect(200);
       expect(health.body).toMatchObject({
         status: 'ok',

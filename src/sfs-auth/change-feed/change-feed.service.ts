@@ -14,7 +14,7 @@ import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../optio
 import { PgSfsTokenChangeFeed } from './pg-token-change.feed';
 import { SfsTokenChangeListeners } from './token-change.listeners';
 import { SfsTokenChangePoller } from './token-change.poller';
-import type { SfsChangeFeedStatus } from '../model/health-figures';
+import type { SfsChangeFeedStatus } from '../model/health-gauges';
 import type { SfsTokenChange, SfsTokenChangeFeed } from './token-change.feed';
 
 const FALLBACK_WARNING =

@@ -1,4 +1,4 @@
-import type { SfsChangeFeedStatus } from '../model/health-figures';
+import type { SfsChangeFeedStatus } from '../model/health-gauges';
 
 /** A change another instance made that may invalidate cached tokens. */
 export interface SfsTokenChange {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { SfsTypeOrmStore } from '../persistence/typeorm-store';
-import type { SfsTokenHealthFigures } from '../model/health-figures';
+import type { SfsTokenHealthGauges } from '../model/health-gauges';
 
 // Separate scalar subqueries so that the active ones each use the partial index
 // ix_sfs_client_token_refresh_due and the pending ones ix_sfs_token_revocation_due.
-const HEALTH_FIGURES = `
+const HEALTH_GAUGES = `
   SELECT
     (SELECT count(*)::int FROM sfs_client_token
      WHERE status = 'active' AND refresh_at < $1) AS overdue_refreshes,
@@ -15,7 +15,7 @@ const HEALTH_FIGURES = `
      WHERE status = 'pending') AS oldest_pending_revocation_at,
     (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'failed') AS failed_revocations`;
 
-interface HealthFiguresRow {
+interface HealthGaugesRow {
   overdue_refreshes: number;
   pending_revocations: number;
   oldest_pending_revocation_at: Date | null;
@@ -25,18 +25,18 @@ interface HealthFiguresRow {
 }
 
 /**
- * The figures the health indicator and the metrics gauges read from the database: one read-only
+ * The gauges the health indicator and the metrics gauges read from the database: one read-only
  * statement on PostgreSQL.
  *
  * @internal
  */
 @Injectable()
 export class SfsHealthStore extends SfsTypeOrmStore {
-  /** Module-wide figures (all tenants); a refresh is overdue `overdueAfterMs` past `refresh_at`. */
-  figures(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthFigures> {
+  /** Module-wide gauges (all tenants); a refresh is overdue `overdueAfterMs` past `refresh_at`. */
+  gauges(now: Date, overdueAfterMs: number): Promise<SfsTokenHealthGauges> {
     const overdueBefore = new Date(now.getTime() - overdueAfterMs);
     return this.single(async (sql) => {
-      const [row] = await sql.rows<HealthFiguresRow>(HEALTH_FIGURES, [overdueBefore]);
+      const [row] = await sql.rows<HealthGaugesRow>(HEALTH_GAUGES, [overdueBefore]);
       return {
         overdueRefreshes: row.overdue_refreshes,
         pendingRevocations: row.pending_revocations,

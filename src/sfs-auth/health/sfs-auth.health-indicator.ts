@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsHealthStore } from './health.store';
-import type { SfsAuthHealthFigures } from '../model/health-figures';
+import type { SfsAuthHealthGauges } from '../model/health-gauges';
 import { sfsHealthVerdict } from './sfs-auth.health-verdict';
 import { sfsDriverCode } from '../errors/safe-error';
 import { SfsTokenChangeFeed } from '../change-feed/token-change.feed';
@@ -58,15 +58,15 @@ export class SfsAuthHealthIndicator {
     @Inject(SfsTokenChangeFeed) private readonly feed: SfsTokenChangeFeed,
   ) {}
 
-  /** Module-wide figures (all tenants), for metrics gauges; throws when the database fails. */
-  async figures(): Promise<SfsAuthHealthFigures> {
+  /** Module-wide gauges (all tenants), for metrics gauges; throws when the database fails. */
+  async gauges(): Promise<SfsAuthHealthGauges> {
     const now = new Date(this.clock.now());
-    const figures = await this.store.figures(now, this.options.health.overdueAfterMs);
-    return { ...figures, changeFeed: this.feed.status() };
+    const gauges = await this.store.gauges(now, this.options.health.overdueAfterMs);
+    return { ...gauges, changeFeed: this.feed.status() };
   }
 
   /**
-   * A terminus result under `key`: `up` with the figures, or `down` with the figures and the
+   * A terminus result under `key`: `up` with the gauges, or `down` with the gauges and the
    * `problems` found, or `down` with `{ db: 'down', error: <code> }` when the database fails.
    */
   async isHealthy(
@@ -76,15 +76,15 @@ export class SfsAuthHealthIndicator {
     const result = (status: 'up' | 'down', details: Record<string, unknown>) => ({
       [key]: { ...details, status },
     });
-    let figures: SfsAuthHealthFigures;
+    let gauges: SfsAuthHealthGauges;
     try {
-      figures = await withTimeout(this.figures(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      gauges = await withTimeout(this.gauges(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
       // A code only: driver messages can contain the connection URL, credentials or SQL.
       return result('down', { db: 'down', error: sfsDriverCode(error) ?? 'UNKNOWN' });
     }
-    const verdict = sfsHealthVerdict(figures, this.clock.now(), this.options.health);
-    const details = { ...verdict.details, changeFeed: figures.changeFeed };
+    const verdict = sfsHealthVerdict(gauges, this.clock.now(), this.options.health);
+    const details = { ...verdict.details, changeFeed: gauges.changeFeed };
     return verdict.healthy
       ? result('up', details)
       : result('down', { ...details, problems: verdict.problems });

@@ -1,9 +1,9 @@
 import { sfsHealthVerdict, type SfsHealthProblem } from './sfs-auth.health-verdict';
-import type { SfsTokenHealthFigures } from '../model/health-figures';
+import type { SfsTokenHealthGauges } from '../model/health-gauges';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const thresholds = { maxOverdueRefreshes: 2, maxRevocationAgeMs: 600_000 };
-const quiet: SfsTokenHealthFigures = {
+const quiet: SfsTokenHealthGauges = {
   overdueRefreshes: 0,
   pendingRevocations: 0,
   oldestPendingRevocationAt: null,
@@ -17,7 +17,7 @@ const pendingFor = (ageMs: number) => ({
 });
 
 describe('sfsHealthVerdict', () => {
-  it.each<[string, Partial<SfsTokenHealthFigures>, SfsHealthProblem[]]>([
+  it.each<[string, Partial<SfsTokenHealthGauges>, SfsHealthProblem[]]>([
     ['nothing pending', {}, []],
     ['overdue refreshes at the limit', { overdueRefreshes: 2 }, []],
     ['overdue refreshes beyond the limit', { overdueRefreshes: 3 }, ['overdue_refreshes']],
@@ -37,8 +37,8 @@ describe('sfsHealthVerdict', () => {
   });
 
   it('reports every figure, with the oldest revocation as an age never below zero', () => {
-    const figures = { ...quiet, overdueRefreshes: 1, failedRevocations: 2, failedTokens: 3 };
-    expect(sfsHealthVerdict({ ...figures, ...pendingFor(1234) }, NOW, thresholds).details).toEqual({
+    const gauges = { ...quiet, overdueRefreshes: 1, failedRevocations: 2, failedTokens: 3 };
+    expect(sfsHealthVerdict({ ...gauges, ...pendingFor(1234) }, NOW, thresholds).details).toEqual({
       db: 'up',
       overdueRefreshes: 1,
       pendingRevocations: 1,

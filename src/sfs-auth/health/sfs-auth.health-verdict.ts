@@ -1,4 +1,4 @@
-import type { SfsTokenHealthFigures } from '../model/health-figures';
+import type { SfsTokenHealthGauges } from '../model/health-gauges';
 
 /** The thresholds of the resolved `health` options the verdict compares against. */
 export interface SfsHealthThresholds {
@@ -29,7 +29,7 @@ export interface SfsHealthDetails {
   readonly activeTokens: number;
 }
 
-/** The up/down decision and the figures it was made on. */
+/** The up/down decision and the gauges it was made on. */
 export interface SfsHealthVerdict {
   readonly healthy: boolean;
   /** Empty when healthy. */
@@ -38,32 +38,32 @@ export interface SfsHealthVerdict {
 }
 
 /**
- * Decides health from the figures: down when more refreshes are overdue than allowed, or when the
+ * Decides health from the gauges: down when more refreshes are overdue than allowed, or when the
  * oldest pending revocation is older than allowed. Failed tokens and failed revocations are
  * reported but never make the module down: they need a person, not a restart.
  */
 export function sfsHealthVerdict(
-  figures: SfsTokenHealthFigures,
+  gauges: SfsTokenHealthGauges,
   nowMs: number,
   thresholds: SfsHealthThresholds,
 ): SfsHealthVerdict {
-  const oldest = figures.oldestPendingRevocationAt;
+  const oldest = gauges.oldestPendingRevocationAt;
   // requested_at comes from another instance's clock: skew must not produce a negative age.
   const age = oldest === null ? null : Math.max(0, nowMs - oldest.getTime());
   const problems: SfsHealthProblem[] = [];
-  if (figures.overdueRefreshes > thresholds.maxOverdueRefreshes) problems.push('overdue_refreshes');
+  if (gauges.overdueRefreshes > thresholds.maxOverdueRefreshes) problems.push('overdue_refreshes');
   if (age !== null && age > thresholds.maxRevocationAgeMs) problems.push('stale_revocations');
   return {
     healthy: problems.length === 0,
     problems,
     details: {
       db: 'up',
-      overdueRefreshes: figures.overdueRefreshes,
-      pendingRevocations: figures.pendingRevocations,
+      overdueRefreshes: gauges.overdueRefreshes,
+      pendingRevocations: gauges.pendingRevocations,
       oldestPendingRevocationAgeMs: age,
-      failedRevocations: figures.failedRevocations,
-      failedTokens: figures.failedTokens,
-      activeTokens: figures.activeTokens,
+      failedRevocations: gauges.failedRevocations,
+      failedTokens: gauges.failedTokens,
+      activeTokens: gauges.activeTokens,
     },
   };
 }

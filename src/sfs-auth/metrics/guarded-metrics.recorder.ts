@@ -6,7 +6,7 @@ import type {
   SfsMetricOperation,
   SfsMetricOutcome,
   SfsMetricsRecorder,
-  SfsFiguresSource,
+  SfsGaugesSource,
   SfsHandoffMetric,
 } from '../options/metrics-recorder';
 
@@ -34,8 +34,8 @@ export class SfsGuardedMetricsRecorder implements SfsMetricsRecorder {
     this.safely(() => this.inner.observeSfsCall(observation));
   }
 
-  observeFigures(source: SfsFiguresSource): void {
-    this.safely(() => this.inner.observeFigures?.(source));
+  observeGauges(source: SfsGaugesSource): void {
+    this.safely(() => this.inner.observeGauges?.(source));
   }
 
   countAdminAuthAlarm(): void {

@@ -11,14 +11,14 @@ import { sfsMetricsRecorderFor } from './guarded-metrics.recorder';
 import { SfsMetricsRecorder } from '../options/metrics-recorder';
 
 /**
- * Hands the recorder a reader of the module-wide figures, for its gauges. Once the module is
+ * Hands the recorder a reader of the module-wide gauges, for its gauges. Once the module is
  * closing the reader fails at once (the gauges report nothing): a host's SDK flushes its metrics
  * at its own shutdown, after the app's, when the database may be gone and a read would hang.
  *
  * @internal
  */
 @Injectable()
-export class SfsMetricsFiguresRegistration implements OnModuleInit, OnModuleDestroy {
+export class SfsMetricsGaugesRegistration implements OnModuleInit, OnModuleDestroy {
   private closing = false;
 
   constructor(
@@ -27,8 +27,8 @@ export class SfsMetricsFiguresRegistration implements OnModuleInit, OnModuleDest
   ) {}
 
   onModuleInit(): void {
-    this.recorder.observeFigures?.(() =>
-      this.closing ? Promise.reject(new Error('the module is closed')) : this.health.figures(),
+    this.recorder.observeGauges?.(() =>
+      this.closing ? Promise.reject(new Error('the module is closed')) : this.health.gauges(),
     );
   }
 
@@ -46,5 +46,5 @@ export const SFS_METRICS_PROVIDERS: Provider[] = [
       options: Pick<SfsAuthResolvedOptions, 'baseUrl' | 'metrics'>,
     ): SfsMetricsRecorder => sfsMetricsRecorderFor(options),
   },
-  SfsMetricsFiguresRegistration,
+  SfsMetricsGaugesRegistration,
 ];

@@ -1,8 +1,5 @@
 import { InMemoryMetrics } from '../../../test/support/otel-metrics';
-import {
-  SAMPLE_FIGURES as figures,
-  SAMPLE_FIGURES_NOW,
-} from '../../../test/support/health-figures';
+import { SAMPLE_GAUGES as gauges, SAMPLE_GAUGES_NOW } from '../../../test/support/health-gauges';
 import { SfsOtelMetricsRecorder } from './otel-metrics.recorder';
 
 describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
@@ -14,7 +11,7 @@ describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
       meter: sdk.provider.getMeter('test'),
       serverAddress: 'api.sendforsign.com',
       serverPort: 443,
-      now: () => SAMPLE_FIGURES_NOW,
+      now: () => SAMPLE_GAUGES_NOW,
     });
   });
   afterEach(() => sdk.shutdown());
@@ -65,9 +62,9 @@ describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
     );
   });
 
-  it('observes the health figures as gauges, with one read per collection', async () => {
+  it('observes the health gauges as gauges, with one read per collection', async () => {
     let reads = 0;
-    recorder.observeFigures(async () => (reads++, figures));
+    recorder.observeGauges(async () => (reads++, gauges));
     const seen = await sdk.collect();
     const gauge = (name: string) => seen.find((p) => p.name === `sfs_auth.${name}`)?.value;
     expect(gauge('active_tokens')).toBe(120);
@@ -89,8 +86,8 @@ describe('SfsOtelMetricsRecorder on the OpenTelemetry SDK (in memory)', () => {
     expect(reads).toBe(1);
   });
 
-  it('observes nothing when the figures cannot be read, and the collection still succeeds', async () => {
-    recorder.observeFigures(() => Promise.reject(new Error('database down')));
+  it('observes nothing when the gauges cannot be read, and the collection still succeeds', async () => {
+    recorder.observeGauges(() => Promise.reject(new Error('database down')));
     recorder.countOperation('mint', 'failed');
     const seen = await sdk.collect();
     expect(

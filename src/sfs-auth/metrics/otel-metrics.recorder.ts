@@ -1,10 +1,10 @@
-import { SFS_CHANGE_FEED_MODES, SFS_FIGURE_GAUGES, sharedFiguresRead } from './figures-source';
+import { SFS_CHANGE_FEED_MODES, SFS_GAUGES, sharedGaugesRead } from './gauges-source';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
   SfsMetricOutcome,
   SfsMetricsRecorder,
-  SfsFiguresSource,
+  SfsGaugesSource,
   SfsHandoffMetric,
 } from '../options/metrics-recorder';
 import { loadOptionalPeer } from '../common/optional-peer';
@@ -163,13 +163,13 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
     });
   }
 
-  /** Registers the gauges; one figures read per collection. Nothing is observed when it fails. */
-  observeFigures(source: SfsFiguresSource): void {
+  /** Registers the gauges; one gauges read per collection. Nothing is observed when it fails. */
+  observeGauges(source: SfsGaugesSource): void {
     if (this.gaugesRegistered) return;
     this.gaugesRegistered = true;
-    const read = sharedFiguresRead(source);
+    const read = sharedGaugesRead(source);
     const now = this.options.now ?? Date.now;
-    const gauges = SFS_FIGURE_GAUGES.map((gauge) => ({
+    const gauges = SFS_GAUGES.map((gauge) => ({
       gauge,
       observable: this.meter.createObservableGauge(`sfs_auth.${gauge.name}`, {
         description: gauge.help,
@@ -181,14 +181,14 @@ export class SfsOtelMetricsRecorder implements SfsMetricsRecorder {
     });
     this.meter.addBatchObservableCallback(
       async (result) => {
-        const figures = await read();
-        if (!figures) return;
+        const values = await read();
+        if (!values) return;
         for (const { gauge, observable } of gauges) {
-          const value = gauge.value(figures, now());
+          const value = gauge.value(values, now());
           if (!Number.isNaN(value)) result.observe(observable, value);
         }
         for (const name of SFS_CHANGE_FEED_MODES) {
-          result.observe(mode, Number(figures.changeFeed.mode === name), { 'sfs_auth.mode': name });
+          result.observe(mode, Number(values.changeFeed.mode === name), { 'sfs_auth.mode': name });
         }
       },
       [...gauges.map((g) => g.observable), mode],

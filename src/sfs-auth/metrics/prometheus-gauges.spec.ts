@@ -1,22 +1,22 @@
 import { Registry } from 'prom-client';
-import { SAMPLE_FIGURES, SAMPLE_FIGURES_NOW } from '../../../test/support/health-figures';
-import type { SfsAuthHealthFigures } from '../model/health-figures';
+import { SAMPLE_GAUGES, SAMPLE_GAUGES_NOW } from '../../../test/support/health-gauges';
+import type { SfsAuthHealthGauges } from '../model/health-gauges';
 import { SfsPrometheusMetricsRecorder } from './prometheus-metrics.recorder';
 
 const registerSfsGauges = (
   registry: Registry,
-  source: () => Promise<SfsAuthHealthFigures>,
+  source: () => Promise<SfsAuthHealthGauges>,
   clock: () => number,
-) => new SfsPrometheusMetricsRecorder({ registry, now: clock }).observeFigures(source);
+) => new SfsPrometheusMetricsRecorder({ registry, now: clock }).observeGauges(source);
 
-const figures = SAMPLE_FIGURES;
-const now = () => SAMPLE_FIGURES_NOW;
+const gauges = SAMPLE_GAUGES;
+const now = () => SAMPLE_GAUGES_NOW;
 
-describe('SfsPrometheusMetricsRecorder gauges (observeFigures)', () => {
-  it('reports the figures, reading them once per scrape', async () => {
+describe('SfsPrometheusMetricsRecorder gauges (observeGauges)', () => {
+  it('reports the gauges, reading them once per scrape', async () => {
     const registry = new Registry();
     let reads = 0;
-    registerSfsGauges(registry, async () => (reads++, figures), now);
+    registerSfsGauges(registry, async () => (reads++, gauges), now);
     const text = await registry.metrics();
     expect(text).toContain('# TYPE sfs_auth_overdue_refreshes gauge\n');
     expect(text).toContain('\nsfs_auth_overdue_refreshes 3\n');
@@ -35,13 +35,13 @@ describe('SfsPrometheusMetricsRecorder gauges (observeFigures)', () => {
 
   it('reports age 0 when nothing is pending', async () => {
     const registry = new Registry();
-    registerSfsGauges(registry, async () => ({ ...figures, oldestPendingRevocationAt: null }), now);
+    registerSfsGauges(registry, async () => ({ ...gauges, oldestPendingRevocationAt: null }), now);
     expect(await registry.metrics()).toContain(
       '\nsfs_auth_oldest_pending_revocation_age_seconds 0\n',
     );
   });
 
-  it('reports NaN when the figures cannot be read, without failing the scrape', async () => {
+  it('reports NaN when the gauges cannot be read, without failing the scrape', async () => {
     const registry = new Registry();
     registerSfsGauges(registry, () => Promise.reject(new Error('database down')), now);
     const text = await registry.metrics();

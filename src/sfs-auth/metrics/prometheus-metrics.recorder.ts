@@ -1,10 +1,10 @@
-import { SFS_CHANGE_FEED_MODES, SFS_FIGURE_GAUGES, sharedFiguresRead } from './figures-source';
+import { SFS_CHANGE_FEED_MODES, SFS_GAUGES, sharedGaugesRead } from './gauges-source';
 import type {
   SfsCallObservation,
   SfsMetricOperation,
   SfsMetricOutcome,
   SfsMetricsRecorder,
-  SfsFiguresSource,
+  SfsGaugesSource,
   SfsHandoffMetric,
 } from '../options/metrics-recorder';
 import { SFS_HANDOFF_METRICS } from '../options/metrics-recorder';
@@ -45,7 +45,7 @@ export interface SfsPrometheusMetricsOptions {
 /**
  * An {@link SfsMetricsRecorder} on `prom-client` (an optional peer: install it to use this):
  * `sfs_auth_operations_total{operation,outcome}`, `sfs_auth_sfs_call_duration_seconds{call,status}`
- * (status 0: no answer), `sfs_auth_admin_auth_alarms_total`, `sfs_auth_handoff_total{event}`, `sfs_auth_late_answers_total` and, once the module passes its figures, the gauges
+ * (status 0: no answer), `sfs_auth_admin_auth_alarms_total`, `sfs_auth_handoff_total{event}`, `sfs_auth_late_answers_total` and, once the module passes its gauges, the gauges
  * `sfs_auth_overdue_refreshes`, `sfs_auth_pending_revocations`, `sfs_auth_failed_revocations`,
  * `sfs_auth_failed_tokens`, `sfs_auth_active_tokens`, `sfs_auth_oldest_pending_revocation_age_seconds`,
  * `sfs_auth_change_feed_lag_seconds` and `sfs_auth_change_feed_mode{mode}`.
@@ -131,20 +131,20 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
     this.lateAnswers.inc({});
   }
 
-  /** Registers the gauges; each scrape reads the figures once. NaN when the read fails. */
-  observeFigures(source: SfsFiguresSource): void {
+  /** Registers the gauges; each scrape reads the gauges once. NaN when the read fails. */
+  observeGauges(source: SfsGaugesSource): void {
     if (this.gaugesRegistered) return;
     this.gaugesRegistered = true;
-    const read = sharedFiguresRead(source);
+    const read = sharedGaugesRead(source);
     const now = this.options.now ?? Date.now;
-    for (const gauge of SFS_FIGURE_GAUGES) {
+    for (const gauge of SFS_GAUGES) {
       new this.prom.Gauge({
         name: `sfs_auth_${gauge.name}${gauge.unit === 's' ? '_seconds' : ''}`,
         help: gauge.help,
         registers: [this.registry],
         async collect(this: { set(value: number): void }) {
-          const figures = await read();
-          this.set(figures ? gauge.value(figures, now()) : NaN);
+          const gauges = await read();
+          this.set(gauges ? gauge.value(gauges, now()) : NaN);
         },
       });
     }
@@ -154,9 +154,9 @@ export class SfsPrometheusMetricsRecorder implements SfsMetricsRecorder {
       labelNames: ['mode'],
       registers: [this.registry],
       async collect(this: { set(labels: Record<string, string>, value: number): void }) {
-        const figures = await read();
+        const gauges = await read();
         for (const mode of SFS_CHANGE_FEED_MODES) {
-          this.set({ mode }, figures ? Number(figures.changeFeed.mode === mode) : NaN);
+          this.set({ mode }, gauges ? Number(gauges.changeFeed.mode === mode) : NaN);
         }
       },
     });

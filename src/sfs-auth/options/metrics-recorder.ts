@@ -1,11 +1,11 @@
-import type { SfsAuthHealthFigures } from '../model/health-figures';
+import type { SfsAuthHealthGauges } from '../model/health-gauges';
 
 /**
- * Reads the module-wide figures (the module passes `SfsAuthHealthIndicator.figures`).
+ * Reads the module-wide gauges (the module passes `SfsAuthHealthIndicator.gauges`).
  *
  * @inline
  */
-export type SfsFiguresSource = () => Promise<SfsAuthHealthFigures>;
+export type SfsGaugesSource = () => Promise<SfsAuthHealthGauges>;
 
 /**
  * What the module counts.
@@ -64,8 +64,8 @@ export const SFS_HANDOFF_METRICS: readonly SfsHandoffMetric[] = [
 /**
  * Port: where the module reports what it does, so the host can publish it (Prometheus, StatsD...).
  * Implementations must be cheap and must not throw. Gauges (overdue refreshes, pending
- * revocations...) are read on demand: the module calls `observeFigures` once at start with a
- * reader of `SfsAuthHealthIndicator.figures()`, for the recorder to register its gauges.
+ * revocations...) are read on demand: the module calls `observeGauges` once at start with a
+ * reader of `SfsAuthHealthIndicator.gauges()`, for the recorder to register its gauges.
  *
  * @group Ports
  * @publicApi
@@ -75,8 +75,8 @@ export interface SfsMetricsRecorder {
   countOperation(operation: SfsMetricOperation, outcome: SfsMetricOutcome): void;
   /** One HTTP attempt at SFS ended (each retry is an attempt of its own). */
   observeSfsCall(observation: SfsCallObservation): void;
-  /** Optional: register gauges that read the module-wide figures when collected. */
-  observeFigures?(source: SfsFiguresSource): void;
+  /** Optional: register gauges that read the module-wide gauges when collected. */
+  observeGauges?(source: SfsGaugesSource): void;
   /**
    * Optional: one tenant's failed admin authentications, across every client, reached
    * `admin.authFailureAlarmLimit` within `admin.authFailureWindowMs` (counted once per window;

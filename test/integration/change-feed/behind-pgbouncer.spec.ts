@@ -34,7 +34,7 @@ async function logoutReachesB(
   const key = { tenantId, clientKey: 'c1', subjectId };
   const token = await a.tokens.getClientToken(key);
   expect((await b.tokens.getClientToken(key)).tokenId).toBe(token.tokenId);
-  // Logouts at random moments of the poll cycle, so the figures are not all measured at one phase.
+  // Logouts at random moments of the poll cycle, so the gauges are not all measured at one phase.
   await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
   await a.events.emitAsync(SFS_AUTH_EVENTS.logout, new SfsLogoutEvent(tenantId, subjectId));
   const started = performance.now();
@@ -95,8 +95,8 @@ describe('behind PgBouncer in transaction mode', () => {
   const feedOf = (instance: TestInstance) =>
     instance.app
       .get(SfsAuthHealthIndicator)
-      .figures()
-      .then((figures) => figures.changeFeed);
+      .gauges()
+      .then((gauges) => gauges.changeFeed);
 
   it('(a LISTEN through the pooler really receives nothing: the scenario is live)', async () => {
     const { a, b, close } = await pair({ changeFeed: { mode: 'poll' } });

@@ -1,7 +1,7 @@
 import { SfsHealthStore } from '../../../src/sfs-auth/health/health.store';
 import { at, useHarness, driveTo, seedToken } from '../persistence/persistence-harness';
 
-/** The health figures (all tenants) against seeded rows on real PostgreSQL. */
+/** The health gauges (all tenants) against seeded rows on real PostgreSQL. */
 describe('SfsHealthStore', () => {
   const h = useHarness('health_figures');
   let store: SfsHealthStore;
@@ -16,7 +16,7 @@ describe('SfsHealthStore', () => {
   const seed = (tenantId: string, refreshAt = 3300) =>
     seedToken(h, tenantId, { refreshIn: refreshAt }, `u${++subjects}`);
 
-  describe('figures', () => {
+  describe('gauges', () => {
     it('adds up every tenant', async () => {
       await seed(t, 1000); // due at `now`: not overdue
       await seed(other, 500);
@@ -27,7 +27,7 @@ describe('SfsHealthStore', () => {
       await driveTo(h, await seed(other), 'revoke_failed', 100);
       await driveTo(h, await seed(t), 'revoked', 50);
 
-      expect(await store.figures(at(1000), 0)).toEqual({
+      expect(await store.gauges(at(1000), 0)).toEqual({
         overdueRefreshes: 1,
         pendingRevocations: 2,
         oldestPendingRevocationAt: at(200),
@@ -45,7 +45,7 @@ describe('SfsHealthStore', () => {
       await seed(t, 1000);
       await driveTo(h, await seed(t, 0), 'revoking', 0); // not active: never overdue
       const now = new Date(at(1000).getTime() + pastRefreshMs);
-      expect((await store.figures(now, 60_000)).overdueRefreshes).toBe(overdue);
+      expect((await store.gauges(now, 60_000)).overdueRefreshes).toBe(overdue);
     });
   });
 });

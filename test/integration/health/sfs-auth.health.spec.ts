@@ -211,7 +211,7 @@ describe('SfsAuthHealthIndicator without TerminusModule', () => {
       // The system clock here: the probe's round trip is some number of ms.
       const changeFeed = { configured: 'auto', mode: 'listen', lagMs: expect.any(Number) };
       expect(await indicator.isHealthy()).toEqual({ 'sfs-auth': { ...quiet, changeFeed } });
-      expect(await indicator.figures()).toEqual({
+      expect(await indicator.gauges()).toEqual({
         overdueRefreshes: 0,
         pendingRevocations: 0,
         oldestPendingRevocationAt: null,

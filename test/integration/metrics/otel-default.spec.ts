@@ -63,13 +63,13 @@ describe('metrics through OpenTelemetry by default', () => {
     }
   });
 
-  it('once the app is closed, a collection (the SDK flushes at its own shutdown) reads no figures', async () => {
+  it('once the app is closed, a collection (the SDK flushes at its own shutdown) reads no gauges', async () => {
     // After the app, the host's database may be gone too: a read could hang the SDK's flush.
-    const figures = jest.spyOn(app.get(SfsAuthHealthIndicator), 'figures');
+    const gauges = jest.spyOn(app.get(SfsAuthHealthIndicator), 'gauges');
     await app.close();
     closed = true;
     const seen = await sdk.collect();
-    expect(figures).not.toHaveBeenCalled();
+    expect(gauges).not.toHaveBeenCalled();
     expect(seen.some((p) => p.name === 'http.client.request.duration')).toBe(true);
   });
 });

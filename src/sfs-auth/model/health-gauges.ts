@@ -1,5 +1,5 @@
-/** Module-wide figures for health checks and metrics (all tenants). */
-export interface SfsTokenHealthFigures {
+/** Module-wide gauges for health checks and metrics (all tenants). */
+export interface SfsTokenHealthGauges {
   /** Active tokens whose `refresh_at` is older than `now - overdueAfterMs`. */
   readonly overdueRefreshes: number;
   /** Revocations SFS has not confirmed yet (the outbox's pending rows). */
@@ -37,12 +37,12 @@ export interface SfsChangeFeedStatus {
 }
 
 /**
- * The module-wide figures of `SfsAuthHealthIndicator.figures()`, also read by metrics gauges.
+ * The module-wide gauges of `SfsAuthHealthIndicator.gauges()`, also read by metrics gauges.
  *
  * @group Health
  * @publicApi
  */
-export interface SfsAuthHealthFigures extends SfsTokenHealthFigures {
+export interface SfsAuthHealthGauges extends SfsTokenHealthGauges {
   /** How this instance learns of other instances' revocations, and how far behind it may be. */
   readonly changeFeed: SfsChangeFeedStatus;
 }

@@ -1,18 +1,18 @@
-import type { SfsFiguresSource } from '../options/metrics-recorder';
-import type { SfsAuthHealthFigures } from '../model/health-figures';
+import type { SfsGaugesSource } from '../options/metrics-recorder';
+import type { SfsAuthHealthGauges } from '../model/health-gauges';
 
 /** The change-feed modes the mode gauge reports (1 for the one in use, 0 for the others). */
 export const SFS_CHANGE_FEED_MODES = ['listen', 'poll', 'degraded'] as const;
 
 /**
- * The gauges every adapter publishes, from one figures read: name suffix, help, value (NaN: no
+ * The gauges every adapter publishes, from one gauges read: name suffix, help, value (NaN: no
  * value, e.g. a change feed that has not measured its lag yet).
  */
-export const SFS_FIGURE_GAUGES: readonly {
+export const SFS_GAUGES: readonly {
   readonly name: string;
   readonly help: string;
   readonly unit?: 's';
-  readonly value: (figures: SfsAuthHealthFigures, now: number) => number;
+  readonly value: (gauges: SfsAuthHealthGauges, now: number) => number;
 }[] = [
   {
     name: 'overdue_refreshes',
@@ -52,10 +52,10 @@ export const SFS_FIGURE_GAUGES: readonly {
  * One read shared by every gauge of a collection (they are collected one after the other): null
  * when the read fails, so gauges report nothing rather than stale numbers.
  */
-export function sharedFiguresRead(
-  source: SfsFiguresSource,
-): () => Promise<SfsAuthHealthFigures | null> {
-  let inFlight: Promise<SfsAuthHealthFigures | null> | undefined;
+export function sharedGaugesRead(
+  source: SfsGaugesSource,
+): () => Promise<SfsAuthHealthGauges | null> {
+  let inFlight: Promise<SfsAuthHealthGauges | null> | undefined;
   return () => {
     inFlight ??= source()
       .catch(() => null)
