@@ -14,8 +14,15 @@ jest.setTimeout(120_000);
 const MAIN_ENTRY_LIMIT = 60;
 const MAIN_ENTRY = 'nestjs-sfs-auth';
 
-/** The files whose `exports: [...]` lists are what the module (and its admin API) export. */
-const MODULE_FILES = ['src/sfs-auth/sfs-auth.module.ts', 'src/sfs-auth/admin/admin.providers.ts'];
+/**
+ * The modules whose `exports: [...]` lists are what a host may inject: `SfsAuthModule` exports
+ * these three and no other (`composeSfsAuth` in src/sfs-auth/sfs-auth.module.ts).
+ */
+const MODULE_FILES = [
+  'src/sfs-auth/clock/clock.module.ts',
+  'src/sfs-auth/host-api/host-api.module.ts',
+  'src/sfs-auth/health/health.module.ts',
+];
 
 interface PublicName {
   readonly name: string;
@@ -148,6 +155,12 @@ describe('the public API (package entries, tags, module exports, docs/public-api
   });
 
   it("exports every provider the module exports, and injects nothing it doesn't provide", () => {
+    // SfsAuthModule re-exports exactly the modules of MODULE_FILES.
+    expect(exportsLists(program, 'src/sfs-auth/sfs-auth.module.ts')).toEqual([
+      'SfsClockModule',
+      'hostApi',
+      'health',
+    ]);
     const provided = MODULE_FILES.flatMap((file) => exportsLists(program, file));
     expect(provided).toEqual(expect.arrayContaining(['SfsTokenService', 'SfsApiClient']));
     const mainNames = main.map(({ name }) => name);

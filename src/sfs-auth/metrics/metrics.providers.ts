@@ -1,4 +1,5 @@
 import {
+  Module,
   Inject,
   Injectable,
   type OnModuleDestroy,
@@ -37,7 +38,7 @@ export class SfsMetricsGaugesRegistration implements OnModuleInit, OnModuleDestr
   }
 }
 
-/** Binds the {@link SfsMetricsRecorder} port (see `sfsMetricsRecorderFor`) and its gauges. */
+/** Binds the {@link SfsMetricsRecorder} port (see `sfsMetricsRecorderFor`). */
 export const SFS_METRICS_PROVIDERS: Provider[] = [
   {
     provide: SfsMetricsRecorder,
@@ -46,5 +47,12 @@ export const SFS_METRICS_PROVIDERS: Provider[] = [
       options: Pick<SfsAuthResolvedOptions, 'baseUrl' | 'metrics'>,
     ): SfsMetricsRecorder => sfsMetricsRecorderFor(options),
   },
-  SfsMetricsGaugesRegistration,
 ];
+
+/**
+ * The gauges, registered with the recorder once the health indicator can read them.
+ *
+ * @internal
+ */
+@Module({ providers: [SfsMetricsGaugesRegistration] })
+export class SfsMetricsGaugesModule {}

@@ -1,4 +1,4 @@
-import type { DynamicModule, Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { SfsKeyRing } from '../crypto/key-ring';
 import { sfsAssertAdminAuthorizer } from '../options/config-assertions';
 import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
@@ -42,24 +42,27 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
   SfsTokenAdminService,
 ];
 
-/** Adds the admin API (controller and its providers) to the module when `enabled`. */
-export function withSfsAdminApi(
-  definition: DynamicModule,
-  adminApi: boolean | SfsAdminApiExtras | undefined,
-): DynamicModule {
-  if (!adminApi) return definition;
-  const consoleExtra = typeof adminApi === 'object' && adminApi.console === true;
-  return {
-    ...definition,
-    controllers: [
-      ...(definition.controllers ?? []),
-      SfsAdminTokensController,
-      SfsAdminConsoleController,
-    ],
-    providers: [
-      ...(definition.providers ?? []),
-      ...SFS_ADMIN_PROVIDERS,
-      { provide: SFS_ADMIN_CONSOLE_EXTRA, useValue: consoleExtra },
-    ],
-  };
+/**
+ * The tenant admin API (`adminApi`): its controllers (the console's when asked), guard, edge
+ * limits, throttle and service. Registered by `SfsAuthModule` with the modules it reads from.
+ *
+ * @internal
+ */
+@Module({
+  controllers: [SfsAdminTokensController, SfsAdminConsoleController],
+  providers: SFS_ADMIN_PROVIDERS,
+})
+export class SfsAdminModule {
+  /** The admin API for `adminApi` (truthy), reading through `imports`. */
+  static register(
+    adminApi: true | SfsAdminApiExtras,
+    imports: DynamicModule['imports'],
+  ): DynamicModule {
+    const consoleExtra = typeof adminApi === 'object' && adminApi.console === true;
+    return {
+      module: SfsAdminModule,
+      imports,
+      providers: [{ provide: SFS_ADMIN_CONSOLE_EXTRA, useValue: consoleExtra }],
+    };
+  }
 }

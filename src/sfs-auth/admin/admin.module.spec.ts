@@ -1,7 +1,7 @@
 import { SfsAuthConfigError } from '../errors/sfs-auth.error';
 import type { SfsAuthResolvedOptions } from '../options/option-table';
 import type { SfsAdminAuthorizer } from '../options/admin-authorizer';
-import { sfsAdminAuthorizerFactory } from './admin.providers';
+import { sfsAdminAuthorizerFactory } from './admin.module';
 import { SfsStaticKeyAdminAuthorizer } from './static-key.authorizer';
 
 const withAdmin = (admin: Pick<SfsAuthResolvedOptions['admin'], 'authorizer' | 'keys'>) =>
