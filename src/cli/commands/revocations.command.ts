@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { sfsRevocationView } from '../../sfs-auth/admin/admin-views';
+import { sfsRevocationResponse } from '../../sfs-auth/admin/admin-responses';
 import { SfsTokenReadModel } from '../../sfs-auth/admin/token-read.model';
 import type { SfsRevocationDto } from '../../sfs-auth/admin/dto/admin-responses.dto';
 import { SfsTokenService } from '../../sfs-auth/host-api/sfs-token.service';
@@ -52,7 +52,7 @@ export const revocationsListCommand: CliCommand = {
         const entries = await app
           .get(SfsTokenReadModel)
           .listRevocations({ tenantId, status, limit });
-        found.push({ tenantId, items: entries.map(sfsRevocationView) });
+        found.push({ tenantId, items: entries.map(sfsRevocationResponse) });
       }
       return found;
     });

@@ -1,4 +1,7 @@
-import { sfsTenantOffboardingView, sfsTenantSummaryView } from '../../sfs-auth/admin/admin-views';
+import {
+  sfsTenantOffboardingResponse,
+  sfsTenantSummaryResponse,
+} from '../../sfs-auth/admin/admin-responses';
 import { SfsTokenReadModel } from '../../sfs-auth/admin/token-read.model';
 import type {
   SfsTenantOffboardingDto,
@@ -44,7 +47,7 @@ export const tenantsListCommand: CliCommand = {
       for (const tenantId of await reads.tenantIds()) {
         const summary = await reads.tenantSummary(tenantId, now);
         summaries.push(
-          sfsTenantSummaryView(tenantId, summary, await tokens.tenantOffboarding(tenantId)),
+          sfsTenantSummaryResponse(tenantId, summary, await tokens.tenantOffboarding(tenantId)),
         );
       }
       return summaries;
@@ -101,7 +104,7 @@ export const tenantsOffboardCommand: CliCommand = {
     // The service's own check, before connecting: a reason it refuses is a usage error (exit 2).
     checkRevokeRequest({ tenantId }, reason);
     const state = await withOperatorApp(input.env, io, async (app) =>
-      sfsTenantOffboardingView(
+      sfsTenantOffboardingResponse(
         await app.get(SfsTokenService).offboardTenant(tenantId, reason, operatorActor()),
       ),
     );

@@ -15,7 +15,7 @@ export interface SfsAdminErrorBody {
 
 /**
  * Headers of every admin answer: nothing an admin reads may be kept by a browser or a proxy. Set
- * first, on every admin request, by the edge (admin-edge.installer.ts), and again on every error.
+ * first, on every admin request, by the edge (admin-request-limits.ts), and again on every error.
  */
 export const SFS_ADMIN_ANSWER_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',

@@ -4,7 +4,7 @@ import { sfsAssertAdminAuthorizer } from '../options/config-assertions';
 import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsAdminAuthorizer } from '../options/admin-authorizer';
 import { SfsAdminAuthThrottle } from './admin-auth.throttle';
-import { SfsAdminEdgeInstaller } from './admin-edge.installer';
+import { SfsAdminRequestLimits } from './admin-request-limits';
 import { SfsAdminEventIds } from './admin-event-ids';
 import { SfsAdminCursorCodec } from './admin-cursor.codec';
 import { SfsAdminGuard } from './admin.guard';
@@ -35,7 +35,7 @@ const SFS_ADMIN_PROVIDERS: Provider[] = [
     useFactory: sfsAdminAuthorizerFactory,
   },
   SfsAdminAuthThrottle,
-  SfsAdminEdgeInstaller,
+  SfsAdminRequestLimits,
   SfsAdminCursorCodec,
   SfsAdminEventIds,
   SfsAdminGuard,

@@ -9,12 +9,12 @@ import type { SfsActor, SfsTokenEvent, SfsTokenKey, SfsTokenRecord } from '../mo
 import { SfsAdminCursorCodec, type SfsCursorScope } from './admin-cursor.codec';
 import { SfsAdminEventIds } from './admin-event-ids';
 import {
-  sfsRevocationView,
-  sfsTenantOffboardingView,
-  sfsTenantSummaryView,
-  sfsTokenEventView,
-  sfsTokenRecordView,
-} from './admin-views';
+  sfsRevocationResponse,
+  sfsTenantOffboardingResponse,
+  sfsTenantSummaryResponse,
+  sfsTokenEventResponse,
+  sfsTokenRecordResponse,
+} from './admin-responses';
 import { SFS_ADMIN_REASONS } from './dto/admin-requests.dto';
 import type {
   SfsBulkRevokeBodyDto,
@@ -76,7 +76,7 @@ export class SfsTokenAdminService {
       after,
     });
     return {
-      items: page.items.map(sfsTokenRecordView),
+      items: page.items.map(sfsTokenRecordResponse),
       nextCursor: page.next ? this.cursors.encode(scope, page.next) : null,
     };
   }
@@ -84,7 +84,7 @@ export class SfsTokenAdminService {
   async get(tenantId: string, tokenId: string): Promise<SfsTokenDetailDto> {
     const record = await this.find(tenantId, tokenId);
     const events = await this.reads.listEvents({ tenantId, tokenId, limit: DETAIL_EVENTS });
-    return { ...sfsTokenRecordView(record), events: events.map((e) => this.eventView(e)) };
+    return { ...sfsTokenRecordResponse(record), events: events.map((e) => this.eventView(e)) };
   }
 
   /** The key's active token, minted when there is none (`created` tells which). */
@@ -100,7 +100,7 @@ export class SfsTokenAdminService {
     };
     const { token, minted } = await this.minter.ensureServable(key, actor, body.reason);
     const record = await this.find(tenantId, token.tokenId);
-    return { created: minted, record: sfsTokenRecordView(record) };
+    return { created: minted, record: sfsTokenRecordResponse(record) };
   }
 
   /** Replaces an active token now (the old one stays valid at SFS until it expires). */
@@ -118,7 +118,7 @@ export class SfsTokenAdminService {
       const now = await this.find(tenantId, tokenId);
       throw new SfsTokenNotActiveError(tenantId, tokenId, now.status);
     }
-    return sfsTokenRecordView(await this.find(tenantId, outcome.token.tokenId));
+    return sfsTokenRecordResponse(await this.find(tenantId, outcome.token.tokenId));
   }
 
   /** Revokes one token (idempotent: a dead token is returned as it is). */
@@ -130,7 +130,7 @@ export class SfsTokenAdminService {
   ): Promise<SfsTokenRecordDto> {
     await this.find(tenantId, tokenId);
     await this.tokens.revoke({ tenantId, tokenId }, reason, actor);
-    return sfsTokenRecordView(await this.find(tenantId, tokenId));
+    return sfsTokenRecordResponse(await this.find(tenantId, tokenId));
   }
 
   async revokeMany(
@@ -161,7 +161,7 @@ export class SfsTokenAdminService {
       status: query.status,
       limit: query.limit ?? REVOCATIONS_LIMIT,
     });
-    return { items: entries.map(sfsRevocationView) };
+    return { items: entries.map(sfsRevocationResponse) };
   }
 
   /** Queues failed revocations again (one token's, or all of the tenant's). */
@@ -177,7 +177,7 @@ export class SfsTokenAdminService {
   async summary(tenantId: string): Promise<SfsTenantSummaryDto> {
     const summary = await this.reads.tenantSummary(tenantId, new Date(this.clock.now()));
     const offboarding = await this.tokens.tenantOffboarding(tenantId);
-    return sfsTenantSummaryView(tenantId, summary, offboarding);
+    return sfsTenantSummaryResponse(tenantId, summary, offboarding);
   }
 
   /** Starts the tenant's offboarding (idempotent); returns where it stands. */
@@ -186,7 +186,7 @@ export class SfsTokenAdminService {
     reason: string,
     actor: SfsActor,
   ): Promise<SfsTenantOffboardingDto> {
-    return sfsTenantOffboardingView(await this.tokens.offboardTenant(tenantId, reason, actor));
+    return sfsTenantOffboardingResponse(await this.tokens.offboardTenant(tenantId, reason, actor));
   }
 
   async events(tenantId: string, query: SfsPageQueryDto): Promise<SfsTokenEventListDto> {
@@ -208,7 +208,7 @@ export class SfsTokenAdminService {
   }
 
   private eventView(event: SfsTokenEvent): SfsTokenEventDto {
-    return sfsTokenEventView(event, this.eventIds.publicId(event.tenantId, event.id));
+    return sfsTokenEventResponse(event, this.eventIds.publicId(event.tenantId, event.id));
   }
 
   private async find(tenantId: string, tokenId: string): Promise<SfsTokenRecord> {

@@ -200,32 +200,47 @@ export interface SfsOffboardingFailure {
  * @publicApi
  */
 export class SfsTenantOffboardedEvent {
-  constructor(
-    /** The tenant being offboarded. */
-    readonly tenantId: string,
-    /** Where the offboarding is. */
-    readonly status: SfsOffboardingStatus,
-    /** Why, as given when it was asked. */
-    readonly reason: string,
-    /** Who asked (`admin:...`, `host`). */
-    readonly requestedBy: string,
-    /** When it was first asked. */
-    readonly requestedAt: Date,
-    /** When it ended (`offboarded`), else null. */
-    readonly completedAt: Date | null,
-    /** Live tokens queued for revocation at SFS. */
-    readonly tokensToRevoke: number,
-    /** Of those, confirmed revoked (or found dead) so far. */
-    readonly revoked: number,
-    /** Of those, still waiting for SFS. */
-    readonly pendingRevocations: number,
-    /** Of those, given up (named in `failures`). */
-    readonly failedRevocations: number,
-    /** Token rows deleted (every row of the tenant, dead ones included). */
-    readonly purgedTokens: number,
-    /** Audit events deleted. */
-    readonly purgedEvents: number,
-    /** The revocations given up, each with its last error. */
-    readonly failures: ReadonlyArray<SfsOffboardingFailure>,
-  ) {}
+  /** The tenant being offboarded. */
+  readonly tenantId: string;
+  /** Where the offboarding is. */
+  readonly status: SfsOffboardingStatus;
+  /** Why, as given when it was asked. */
+  readonly reason: string;
+  /** Who asked (`admin:...`, `host`). */
+  readonly requestedBy: string;
+  /** When it was first asked. */
+  readonly requestedAt: Date;
+  /** When it ended (`offboarded`), else null. */
+  readonly completedAt: Date | null;
+  /** Live tokens queued for revocation at SFS. */
+  readonly tokensToRevoke: number;
+  /** Of those, confirmed revoked (or found dead) so far. */
+  readonly revoked: number;
+  /** Of those, still waiting for SFS. */
+  readonly pendingRevocations: number;
+  /** Of those, given up (named in `failures`). */
+  readonly failedRevocations: number;
+  /** Token rows deleted (every row of the tenant, dead ones included). */
+  readonly purgedTokens: number;
+  /** Audit events deleted. */
+  readonly purgedEvents: number;
+  /** The revocations given up, each with its last error. */
+  readonly failures: ReadonlyArray<SfsOffboardingFailure>;
+
+  /** An event of `state`, whose fields it copies. */
+  constructor(state: SfsTenantOffboardedEvent) {
+    this.tenantId = state.tenantId;
+    this.status = state.status;
+    this.reason = state.reason;
+    this.requestedBy = state.requestedBy;
+    this.requestedAt = state.requestedAt;
+    this.completedAt = state.completedAt;
+    this.tokensToRevoke = state.tokensToRevoke;
+    this.revoked = state.revoked;
+    this.pendingRevocations = state.pendingRevocations;
+    this.failedRevocations = state.failedRevocations;
+    this.purgedTokens = state.purgedTokens;
+    this.purgedEvents = state.purgedEvents;
+    this.failures = state.failures;
+  }
 }

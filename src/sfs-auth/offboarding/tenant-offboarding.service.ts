@@ -144,20 +144,20 @@ export class SfsTenantOffboardingService {
       ({ pending, failed } = await this.store.revocations(record.tenantId));
       revoked = Math.max(0, record.tokensToRevoke - pending - failed);
     }
-    return new SfsTenantOffboardedEvent(
-      record.tenantId,
-      record.status,
-      record.reason,
-      record.actor,
-      record.requestedAt,
-      record.completedAt,
-      record.tokensToRevoke,
+    return new SfsTenantOffboardedEvent({
+      tenantId: record.tenantId,
+      status: record.status,
+      reason: record.reason,
+      requestedBy: record.actor,
+      requestedAt: record.requestedAt,
+      completedAt: record.completedAt,
+      tokensToRevoke: record.tokensToRevoke,
       revoked,
-      pending,
-      failed,
-      record.tokensPurged,
-      record.eventsPurged,
-      record.failures,
-    );
+      pendingRevocations: pending,
+      failedRevocations: failed,
+      purgedTokens: record.tokensPurged,
+      purgedEvents: record.eventsPurged,
+      failures: record.failures,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { SfsKeyLeaseStore } from './key-lease.store';
 import { SfsMintInstrumentation } from './mint.instrumentation';
 import { SfsServingStore } from './serving.store';
-import { SfsTenantGate } from './tenant-gate';
+import { SfsOffboardedTenants } from './offboarded-tenants';
 import { SfsTokenIssuer } from './token-issuer';
 import { SfsTokenMaterial } from './token-material';
 import { SfsTokenMinter } from './token-minter';
@@ -18,7 +18,7 @@ import { SfsTokenServingService } from './token-serving.service';
     SfsServingStore,
     SfsKeyLeaseStore,
     SfsTokenMaterial,
-    SfsTenantGate,
+    SfsOffboardedTenants,
     SfsTokenIssuer,
     SfsMintInstrumentation,
     SfsTokenMinter,

@@ -61,10 +61,10 @@ export class SfsTokenIssuer implements OnApplicationShutdown {
   ): Promise<void> {
     this.metrics.countLateAnswer?.();
     try {
-      const { lost } = await this.material.records(key, { actor }, null, issued);
+      const { revoking } = await this.material.seal(key, { actor }, null, issued);
       const orphan = {
-        record: { ...lost.record, revokeReason: SFS_LATE_ANSWER_REASON },
-        events: lost.events.map((event) => ({ ...event, reason: SFS_LATE_ANSWER_REASON })),
+        record: { ...revoking.record, revokeReason: SFS_LATE_ANSWER_REASON },
+        events: revoking.events.map((event) => ({ ...event, reason: SFS_LATE_ANSWER_REASON })),
       };
       await this.leases.recordLost(orphan);
       this.logger.warn(

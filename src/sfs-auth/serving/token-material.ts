@@ -64,15 +64,16 @@ export class SfsTokenMaterial {
   }
 
   /**
-   * Seals a token SFS issued for `key` (replacing `current`, if any) into the row that records it,
-   * with its audit event, and into the `revoking` row that records it instead when the mint loses.
+   * Seals a token SFS issued for `key` (replacing `current`, if any) into the two rows that may
+   * record it: `active`, with its `issued` or `refreshed` event, stored while the mint's lease
+   * holds; `revoking`, stored instead when the mint lost (and so revoked through the outbox).
    */
-  async records(
+  async seal(
     key: SfsTokenKey,
     { actor, reason }: { actor: SfsActor; reason?: string },
     current: SfsTokenRecord | null,
     issued: { accessToken: string; expiresInSeconds: number },
-  ): Promise<{ mint: SfsMintRecord; lost: SfsMintRecord }> {
+  ): Promise<{ active: SfsMintRecord; revoking: SfsMintRecord }> {
     const id = randomUUID();
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + Math.round(issued.expiresInSeconds * 1000);
@@ -105,21 +106,21 @@ export class SfsTokenMaterial {
         ...(reason ? { reason } : {}),
       },
     ];
-    const mint = { record, events, retire: current ? { id: current.id } : undefined };
+    const active = { record, events, retire: current ? { id: current.id } : undefined };
     const lostReason = 'revoked while being refreshed';
-    const lost: SfsMintRecord = {
-      record: { ...mint.record, status: 'revoking', revokeReason: lostReason },
+    const revoking: SfsMintRecord = {
+      record: { ...record, status: 'revoking', revokeReason: lostReason },
       events: [
         {
           tenantId: key.tenantId,
-          tokenId: mint.record.id,
+          tokenId: record.id,
           actor,
-          at: mint.record.issuedAt,
+          at: record.issuedAt,
           type: 'revoke_requested',
           reason: lostReason,
         },
       ],
     };
-    return { mint, lost };
+    return { active, revoking };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import { SfsTenantGate } from './tenant-gate';
+import { SfsOffboardedTenants } from './offboarded-tenants';
 import { SfsKeyLeaseStore, type SfsKeyClaim, type SfsKeyLease } from './key-lease.store';
 import type { SfsMintDecision, SfsMintOutcome, SfsServableToken } from './mint-outcome';
 import { SfsMintInstrumentation, type SfsMintProgress } from './mint.instrumentation';
@@ -51,7 +51,7 @@ export class SfsTokenMinter {
     private readonly leases: SfsKeyLeaseStore,
     private readonly issuer: SfsTokenIssuer,
     private readonly material: SfsTokenMaterial,
-    private readonly gate: SfsTenantGate,
+    private readonly offboarded: SfsOffboardedTenants,
     @Inject(SfsClock) private readonly clock: SfsClock,
     private readonly instrumentation: SfsMintInstrumentation,
   ) {}
@@ -169,7 +169,7 @@ export class SfsTokenMinter {
 
   private async refuseOffboarded(lease: SfsKeyLease): Promise<void> {
     try {
-      await this.gate.assertServing(lease.key.tenantId);
+      await this.offboarded.assertNotOffboarded(lease.key.tenantId);
     } catch (error) {
       await this.leases.releaseKey(lease).catch(() => undefined);
       throw error;
@@ -213,21 +213,21 @@ export class SfsTokenMinter {
     // event loop) would otherwise run before undici writes it, which it does only after this
     // turn's I/O callbacks.
     await afterQueuedRequests();
-    const { mint, lost } = await this.material.records(key, by, current, issued);
+    const { active, revoking } = await this.material.seal(key, by, current, issued);
     let stored: 'stored' | 'lost';
     try {
-      stored = await this.leases.recordMint(lease, mint, lost);
+      stored = await this.leases.recordMint(lease, active, revoking);
     } catch (error) {
       // The database may be back soon: give the key back rather than make others wait out the lease.
       void this.leases.releaseKey(lease).catch(() => undefined);
       throw error;
     }
-    if (stored === 'lost') return { kind: 'lost', tokenId: mint.record.id };
+    if (stored === 'lost') return { kind: 'lost', tokenId: active.record.id };
     const token = {
-      tokenId: mint.record.id,
+      tokenId: active.record.id,
       accessToken: issued.accessToken,
-      issuedAt: mint.record.issuedAt.getTime(),
-      expiresAt: mint.record.expiresAt.getTime(),
+      issuedAt: active.record.issuedAt.getTime(),
+      expiresAt: active.record.expiresAt.getTime(),
     };
     return { kind: 'minted', token, replaced: current?.id ?? null };
   }

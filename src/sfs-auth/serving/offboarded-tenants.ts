@@ -10,11 +10,11 @@ import { SfsServingStore } from './serving.store';
  * @internal
  */
 @Injectable()
-export class SfsTenantGate {
+export class SfsOffboardedTenants {
   constructor(private readonly rows: SfsServingStore) {}
 
   /** @throws SfsTenantOffboardedError (`TENANT_OFFBOARDED`) when the tenant is (being) offboarded. */
-  async assertServing(tenantId: string): Promise<void> {
+  async assertNotOffboarded(tenantId: string): Promise<void> {
     if (await this.rows.isOffboarded(tenantId)) throw new SfsTenantOffboardedError(tenantId);
   }
 }

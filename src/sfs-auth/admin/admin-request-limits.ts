@@ -148,7 +148,7 @@ function installOnFastify(adapter: AbstractHttpAdapter, app: FastifyLikeApp): vo
  * @internal
  */
 @Injectable()
-export class SfsAdminEdgeInstaller implements OnModuleInit {
+export class SfsAdminRequestLimits implements OnModuleInit {
   private readonly logger = new Logger('SfsAdminApi');
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}

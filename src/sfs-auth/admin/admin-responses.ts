@@ -13,7 +13,7 @@ import type {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** A record as the admin API shows it: an allow-list of fields, so material can never slip in. */
-export function sfsTokenRecordView(record: SfsTokenRecord): SfsTokenRecordDto {
+export function sfsTokenRecordResponse(record: SfsTokenRecord): SfsTokenRecordDto {
   return {
     id: record.id,
     tenantId: record.tenantId,
@@ -33,7 +33,7 @@ export function sfsTokenRecordView(record: SfsTokenRecord): SfsTokenRecordDto {
 }
 
 /** An outbox row as the admin API shows it. */
-export function sfsRevocationView(entry: SfsRevocationEntry): SfsRevocationDto {
+export function sfsRevocationResponse(entry: SfsRevocationEntry): SfsRevocationDto {
   return {
     tokenId: entry.tokenId,
     clientKey: entry.clientKey,
@@ -49,7 +49,7 @@ export function sfsRevocationView(entry: SfsRevocationEntry): SfsRevocationDto {
 }
 
 /** An audit-trail entry as the admin API shows it, under the id `publicId` gives it. */
-export function sfsTokenEventView(event: SfsTokenEvent, publicId: string): SfsTokenEventDto {
+export function sfsTokenEventResponse(event: SfsTokenEvent, publicId: string): SfsTokenEventDto {
   return {
     id: publicId,
     tenantId: event.tenantId,
@@ -63,7 +63,7 @@ export function sfsTokenEventView(event: SfsTokenEvent, publicId: string): SfsTo
 }
 
 /** The summary of one tenant. */
-export function sfsTenantSummaryView(
+export function sfsTenantSummaryResponse(
   tenantId: string,
   summary: SfsTenantTokenSummary,
   offboarding: SfsTenantOffboardedEvent | null = null,
@@ -79,12 +79,14 @@ export function sfsTenantSummaryView(
     dataKey: summary.dataKey
       ? { version: summary.dataKey.version, createdAt: summary.dataKey.createdAt.toISOString() }
       : null,
-    offboarding: offboarding ? sfsTenantOffboardingView(offboarding) : null,
+    offboarding: offboarding ? sfsTenantOffboardingResponse(offboarding) : null,
   };
 }
 
 /** A tenant's offboarding as the admin API shows it. */
-export function sfsTenantOffboardingView(state: SfsTenantOffboardedEvent): SfsTenantOffboardingDto {
+export function sfsTenantOffboardingResponse(
+  state: SfsTenantOffboardedEvent,
+): SfsTenantOffboardingDto {
   return {
     tenantId: state.tenantId,
     status: state.status,
