@@ -1,4 +1,23 @@
+import { codeSpans, readPage } from '../support/markdown';
 import { DEMO_PLATFORMS, DemoHarness } from './support/demo-harness';
+
+/**
+ * The routes of docs/admin-api.md's "Routes" table as `METHOD /path` in OpenAPI's spelling: a
+ * path relative to the tenant's prefix gets it, `:param` becomes `{param}`, queries are dropped.
+ */
+function documentedAdminRoutes(markdown: string): string[] {
+  const section = markdown.slice(markdown.indexOf('## Routes'));
+  const table = section.slice(0, section.indexOf('\n## ', 1));
+  const routes: string[] = [];
+  for (const line of table.split('\n')) {
+    if (!line.startsWith('| `')) continue;
+    const [method, target] = codeSpans(line.split(' | ')[0])[0].split(' ');
+    const path = target.split('?')[0];
+    const full = path.startsWith('/sfs/') ? path : `/sfs/admin/tenants/:tenantId${path}`;
+    routes.push(`${method} ${full.replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return routes.sort();
+}
 
 describe.each(DEMO_PLATFORMS)(
   'demo app: /health, /metrics and the OpenAPI document (%s)',
@@ -61,6 +80,18 @@ describe.each(DEMO_PLATFORMS)(
         expect.arrayContaining(['id', 'fingerprint', 'expiresAt', 'lastError']),
       );
       expect(doc.components.schemas.SfsMintTokenBodyDto.properties).toHaveProperty('clientKey');
+    });
+
+    it('docs/admin-api.md lists exactly the routes of the OpenAPI document', async () => {
+      const doc = (await demo.http.get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const served = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/sfs/admin/tenants/'))
+        .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+        .sort();
+      expect(served.length).toBeGreaterThan(10);
+      expect(documentedAdminRoutes(readPage('docs/admin-api.md'))).toEqual(served);
     });
   },
 );
