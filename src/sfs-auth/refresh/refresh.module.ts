@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SfsRefreshInstrumentation } from './refresh.instrumentation';
 import { SfsRefreshQueue } from './refresh.queue';
 import { SfsRefreshWorker } from './refresh.worker';
 import { SfsTokenRefreshService } from './token-refresh.service';
@@ -9,7 +10,7 @@ import { SfsTokenRefreshService } from './token-refresh.service';
  * @internal
  */
 @Module({
-  providers: [SfsRefreshQueue, SfsTokenRefreshService, SfsRefreshWorker],
+  providers: [SfsRefreshQueue, SfsRefreshInstrumentation, SfsTokenRefreshService, SfsRefreshWorker],
   exports: [SfsRefreshWorker],
 })
 export class SfsRefreshModule {}

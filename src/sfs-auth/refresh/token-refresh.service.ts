@@ -1,26 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SfsClock } from '../clock/clock';
 import { SfsAuthError } from '../errors/sfs-auth.error';
-import { SFS_AUTH_EVENTS, SfsTokenFailedEvent } from '../events/sfs-auth-events';
-import { SfsEventPublisher } from '../events/sfs-event.publisher';
 import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../options/option-table';
 import { SfsKeyLeaseStore, type SfsKeyClaim } from '../serving/key-lease.store';
 import { SfsRefreshQueue } from './refresh.queue';
 import { workBackoffMs } from '../scheduling/backoff';
 import { sfsErrorDetail } from '../errors/safe-error';
-import { sfsKeyAttributes, sfsTracer } from '../tracing/sfs-tracer';
+import { SfsRefreshInstrumentation, type SfsRefreshOutcome } from './refresh.instrumentation';
 import { SfsTokenMinter, type SfsReplaceOptions } from '../serving/token-minter';
 import { SfsSemaphore } from '../common/semaphore';
 import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import type { SfsTokenRecord } from '../model/token-record';
 
-/** What one refresh pass did to one claimed token. */
-export type SfsRefreshOutcome =
-  | { tokenId: string; outcome: 'refreshed'; newTokenId: string }
-  | { tokenId: string; outcome: 'skipped'; reason: string }
-  | { tokenId: string; outcome: 'expired' }
-  | { tokenId: string; outcome: 'left-to-expire'; reason: string }
-  | { tokenId: string; outcome: 'failed'; code: string; permanent: boolean };
+export type { SfsRefreshOutcome } from './refresh.instrumentation';
 
 /** The report of one pass: every claimed token's outcome. */
 export interface SfsRefreshReport {
@@ -44,7 +36,7 @@ const MAX_BATCHES_PER_PASS = 10;
 export class SfsTokenRefreshService {
   constructor(
     private readonly minter: SfsTokenMinter,
-    private readonly publisher: SfsEventPublisher,
+    private readonly instrumentation: SfsRefreshInstrumentation,
     private readonly queue: SfsRefreshQueue,
     private readonly leases: SfsKeyLeaseStore,
     @Inject(SfsClock) private readonly clock: SfsClock,
@@ -54,8 +46,6 @@ export class SfsTokenRefreshService {
       'idleServiceTokenSeconds' | 'maxSessionAgeSeconds' | 'workers'
     >,
   ) {}
-
-  private readonly tracer = sfsTracer();
 
   /**
    * Claims due tokens as `owner` and refreshes them with `workers.concurrency` SFS calls in
@@ -118,14 +108,12 @@ export class SfsTokenRefreshService {
   }
 
   /**
-   * Refreshes one claimed row, in span `sfs-auth.refresh` (the SFS attempts are its children).
+   * Refreshes one claimed row, observed by the instrumentation (`refresh.instrumentation.ts`).
    * `pass` carries what {@link runPass} has for it: a claim of the row's key made ahead (given
    * back here when the row is not minted) and the pass's SFS slots.
    */
   refreshOne(row: SfsTokenRecord, pass: SfsReplaceOptions = {}): Promise<SfsRefreshOutcome> {
-    return this.tracer.operation('refresh', sfsKeyAttributes(row), () =>
-      this.refreshRow(row, pass),
-    );
+    return this.instrumentation.observe(row, () => this.refreshRow(row, pass));
   }
 
   private async refreshRow(
@@ -206,10 +194,6 @@ export class SfsTokenRefreshService {
         type: 'refresh_failed',
         reason: code,
       },
-    );
-    this.publisher.publish(
-      SFS_AUTH_EVENTS.tokenFailed,
-      new SfsTokenFailedEvent(row.tenantId, row.id, 'refresh', code, permanent),
     );
     return { tokenId: row.id, outcome: 'failed', code, permanent };
   }
