@@ -1,6 +1,7 @@
 import {
   SFS_AUTH_EVENTS,
   SfsLogoutEvent,
+  SfsTokenFailedEvent,
   SfsTokenIssuedEvent,
   SfsTokenRefreshedEvent,
   SfsTokenRevokedEvent,
@@ -106,6 +107,51 @@ describe('token lifecycle: idle tokens, session age, outbound events, timer work
     const text = JSON.stringify(mine);
     expect(text).not.toContain(token.accessToken);
     expect(text).not.toContain(next.accessToken);
+  });
+
+  it('emits token.failed for a refresh SFS refuses for good, and for a revocation given up', async () => {
+    const g = await f.addInstance({ workers: { enabled: false, revocationGiveUpSeconds: 60 } });
+    const failed: SfsTokenFailedEvent[] = [];
+    g.events.on(SFS_AUTH_EVENTS.tokenFailed, (event: SfsTokenFailedEvent) => failed.push(event));
+    const key = { tenantId: 't-failed', clientKey: 'c1', subjectId: 'u1' };
+    const token = await g.tokens.getClientToken(key);
+
+    // The refresh: SFS refuses the new token with a 400 (not retried, so permanent).
+    f.sandbox.setFaults({ statusRates: { 400: 1 }, kinds: ['client.create'] });
+    f.clock.advance(1_600_000);
+    const refresh = await g.refresh.runOnce();
+    expect(refresh.outcomes).toContainEqual(
+      expect.objectContaining({ tokenId: token.tokenId, outcome: 'failed', permanent: true }),
+    );
+    f.sandbox.clearFaults();
+    expect(failed).toEqual([
+      expect.objectContaining({
+        tenantId: 't-failed',
+        tokenId: token.tokenId,
+        operation: 'refresh',
+        permanent: true,
+      }),
+    ]);
+    expect(failed[0]).toBeInstanceOf(SfsTokenFailedEvent);
+
+    // The revocation: a retry announces nothing; giving up does.
+    const other = await g.tokens.getClientToken({ ...key, subjectId: 'u2' });
+    await g.tokens.revoke({ ...key, subjectId: 'u2' }, 'left');
+    f.sandbox.setFaults({ statusRates: { 503: 1 }, kinds: ['client.revoke'] });
+    await g.revocation.runOnce();
+    expect(failed).toHaveLength(1);
+    f.clock.advance(61_000);
+    await g.revocation.runOnce();
+    f.sandbox.clearFaults();
+    expect(failed[1]).toMatchObject({
+      tenantId: 't-failed',
+      tokenId: other.tokenId,
+      operation: 'revoke',
+      code: 'SFS_UNAVAILABLE',
+      permanent: true,
+    });
+    expect(JSON.stringify(failed)).not.toContain(token.accessToken);
+    await f.closeInstance(g);
   });
 
   it('timer-driven workers revoke after a logout without anyone calling runOnce, and drain on close', async () => {
