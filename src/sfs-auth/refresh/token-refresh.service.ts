@@ -9,7 +9,7 @@ import { sfsErrorDetail } from '../errors/safe-error';
 import { SfsRefreshInstrumentation, type SfsRefreshOutcome } from './refresh.instrumentation';
 import { SfsTokenMinter, type SfsReplaceOptions } from '../serving/token-minter';
 import { SfsSemaphore } from '../common/semaphore';
-import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
+import { sfsPassLanes, sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import type { SfsTokenRecord } from '../model/token-record';
 
 export type { SfsRefreshOutcome } from './refresh.instrumentation';
@@ -24,6 +24,13 @@ export interface SfsRefreshReport {
 
 /** Batches one pass claims at most before it reports a backlog and hands over. */
 const MAX_BATCHES_PER_PASS = 10;
+
+/**
+ * Keys one statement claims at most: the lane about to mint claims its row's key with those of the
+ * next rows in hand. Claimed ahead, a key waits at most for the rows before it, and a due row is
+ * claimed for as long (`workers.leaseMs`) from the earlier claim of its batch.
+ */
+const KEYS_PER_CLAIM = 64;
 
 /**
  * Replaces tokens before they expire. Instances share the work through the database: each pass
@@ -49,15 +56,14 @@ export class SfsTokenRefreshService {
 
   /**
    * Claims due tokens as `owner` and refreshes them with `workers.concurrency` SFS calls in
-   * flight. Half as many rows again are in hand (lanes), and a lane holds an SFS slot only for the
-   * SFS call, so while one row's key is claimed or its new token recorded, another row's SFS call
-   * already runs in the slot: the slots stay busy, and the database's round trips add nothing to
-   * a row's turn.
-   * The next batch is claimed ahead, while the lanes still work (`scheduling/work-pipeline.ts`),
-   * so no lane idles at a batch boundary. A lane about to mint claims the keys of the
-   * next rows (up to `concurrency`) in one statement, so each refresh costs SFS plus its share of
-   * the statement that records it (mints recorded at once share one,
-   * `serving/key-lease.store.ts`). The pass ends when a claim comes back short, or after
+   * flight. More rows are in hand than SFS slots (lanes, `scheduling/work-pipeline.ts`), and a lane
+   * holds an SFS slot only for the SFS call, so while rows' keys are claimed or their new tokens
+   * recorded, other rows' SFS calls already run in the slots: the slots stay busy, and the
+   * database's round trips add nothing to a row's turn.
+   * The next batch is claimed ahead, while the lanes still work, so no lane idles at a batch
+   * boundary. A lane about to mint claims the keys of the next rows (up to
+   * {@link KEYS_PER_CLAIM}) in one statement, and mints recorded at once share one statement
+   * (`serving/key-lease.store.ts`), so each refresh costs SFS plus its share of a few statements. The pass ends when a claim comes back short, or after
    * {@link MAX_BATCHES_PER_PASS} batches (the worker then starts another pass at once).
    */
   async runPass(owner: string): Promise<SfsRefreshReport> {
@@ -72,7 +78,7 @@ export class SfsTokenRefreshService {
         const now = this.clock.now();
         const batch = [row];
         for (const next of waiting) {
-          if (batch.length >= concurrency) break;
+          if (batch.length >= KEYS_PER_CLAIM) break;
           if (!keyClaims.has(next.id) && this.mintsNow(next, now)) batch.push(next);
         }
         const claimed = this.leases
@@ -94,9 +100,7 @@ export class SfsTokenRefreshService {
       claim: (limit) =>
         this.queue.claimDueRefreshes(owner, new Date(this.clock.now()), leaseMs, limit),
       batchSize,
-      // Half as many rows again as SFS slots: enough to keep every slot busy while other rows are
-      // claimed or recorded (measured: twice as many did no better), and no more statements at once.
-      lanes: concurrency + Math.ceil(concurrency / 2),
+      lanes: sfsPassLanes(concurrency),
       maxBatches: MAX_BATCHES_PER_PASS,
       work: async (row, waiting) => {
         const claimed = this.mintsNow(row, this.clock.now())

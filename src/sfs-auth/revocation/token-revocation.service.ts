@@ -6,7 +6,7 @@ import { type SfsAuthResolvedOptions, SFS_AUTH_RESOLVED_OPTIONS } from '../optio
 import { SfsRevocationOutbox, type SfsRevocationFilter } from './revocation.outbox';
 import { workBackoffMs } from '../scheduling/backoff';
 import { SfsSemaphore } from '../common/semaphore';
-import { sfsRunPipelinedPass } from '../scheduling/work-pipeline';
+import { sfsPassLanes, sfsRunPipelinedPass } from '../scheduling/work-pipeline';
 import { sfsErrorDetail } from '../errors/safe-error';
 import { SfsClientTokenCalls } from '../sfs/client-token.calls';
 import { SfsRevokeInstrumentation, type SfsRevocationOutcome } from './revoke.instrumentation';
@@ -64,7 +64,7 @@ export class SfsTokenRevocationService {
 
   /**
    * Claims due outbox rows as `owner` and asks SFS to revoke them, `workers.concurrency` calls in
-   * flight. As in a refresh pass, half as many rows again are in hand (lanes) and a lane holds an
+   * flight. As in a refresh pass, more rows are in hand than SFS slots (lanes) and a lane holds an
    * SFS slot only for the SFS call, so one row's confirmation overlaps the next row's call; the
    * next batch is claimed while the lanes still work (`scheduling/work-pipeline.ts`). The pass ends
    * when a claim comes back short, or after {@link MAX_BATCHES_PER_PASS} batches (the worker then
@@ -77,7 +77,7 @@ export class SfsTokenRevocationService {
       claim: (limit) =>
         this.outbox.claimDueRevocations(owner, new Date(this.clock.now()), leaseMs, limit),
       batchSize,
-      lanes: concurrency + Math.ceil(concurrency / 2),
+      lanes: sfsPassLanes(concurrency),
       maxBatches: MAX_BATCHES_PER_PASS,
       work: (work) => this.instrumentation.observe(work, () => this.revokeOne(work, sfsSlots)),
     });

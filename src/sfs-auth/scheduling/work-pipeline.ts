@@ -1,3 +1,17 @@
+/**
+ * Rows a pass holds beyond its SFS slots: rows whose SFS call is done and whose outcome waits for
+ * the next batched statement (`common/batcher.ts`), or whose key claim is on its way. With only
+ * half as many rows again as slots, a pass at full speed had 4 rows waiting for each statement, and
+ * the slots then waited for rows; with this many, one statement records 12 rows at L=0 and
+ * PostgreSQL's CPU per refresh halves (`npm run bench refresh`, docs/performance.md).
+ */
+const ROWS_BEYOND_SFS_SLOTS = 64;
+
+/** Rows worked on at once by a pass making `concurrency` SFS calls at a time. */
+export function sfsPassLanes(concurrency: number): number {
+  return concurrency + ROWS_BEYOND_SFS_SLOTS;
+}
+
 /** What a worker's pass gives {@link sfsRunPipelinedPass}. */
 export interface SfsPipelinedPass<T, O> {
   /** Claims up to `limit` due rows (as this instance, with a lease). */

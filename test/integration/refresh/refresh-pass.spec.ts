@@ -1,11 +1,13 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Client } from 'pg';
+import { sfsPassLanes } from '../../../src/sfs-auth/scheduling/work-pipeline';
 import { useTokenFixture } from '../../support/token-fixture';
 
 const CONCURRENCY = 3;
-/** Rows a pass has in hand: `concurrency` and half as many again. */
-const LANES = CONCURRENCY + Math.ceil(CONCURRENCY / 2);
-const TOKENS = 8;
+/** Rows a pass has in hand: more than its SFS slots. */
+const LANES = sfsPassLanes(CONCURRENCY);
+/** More rows than lanes, so the rows in hand are seen to stop at LANES. */
+const TOKENS = LANES + 3;
 
 /**
  * A refresh pass holds an SFS slot (of `workers.concurrency`) only for the SFS call: a row whose
