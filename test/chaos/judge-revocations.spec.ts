@@ -39,11 +39,16 @@ function token(id: string, revokedAt?: number): SfsSandboxTokenInfo {
 }
 
 /** Judges `rows` whose tokens SFS issued as `tokens`, every one of them live at the drain. */
-function judge(rows: TokenRow[], tokens: SfsSandboxTokenInfo[]): ChaosMeasures {
+function judge(
+  rows: TokenRow[],
+  tokens: SfsSandboxTokenInfo[],
+  committedAtDrain: (id: string) => boolean = () => true,
+): ChaosMeasures {
   const input = {
     rows,
     sandbox: { byFingerprint: new Map(rows.map((r, i) => [r.fingerprint, tokens[i]])) },
     drainedAt: DRAINED_AT,
+    revokedAtDrain: committedAtDrain,
     liveAtDrain: () => true,
   } as unknown as MeasureInput;
   const m = { lostRevocations: 0, queuedAfterDrain: 0, evidence: [] } as unknown as ChaosMeasures;
@@ -61,6 +66,15 @@ describe('the chaos judge of revocations', () => {
     // Stamped 2 ms before the drain check, committed after it: the outbox was empty then, and
     // SFS revoked the token 57 ms later.
     const m = judge([row('b')], [token('b', DRAINED_AT + 57)]);
+    expect(m.lostRevocations).toBe(0);
+    expect(m.queuedAfterDrain).toBe(1);
+  });
+
+  it('counts as queued after the drain a row stamped before it but not committed at it', () => {
+    // A refresh's token that lost to a logout, stamped 6 ms before the drain check and committed
+    // after it; the instances stopped before their worker revoked it.
+    const late = row('c', { status: 'revoking', revokedAt: null, confirmedBy: null });
+    const m = judge([late], [token('c')], (id) => id !== 'c');
     expect(m.lostRevocations).toBe(0);
     expect(m.queuedAfterDrain).toBe(1);
   });

@@ -23,10 +23,13 @@ export function judgeRevocations(input: MeasureInput, m: ChaosMeasures): void {
     // queued after it, whatever time its row carries: the row is stamped before its transaction
     // commits, and a late answer recorded as the drain was checked committed just after (its
     // revocation then reached SFS 57 ms later; the full profile judged it lost once in three runs).
+    // A row stamped before the drain check but committed after it is not in the check's snapshot:
+    // queued after the drain too, whether or not SFS revoked it before the instances stopped.
     const revokedAfterDrain = info.revokedAt !== undefined && info.revokedAt > input.drainedAt;
     const backlog =
       row.revokeRequestedAt !== null &&
       row.revokeRequestedAt <= input.drainedAt &&
+      input.revokedAtDrain(row.id) &&
       !revokedAfterDrain;
     if (!backlog) m.queuedAfterDrain++;
     const accepted = backlog && input.liveAtDrain(info.token);

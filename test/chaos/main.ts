@@ -120,7 +120,7 @@ async function main(): Promise<number> {
     const storm = await runStorm(profile, load, cluster, pg, progress);
     for (const problem of storm.problems) progress(`problem: ${problem}`);
     progress('storm over; faults off, draining the revocation outbox');
-    const { drainMs, drainedAt } = await drainRevocations(
+    const { drainMs, drainedAt, revokedAtDrain } = await drainRevocations(
       sandbox,
       pg.url,
       profile.drainTimeoutMs,
@@ -148,6 +148,7 @@ async function main(): Promise<number> {
       },
       leadMs: Math.min(profile.refreshLeadSeconds, profile.clientLifetimeSeconds / 2) * 1000,
       drainedAt,
+      revokedAtDrain: (tokenId) => revokedAtDrain.has(tokenId),
       liveAtDrain: (token) => liveAtDrain.has(token),
     });
     const evidenceFile = measures.evidence.length > 0 ? join(workDir, 'evidence.json') : null;

@@ -64,6 +64,8 @@ export interface MeasureInput {
   readonly leadMs: number;
   /** When the backlog had drained, and whether the sandbox accepted a token at that moment. */
   readonly drainedAt: number;
+  /** Whether the token row was `revoking` or `revoked` (committed) when the drain was checked. */
+  readonly revokedAtDrain: (tokenId: string) => boolean;
   readonly liveAtDrain: (token: string) => boolean;
 }
 

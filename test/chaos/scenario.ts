@@ -105,6 +105,11 @@ export interface DrainOutcome {
   readonly drainMs: number;
   /** The second such moment, after refreshes in flight at the storm's end have settled. */
   readonly drainedAt: number;
+  /**
+   * The token rows `revoking` or `revoked` in the snapshot that found the outbox empty at
+   * `drainedAt`: a row stamped before that moment but committed after it is not among them.
+   */
+  readonly revokedAtDrain: ReadonlySet<string>;
 }
 
 /**
@@ -120,16 +125,21 @@ export async function drainRevocations(
 ): Promise<DrainOutcome> {
   sandbox.clearFaults();
   const started = Date.now();
+  let revokedAtDrain: ReadonlySet<string> = new Set();
+  // One statement, so the rows read are those of the snapshot that found the outbox empty.
   const empty = async () => {
-    const [row] = await queryOnce<{ n: number }>(
+    const [row] = await queryOnce<{ n: number; revoked: string[] }>(
       dbUrl,
-      "SELECT count(*)::int AS n FROM sfs_token_revocation WHERE status = 'pending'",
+      `SELECT (SELECT count(*)::int FROM sfs_token_revocation WHERE status = 'pending') AS n,
+        (SELECT coalesce(array_agg(id::text), '{}') FROM sfs_client_token
+         WHERE status IN ('revoking', 'revoked')) AS revoked`,
     );
+    revokedAtDrain = new Set(row.revoked);
     return row.n === 0;
   };
   const first = await waitUntil(empty, timeoutMs);
-  if (first === null) return { drainMs: -1, drainedAt: Date.now() };
+  if (first === null) return { drainMs: -1, drainedAt: Date.now(), revokedAtDrain };
   await sleep(settleMs);
   const second = await waitUntil(empty, Math.max(1000, started + timeoutMs - Date.now()));
-  return { drainMs: first - started, drainedAt: second ?? Date.now() };
+  return { drainMs: first - started, drainedAt: second ?? Date.now(), revokedAtDrain };
 }
