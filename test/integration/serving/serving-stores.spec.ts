@@ -1,4 +1,5 @@
 import { SfsTokenConflictError } from '../../../src/sfs-auth/errors/sfs-auth.error';
+import { sfsActiveRowStatement } from '../../../src/sfs-auth/persistence/token.queries';
 import {
   at,
   cipher,
@@ -101,6 +102,31 @@ describe('TypeOrm serving and key-lease stores', () => {
         SfsTokenConflictError,
       );
       expect(await snapshot(h)).toEqual(before);
+    });
+
+    it('reads a key through the active-key index when the statistics predate its tenant', async () => {
+      // Copies of one seeded row: `rows` active tokens of `tenantId`, one subject each.
+      const copies = (template: string, tenantId: string, rows: number) =>
+        h.sql(
+          `INSERT INTO sfs_client_token (id, tenant_id, client_key, subject_id, status,
+             token_ciphertext, token_key_id, fingerprint, issued_at, expires_at, refresh_at,
+             session_started_at)
+           SELECT gen_random_uuid(), $2, client_key, 'user-' || g, status, token_ciphertext,
+             token_key_id, fingerprint, issued_at, expires_at, refresh_at, session_started_at
+           FROM sfs_client_token, generate_series(1, $3::int) AS g WHERE id = $1`,
+          [template, tenantId, rows],
+        );
+      const template = await seed();
+      await copies(template.id, `${t}-big`, 3000);
+      await h.sql('ANALYZE sfs_client_token');
+      // Rows the statistics know nothing of (a tenant grown since the last ANALYZE).
+      await copies(template.id, t, 600);
+      const plan = await h.sql<{ 'QUERY PLAN': string }>(`EXPLAIN ${sfsActiveRowStatement('*')}`, [
+        t,
+        'client-a',
+        'user-none',
+      ]);
+      expect(plan[0]['QUERY PLAN']).toMatch(/^Index Scan using ux_sfs_client_token_active_key /);
     });
   });
 
