@@ -111,4 +111,37 @@ describe('SfsBatcher', () => {
     writer.finish();
     await expect(Promise.all(rest)).resolves.toEqual(['one 2', 'one 3']);
   });
+
+  describe('with lingerMs', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('holds a batch lingerMs from its first item, then writes what came meanwhile', async () => {
+      const writer = new ManualWriter();
+      const batcher = new SfsBatcher(writer, { maxItems: 10, maxInFlight: 1, lingerMs: 20 });
+      const first = [1, 2].map((i) => batcher.add(i));
+      jest.advanceTimersByTime(19);
+      batcher.add(3);
+      expect(writer.batches).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(writer.batches).toEqual([[1, 2, 3]]);
+      // The next batch lingers too, from the moment it may be written.
+      const later = batcher.add(4);
+      writer.finish();
+      await expect(Promise.all(first)).resolves.toEqual(['many 1', 'many 2']);
+      expect(writer.batches).toEqual([[1, 2, 3]]);
+      jest.advanceTimersByTime(20);
+      expect(writer.batches).toEqual([[1, 2, 3], [4]]);
+      writer.finish();
+      await expect(later).resolves.toBe('many 4');
+    });
+
+    it('writes a full batch at once, without waiting out the linger', () => {
+      const writer = new ManualWriter();
+      const batcher = new SfsBatcher(writer, { maxItems: 3, maxInFlight: 1, lingerMs: 20 });
+      [1, 2, 3, 4].forEach((i) => void batcher.add(i));
+      expect(writer.batches).toEqual([[1, 2, 3]]);
+      expect(batcher.queued).toBe(1);
+    });
+  });
 });

@@ -15,6 +15,11 @@ export interface SfsBatchLimits {
   readonly maxItems: number;
   /** Most batches written at once; items that arrive meanwhile wait for the next one. */
   readonly maxInFlight: number;
+  /**
+   * How long the first item of a batch waits for others before the batch is written (unless it
+   * fills up sooner). @default 0: written as soon as a batch may start
+   */
+  readonly lingerMs?: number;
 }
 
 interface Pending<I, O> {
@@ -26,13 +31,16 @@ interface Pending<I, O> {
 /**
  * Group commit: an item added while the batcher is idle is written at once (a batch of one), and
  * the items that arrive while batches are being written go together in the next one. So an item
- * waits at most for the batches in flight, never for a timer, and the busier the callers, the
- * larger the batches (up to `maxItems`). A failed batch of several items is written again item by
- * item ({@link SfsBatchWriter.one}), so every caller gets its own item's result or error.
+ * waits at most for the batches in flight (and `lingerMs`, when set), and the busier the callers,
+ * the larger the batches (up to `maxItems`). A failed batch of several items is written again item
+ * by item ({@link SfsBatchWriter.one}), so every caller gets its own item's result or error.
  */
 export class SfsBatcher<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
   private inFlight = 0;
+  /** Set while the queue's first item lingers; when it fires, the queue may be written. */
+  private linger: NodeJS.Timeout | undefined;
+  private lingered = false;
 
   constructor(
     private readonly writer: SfsBatchWriter<I, O>,
@@ -54,6 +62,7 @@ export class SfsBatcher<I, O> {
 
   private pump(): void {
     while (this.inFlight < this.limits.maxInFlight && this.queue.length > 0) {
+      if (this.lingers()) return;
       const batch = this.queue.splice(0, this.limits.maxItems);
       this.inFlight++;
       void this.write(batch).finally(() => {
@@ -61,6 +70,23 @@ export class SfsBatcher<I, O> {
         this.pump();
       });
     }
+  }
+
+  /** Whether the queue waits for more items: it lingers from its first item on, once. */
+  private lingers(): boolean {
+    const lingerMs = this.limits.lingerMs ?? 0;
+    if (lingerMs <= 0 || this.lingered || this.queue.length >= this.limits.maxItems) {
+      this.lingered = false;
+      clearTimeout(this.linger);
+      this.linger = undefined;
+      return false;
+    }
+    this.linger ??= setTimeout(() => {
+      this.linger = undefined;
+      this.lingered = true;
+      this.pump();
+    }, lingerMs);
+    return true;
   }
 
   private async write(batch: Array<Pending<I, O>>): Promise<void> {

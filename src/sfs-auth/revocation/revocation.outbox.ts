@@ -20,6 +20,13 @@ import type {
 /** Confirmations written in one statement at most, and such statements running at once. */
 const CONFIRMATIONS_PER_STATEMENT = 64;
 const CONFIRMATION_STATEMENTS_IN_FLIGHT = 2;
+/**
+ * How long a confirmation waits for others (SFS has revoked its token already; only the record
+ * waits). Without it, an offboarding's confirmations went 3 to a statement, planned each time;
+ * with it, 18, and PostgreSQL spent 1.3 s instead of 2.7 s on 15,000 of them
+ * (docs/performance.md).
+ */
+const CONFIRMATION_LINGER_MS = 20;
 
 export type { SfsRevocationFilter } from './revocation.queries';
 
@@ -36,7 +43,11 @@ export class SfsRevocationOutbox extends SfsTypeOrmStore {
       many: (all) => this.single((sql) => sfsConfirmRevocations(sql, all)),
       one: (one) => this.single(async (sql) => (await sfsConfirmRevocations(sql, [one]))[0]),
     },
-    { maxItems: CONFIRMATIONS_PER_STATEMENT, maxInFlight: CONFIRMATION_STATEMENTS_IN_FLIGHT },
+    {
+      maxItems: CONFIRMATIONS_PER_STATEMENT,
+      maxInFlight: CONFIRMATION_STATEMENTS_IN_FLIGHT,
+      lingerMs: CONFIRMATION_LINGER_MS,
+    },
   );
 
   /**
